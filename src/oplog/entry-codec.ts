@@ -1,0 +1,113 @@
+// OplogEntry rows <-> Parquet files (one per transaction, or one per compaction). The column types follow the
+// Delta schemaString in delta-log.ts: times are Timestamp(µs, UTC), counters Int64.
+import {
+  Binary, Field, Int64, Schema, Table, TimestampMicrosecond, Utf8, makeData, makeVector, tableFromIPC, tableToIPC,
+  vectorFromArray, type Data, type DataType, type Vector,
+} from 'apache-arrow';
+import { PondError } from '../core/errors';
+import { isEntryType, type OplogEntry } from '../core/entry';
+import { loadParquetWasm } from '../core/parquet-wasm';
+
+const TS = new TimestampMicrosecond('UTC');
+
+export const OPLOG_ARROW_SCHEMA = new Schema([
+  new Field('part_id', new Utf8(), false),
+  new Field('node_id', new Utf8(), false),
+  new Field('entry_type', new Utf8(), false),
+  new Field('version', new Int64(), false),
+  new Field('timestamp', TS, false),
+  new Field('content', new Binary(), true),
+  new Field('sha256', new Utf8(), true),
+  new Field('size', new Int64(), false),
+  new Field('min_event_time', TS, true),
+  new Field('max_event_time', TS, true),
+  new Field('extended_attributes', new Utf8(), true),
+  new Field('txn_seq', new Int64(), false),
+]);
+
+/** An Int64-backed column (Int64 or Timestamp) from JS numbers, exact below 2^53. */
+function int64Column<T extends DataType>(type: T, values: readonly (number | null)[]): Vector<T> {
+  const data = new BigInt64Array(values.length);
+  const validity = new Uint8Array(Math.ceil(values.length / 8));
+  let nullCount = 0;
+  values.forEach((v, i) => {
+    if (v === null) nullCount++;
+    else {
+      data[i] = BigInt(v);
+      validity[i >> 3]! |= 1 << (i & 7);
+    }
+  });
+  return makeVector(makeData({ type, length: values.length, nullCount, data, nullBitmap: nullCount ? validity : undefined } as never)) as Vector<T>;
+}
+
+/** The entries as an Arrow table with the oplog schema. */
+export function entriesToArrow(entries: readonly OplogEntry[]): Table {
+  const col = <K extends keyof OplogEntry>(k: K) => entries.map((e) => e[k]);
+  return new Table(OPLOG_ARROW_SCHEMA, {
+    part_id: vectorFromArray(col('part_id'), new Utf8()),
+    node_id: vectorFromArray(col('node_id'), new Utf8()),
+    entry_type: vectorFromArray(col('entry_type') as string[], new Utf8()),
+    version: int64Column(new Int64(), col('version')),
+    timestamp: int64Column(TS, col('timestamp')),
+    content: vectorFromArray(col('content'), new Binary()),
+    sha256: vectorFromArray(col('sha256'), new Utf8()),
+    size: int64Column(new Int64(), col('size')),
+    min_event_time: int64Column(TS, col('min_event_time')),
+    max_event_time: int64Column(TS, col('max_event_time')),
+    extended_attributes: vectorFromArray(col('extended_attributes'), new Utf8()),
+    txn_seq: int64Column(new Int64(), col('txn_seq')),
+  });
+}
+
+/** Encodes rows as a Parquet file (ZSTD: the oplog is read at every open, and is mostly small). */
+export async function encodeEntries(entries: readonly OplogEntry[]): Promise<Uint8Array> {
+  const pw = await loadParquetWasm();
+  const props = new pw.WriterPropertiesBuilder().setCompression(pw.Compression.ZSTD).setCreatedBy('duckpond-web oplog').build();
+  return pw.writeParquet(pw.Table.fromIPCStream(tableToIPC(entriesToArrow(entries), 'stream')), props);
+}
+
+function int64At(data: Data, i: number): number | null {
+  if (!data.getValid(i)) return null;
+  return Number((data.values as BigInt64Array)[data.offset + i]);
+}
+
+/** Decodes an oplog Parquet file; `name` names it in errors. */
+export async function decodeEntries(bytes: Uint8Array, name: string): Promise<OplogEntry[]> {
+  const pw = await loadParquetWasm();
+  let table: Table;
+  try {
+    table = tableFromIPC(pw.readParquet(bytes).intoIPCStream());
+  } catch (e) {
+    throw new PondError('CORRUPT', `oplog file ${name} cannot be read: ${(e as Error)?.message ?? e}`, { cause: e, detail: { name } });
+  }
+  const out: OplogEntry[] = [];
+  for (const batch of table.batches) {
+    const c = (n: string) => {
+      const v = batch.getChild(n);
+      if (!v) throw new PondError('CORRUPT', `oplog file ${name} lacks column ${n}`, { detail: { name } });
+      return v;
+    };
+    const [partId, nodeId, type, content, sha, attrs] = ['part_id', 'node_id', 'entry_type', 'content', 'sha256', 'extended_attributes'].map(c) as Vector[];
+    const [version, ts, size, minT, maxT, seq] = ['version', 'timestamp', 'size', 'min_event_time', 'max_event_time', 'txn_seq'].map((n) => c(n).data[0]!);
+    for (let i = 0; i < batch.numRows; i++) {
+      const entryType = String(type!.get(i));
+      if (!isEntryType(entryType)) throw new PondError('CORRUPT', `oplog file ${name}: unknown entry type ${JSON.stringify(entryType)}`, { detail: { name } });
+      const blob = content!.get(i) as Uint8Array | null;
+      out.push({
+        part_id: partId!.get(i),
+        node_id: nodeId!.get(i),
+        entry_type: entryType,
+        version: int64At(version!, i)!,
+        timestamp: int64At(ts!, i)!,
+        content: blob ? blob.slice() : null,
+        sha256: sha!.get(i),
+        size: int64At(size!, i)!,
+        min_event_time: int64At(minT!, i),
+        max_event_time: int64At(maxT!, i),
+        extended_attributes: attrs!.get(i),
+        txn_seq: int64At(seq!, i)!,
+      });
+    }
+  }
+  return out;
+}

@@ -1,0 +1,106 @@
+// Reading and writing the commit log in a Store. A commit counts once its `_delta_log/N.json` is there whole and
+// its oplog files match the sha256 recorded in it. Opening walks back from the newest commit to the last one
+// that carries a metaData action (version 0, or a compaction), so opening costs O(commits since compaction).
+import { PondError, isPondError } from '../core/errors';
+import type { OplogEntry } from '../core/entry';
+import type { Store } from '../core/store';
+import { LOG_DIR, decodeCommit, encodeCommit, logPath, parseLogFileName, type AddAction, type Commit } from './delta-log';
+import { decodeEntries } from './entry-codec';
+
+export interface LogSnapshot {
+  pondId: string;
+  createdTime: number;
+  /** The newest valid commit (the pond's version). */
+  head: number;
+  /** Oplog files live at `head`, oldest first. */
+  files: AddAction[];
+  entries: OplogEntry[];
+  /** Commits since the last compaction (how much a compaction would save). */
+  sinceCompaction: number;
+  /** A newest commit that was not whole (torn by a crash); a writer removes it. */
+  tornTail?: number;
+}
+
+/** Commit versions present, ascending. */
+export async function listCommitVersions(store: Store): Promise<number[]> {
+  const names = await store.list(LOG_DIR);
+  return names.map(parseLogFileName).filter((v): v is number => v !== undefined).sort((a, b) => a - b);
+}
+
+export async function readCommit(store: Store, version: number): Promise<Commit> {
+  return decodeCommit(version, await store.read(logPath(version)));
+}
+
+/** Reads an oplog data file, checking it against its add action. */
+async function readOplogFile(store: Store, add: AddAction, sha256Hex: (b: Uint8Array) => Promise<string>): Promise<OplogEntry[]> {
+  let bytes: Uint8Array;
+  try {
+    bytes = await store.read(add.path);
+  } catch (e) {
+    throw new PondError('CORRUPT', `oplog file ${add.path} is missing`, { cause: e, detail: { path: add.path } });
+  }
+  if ((await sha256Hex(bytes)) !== add.tags.sha256) {
+    throw new PondError('CORRUPT', `oplog file ${add.path} does not match recorded hash`, { detail: { path: add.path } });
+  }
+  return decodeEntries(bytes, add.path);
+}
+
+/**
+ * The pond's rows as of `asOf` (default: the newest whole commit). A torn newest commit is skipped (crash between
+ * writing and finishing it); damage anywhere else is CORRUPT, because committed data would be lost silently.
+ */
+export async function readLog(store: Store, sha256Hex: (b: Uint8Array) => Promise<string>, asOf?: number): Promise<LogSnapshot> {
+  const versions = await listCommitVersions(store);
+  if (versions.length === 0) throw new PondError('NOT_FOUND', 'no pond here: the commit log is empty', { detail: { path: LOG_DIR } });
+  const newest = versions[versions.length - 1]!;
+  if (asOf !== undefined && (asOf < 0 || asOf > newest || !Number.isInteger(asOf))) {
+    throw new PondError('NOT_FOUND', `version ${asOf} does not exist (the pond has versions 0 to ${newest})`, { detail: { version: asOf } });
+  }
+  let head = asOf ?? newest;
+  let tornTail: number | undefined;
+  const chain: Commit[] = [];
+  const loaded = new Map<string, OplogEntry[]>();
+  for (let v = head; v >= 0; v--) {
+    let commit: Commit;
+    try {
+      commit = await readCommit(store, v);
+      // The data files must be whole too: they were flushed before the log entry, but flush is only best effort.
+      for (const add of commit.adds) loaded.set(add.path, await readOplogFile(store, add, sha256Hex));
+    } catch (e) {
+      const isTail = v === newest && asOf === undefined && chain.length === 0;
+      if (isTail && (isPondError(e, 'CORRUPT') || isPondError(e, 'NOT_FOUND'))) {
+        tornTail = v;
+        head = v - 1;
+        continue;
+      }
+      if (isPondError(e, 'NOT_FOUND')) throw new PondError('CORRUPT', `commit ${v} is missing from the log (${logPath(v)})`, { cause: e });
+      throw e;
+    }
+    chain.push(commit);
+    if (commit.metaData) break;
+    if (v === 0) throw new PondError('CORRUPT', `${logPath(0)} has no metaData`);
+  }
+  const base = chain[chain.length - 1];
+  if (!base?.metaData) throw new PondError('NOT_FOUND', 'no pond here: no whole commit in the log');
+  const live = new Map<string, AddAction>();
+  for (const commit of chain.reverse()) {
+    for (const path of commit.removes) live.delete(path);
+    for (const add of commit.adds) live.set(add.path, add);
+  }
+  const files = [...live.values()];
+  const entries = files.flatMap((f) => loaded.get(f.path) ?? []);
+  return { pondId: base.metaData.id, createdTime: base.metaData.createdTime, head, files, entries, sinceCompaction: chain.length - 1, tornTail };
+}
+
+/**
+ * Makes a commit durable: the log file is written under tmp/, flushed and moved into place, so `_delta_log/N.json`
+ * is either absent or whole. A file already at N means another writer got there first: CONFLICT.
+ */
+export async function writeCommit(store: Store, commit: Commit, tmpName: string): Promise<void> {
+  const target = logPath(commit.version);
+  if ((await store.size(target)) !== undefined) {
+    throw new PondError('CONFLICT', `commit ${commit.version} already exists: another writer committed first; reopen the pond and retry`, { detail: { path: target } });
+  }
+  await store.write(tmpName, encodeCommit(commit));
+  await store.move(tmpName, target);
+}

@@ -1,0 +1,206 @@
+// A pond: TinyFS over the oplog over a Store. Opening replays the log; every change runs in `transact`,
+// which commits all or nothing: blobs and the oplog file first, then the log entry that makes them count.
+import { uuidv7 } from 'uuidv7';
+import { ROOT_ID, type OplogEntry } from '../core/entry';
+import { PondError, throwIfAborted } from '../core/errors';
+import type { Store } from '../core/store';
+import type { AddAction, Commit } from '../oplog/delta-log';
+import { logPath } from '../oplog/delta-log';
+import { encodeEntries } from '../oplog/entry-codec';
+import { readCommit, readLog, writeCommit } from '../oplog/log-store';
+import { replayEntries } from '../oplog/replay';
+import { encodeDelta, emptyDelta } from '../oplog/directory';
+import { FsState } from '../tinyfs/state';
+import { loadContent } from './blobs';
+import { sha256Hex } from './hash';
+import { blobPath, oplogFilePath, TMP_DIR, tmpPath } from './layout';
+import { Transaction } from './transaction';
+
+export interface OpenOptions {
+  /** Open as of this version (time travel); implies read-only. */
+  asOf?: number;
+  readOnly?: boolean;
+  /** Compact the oplog after this many commits since the last compaction (keeps opening fast). */
+  compactEvery?: number;
+}
+
+export interface TransactOptions {
+  signal?: AbortSignal;
+  /** Working directory for relative paths. */
+  cwd?: readonly string[];
+}
+
+/** One transaction in the history (`show` / `log`). */
+export interface TxnRecord {
+  seq: number;
+  /** Commit time, UTC µs. */
+  timestamp: number;
+  command: string;
+  entries: number;
+  compaction: boolean;
+}
+
+const nowUs = () => Date.now() * 1000;
+const DEFAULT_COMPACT_EVERY = 50;
+
+export class Pond {
+  private queue: Promise<unknown> = Promise.resolve();
+  /** The last failure of background maintenance (compaction), if the latest attempt failed. */
+  maintenanceError: unknown;
+
+  private constructor(
+    readonly store: Store,
+    readonly id: string,
+    private readonly createdTime: number,
+    private state: FsState,
+    private head: number,
+    private liveFiles: AddAction[],
+    private liveEntries: OplogEntry[],
+    private sinceCompaction: number,
+    readonly readOnly: boolean,
+    readonly asOf: number | undefined,
+    private readonly compactEvery: number,
+  ) {}
+
+  /** Creates a pond in an empty store: commit 0 holds the Delta protocol, metaData and the root directory. */
+  static async create(store: Store, opts: { pondId?: string; compactEvery?: number } = {}): Promise<Pond> {
+    const existing = await store.list('_delta_log');
+    if (existing.length > 0) throw new PondError('ALREADY_EXISTS', 'a pond already exists here');
+    const id = opts.pondId ?? uuidv7();
+    const ts = nowUs();
+    const rootContent = encodeDelta(emptyDelta());
+    const root: OplogEntry = {
+      part_id: ROOT_ID, node_id: ROOT_ID, entry_type: 'directory', version: 1, timestamp: ts, content: rootContent,
+      sha256: null, size: rootContent.length, min_event_time: null, max_event_time: null, extended_attributes: null, txn_seq: 0,
+    };
+    const createdTime = Math.floor(ts / 1000);
+    await commitRows(store, 0, [root], { id, createdTime }, 'init', ts, []);
+    return Pond.open(store, { compactEvery: opts.compactEvery });
+  }
+
+  /** Opens the pond in `store` (replaying its log); a writer also repairs what a crash left behind. */
+  static async open(store: Store, opts: OpenOptions = {}): Promise<Pond> {
+    const readOnly = opts.readOnly === true || opts.asOf !== undefined;
+    const snap = await readLog(store, sha256Hex, opts.asOf);
+    const state = FsState.empty();
+    await replayEntries(state, snap.entries, (sha) => loadContent(store, { inline: null, sha256: sha, size: 0 }, `directory blob ${sha}`));
+    if (!state.root) throw new PondError('CORRUPT', 'the log has no root directory');
+    if (!readOnly) {
+      // A torn last commit never counted; remove it so the next commit can take its number. tmp/ holds only
+      // writes that were in flight when the last writer stopped.
+      if (snap.tornTail !== undefined) await store.remove(logPath(snap.tornTail));
+      await store.removeTree(TMP_DIR);
+    }
+    return new Pond(store, snap.pondId, snap.createdTime, state, snap.head, snap.files, snap.entries, snap.sinceCompaction, readOnly, opts.asOf, opts.compactEvery ?? DEFAULT_COMPACT_EVERY);
+  }
+
+  /** The newest committed version (transaction sequence). */
+  get version(): number {
+    return this.head;
+  }
+
+  /** The committed TinyFS state (read it with tinyfs/resolve). */
+  get fs(): FsState {
+    return this.state;
+  }
+
+  /**
+   * Runs `fn` in a transaction and commits what it changed as one commit; if `fn` throws, or the commit fails,
+   * nothing is committed and the pond stays as it was. Transactions run one at a time.
+   */
+  transact<T>(command: string, fn: (tx: Transaction) => Promise<T> | T, opts: TransactOptions = {}): Promise<T> {
+    const run = this.queue.then(() => this.runTransaction(command, fn, opts));
+    this.queue = run.catch(() => undefined);
+    return run;
+  }
+
+  private async runTransaction<T>(command: string, fn: (tx: Transaction) => Promise<T> | T, opts: TransactOptions): Promise<T> {
+    if (this.readOnly) {
+      throw new PondError('READ_ONLY', this.asOf !== undefined ? `the pond is open as of version ${this.asOf} (time travel is read-only)` : 'the pond is open read-only');
+    }
+    throwIfAborted(opts.signal, command);
+    const tx = new Transaction(this.state, this.store, opts.cwd);
+    const result = await fn(tx);
+    if (tx.isEmpty) return result;
+    throwIfAborted(opts.signal, command);
+    const seq = this.head + 1;
+    const ts = nowUs();
+    const rows = await tx.rows(seq, ts);
+    const add = await commitRows(this.store, seq, rows, undefined, command, ts, []);
+    // Durable now: fold the same rows into the live state exactly as a reopen would.
+    const next = this.state.fork();
+    await replayEntries(next, rows, (sha) => loadContent(this.store, { inline: null, sha256: sha, size: 0 }, `directory blob ${sha}`));
+    this.state = next.commitInto();
+    this.head = seq;
+    this.liveFiles.push(add);
+    this.liveEntries.push(...rows);
+    this.sinceCompaction++;
+    if (this.sinceCompaction >= this.compactEvery) {
+      // The transaction is durable already: a failed compaction must not make it look failed. It is kept for
+      // the UI's status line and retried after the next commit.
+      this.maintenanceError = await this.compact().then(() => undefined, (e: unknown) => e);
+    }
+    return result;
+  }
+
+  /**
+   * Rewrites all live oplog rows as one file in a commit that removes the old files (Delta's OPTIMIZE, no data
+   * change), so opening reads one file instead of one per transaction. Old files stay for time travel.
+   */
+  async compact(): Promise<void> {
+    if (this.readOnly || this.sinceCompaction === 0) return;
+    const seq = this.head + 1;
+    const ts = nowUs();
+    const add = await commitRows(this.store, seq, this.liveEntries, { id: this.id, createdTime: this.createdTime }, 'compact', ts, this.liveFiles.map((f) => f.path), true);
+    this.head = seq;
+    this.liveFiles = [add];
+    this.sinceCompaction = 0;
+  }
+
+  /** Content of a node version (the latest when `version` is omitted). */
+  async readVersion(nodeId: string, version?: number, what = nodeId): Promise<Uint8Array> {
+    const node = this.state.get(nodeId);
+    if (!node) throw new PondError('NOT_FOUND', `${what}: no such node`);
+    const v = version === undefined ? node.versions[node.versions.length - 1] : node.versions.find((x) => x.version === version);
+    if (!v) throw new PondError('NOT_FOUND', `${what}: no version ${version} (it has ${node.versions.map((x) => x.version).join(', ')})`, { detail: { version } });
+    return loadContent(this.store, v, `${what} v${v.version}`);
+  }
+
+  /** Path in the store of a blob (for streaming reads of large content). */
+  blobPathOf(sha256: string): string {
+    return blobPath(sha256);
+  }
+
+  /** The transaction history, newest first. */
+  async log(opts: { limit?: number; includeCompactions?: boolean } = {}): Promise<TxnRecord[]> {
+    const out: TxnRecord[] = [];
+    for (let v = this.head; v >= 0 && out.length < (opts.limit ?? Infinity); v--) {
+      const c: Commit = await readCommit(this.store, v);
+      const d = c.info.duckpond;
+      if (d.compaction && !opts.includeCompactions) continue;
+      out.push({ seq: d.txnSeq, timestamp: d.timestampUs, command: d.command, entries: d.entries, compaction: !!d.compaction });
+    }
+    return out;
+  }
+}
+
+/** Writes the rows' oplog file and then the commit that adds it; returns the add action. */
+async function commitRows(
+  store: Store, seq: number, rows: readonly OplogEntry[], metaData: Commit['metaData'], command: string, ts: number, removes: string[], compaction = false,
+): Promise<AddAction> {
+  const id = uuidv7();
+  const bytes = await encodeEntries(rows);
+  // The oplog file gets its final, unique name at once: until the log entry names it, nothing reads it.
+  const path = oplogFilePath(seq, id);
+  await store.write(path, bytes);
+  const add: AddAction = { path, size: bytes.length, modificationTime: Math.floor(ts / 1000), dataChange: !compaction, tags: { sha256: await sha256Hex(bytes), rows: String(rows.length) } };
+  const commit: Commit = {
+    version: seq, metaData, adds: [add], removes,
+    info: {
+      timestamp: Math.floor(ts / 1000), operation: compaction ? 'OPTIMIZE' : seq === 0 ? 'CREATE TABLE' : 'WRITE', engineInfo: 'duckpond-web/0.1',
+      duckpond: { txnSeq: seq, command, timestampUs: ts, entries: compaction ? 0 : rows.length, ...(compaction ? { compaction: true } : {}) },
+    },
+  };
+  await writeCommit(store, commit, tmpPath(id, '.json'));
+  return add;
+}
