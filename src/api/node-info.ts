@@ -1,0 +1,27 @@
+// Turning TinyFS records into the plain objects that cross the worker boundary.
+import type { NodeRecord } from '../tinyfs/node';
+import { latestVersion } from '../tinyfs/node';
+import { formatPath } from '../tinyfs/paths';
+import { symlinkTarget } from '../tinyfs/resolve';
+import type { NodeInfo, VersionInfo } from './pond-api';
+
+export function nodeInfo(segments: readonly string[], node: NodeRecord): NodeInfo {
+  const v = latestVersion(node);
+  return {
+    path: formatPath(segments),
+    name: segments[segments.length - 1] ?? '/',
+    type: node.type,
+    nodeId: node.id,
+    version: v.version,
+    size: node.type === 'directory' ? node.children?.size ?? 0 : v.size,
+    modified: v.timestamp,
+    ...(node.type === 'symlink' ? { target: symlinkTarget(node) } : {}),
+  };
+}
+
+export function versionInfos(node: NodeRecord): VersionInfo[] {
+  return node.versions.map((v) => ({
+    version: v.version, txnSeq: v.txnSeq, timestamp: v.timestamp, size: v.size, sha256: v.sha256,
+    minEventTime: v.minEventTime, maxEventTime: v.maxEventTime, attrs: { ...v.attrs },
+  }));
+}

@@ -1,0 +1,31 @@
+// Long operations across the worker boundary: an AbortSignal cannot cross comlink, so each operation gets an id
+// the UI can cancel by, and progress goes back through a proxied callback.
+import type { LongOp } from './pond-api';
+
+export type Progress = (done: number, total: number | undefined, what: string) => void;
+
+export class Operations {
+  private readonly running = new Map<string, AbortController>();
+
+  async run<T>(op: LongOp, work: (signal: AbortSignal, onProgress: Progress) => Promise<T>): Promise<T> {
+    const controller = new AbortController();
+    if (op.opId) this.running.set(op.opId, controller);
+    let last = 0;
+    // Progress is throttled: a proxied call per chunk would flood the main thread.
+    const onProgress: Progress = (done, total, what) => {
+      const now = Date.now();
+      if (now - last < 100 && done !== total) return;
+      last = now;
+      void Promise.resolve(op.onProgress?.(done, total, what)).catch(() => undefined); // a closed UI must not fail the work
+    };
+    try {
+      return await work(controller.signal, onProgress);
+    } finally {
+      if (op.opId) this.running.delete(op.opId);
+    }
+  }
+
+  cancel(opId: string): void {
+    this.running.get(opId)?.abort(new Error('cancelled by the user'));
+  }
+}

@@ -1,0 +1,109 @@
+// The one typed boundary between the UI (main thread) and the pond worker. Everything crosses it through
+// comlink: plain data, transferred buffers, Blobs, and proxied callbacks for progress.
+import type { EntryType } from '../core/entry';
+
+export interface PondSummary {
+  id: string;
+  name: string;
+}
+
+export interface PondInfo extends PondSummary {
+  /** Newest committed version (transaction sequence). */
+  version: number;
+  /** True when this tab may not write: another tab holds the writer lock, or the pond is open as of a past version. */
+  readOnly: boolean;
+  /** Why it is read-only, in words for the UI. */
+  readOnlyReason?: string;
+  /** Set when the pond is open as of a past version (time travel). */
+  asOf?: number;
+  /** The last background maintenance failure (e.g. compaction), if any. */
+  maintenanceError?: string;
+}
+
+export interface NodeInfo {
+  path: string;
+  name: string;
+  type: EntryType;
+  nodeId: string;
+  /** Latest version number. */
+  version: number;
+  /** Size of the latest version in bytes (files) or number of children (directories). */
+  size: number;
+  /** Commit time of the latest version, UTC µs. */
+  modified: number;
+  /** Symlink target. */
+  target?: string;
+}
+
+export interface VersionInfo {
+  version: number;
+  txnSeq: number;
+  timestamp: number;
+  size: number;
+  sha256: string | null;
+  minEventTime: number | null;
+  maxEventTime: number | null;
+  attrs: Record<string, string>;
+}
+
+export interface TxnInfo {
+  seq: number;
+  timestamp: number;
+  command: string;
+  entries: number;
+}
+
+/** How a host file becomes a pond file (`copy` in). */
+export type CopyFormat = 'data' | 'table' | 'series';
+
+/** Options every long operation takes. Cancel it with `cancel(opId)`. */
+export interface LongOp {
+  opId?: string;
+  onProgress?: (done: number, total: number | undefined, what: string) => void;
+}
+
+export interface ExecResult {
+  stdout: string;
+  stderr: string;
+  exitCode: number;
+  /** Files the command produced for the user (copy out): the UI offers them as downloads. */
+  downloads?: { name: string; data: Uint8Array }[];
+}
+
+/** A change another tab committed (or this one), so views can refresh. */
+export interface PondChange {
+  pondId: string;
+  version: number;
+}
+
+export interface PondApi {
+  listPonds(): Promise<PondSummary[]>;
+  createPond(name: string): Promise<PondInfo>;
+  /** Opens a pond: as the writer when the lock is free, else read-only (and promoted when the lock frees). */
+  openPond(id: string, opts?: { asOf?: number }): Promise<PondInfo>;
+  renamePond(id: string, name: string): Promise<void>;
+  deletePond(id: string): Promise<void>;
+  info(): Promise<PondInfo>;
+  /** Called whenever the open pond's version or writer status changes (from this tab or another). */
+  subscribe(listener: (info: PondInfo) => void): Promise<void>;
+
+  list(pattern: string): Promise<NodeInfo[]>;
+  stat(path: string): Promise<NodeInfo>;
+  versions(path: string): Promise<VersionInfo[]>;
+  readFile(path: string, opts?: { version?: number }): Promise<Uint8Array>;
+  mkdir(path: string, opts?: { parents?: boolean }): Promise<void>;
+  writeFile(path: string, data: Uint8Array | Blob, opts?: { parents?: boolean } & LongOp): Promise<NodeInfo>;
+  symlink(target: string, path: string): Promise<void>;
+  remove(path: string, opts?: { recursive?: boolean }): Promise<void>;
+  rename(from: string, to: string): Promise<void>;
+  log(opts?: { limit?: number }): Promise<TxnInfo[]>;
+
+  /** Copies host files into the pond as raw data, a table or a series (one transaction for all). */
+  copyIn(files: { name: string; data: Blob }[], dest: string, opts: { format: CopyFormat } & LongOp): Promise<NodeInfo[]>;
+
+  /** Runs one shell command line (the original CLI's language). */
+  exec(commandLine: string, opts?: { files?: { name: string; data: Blob }[] }): Promise<ExecResult>;
+
+  /** Cancels a long operation started with this opId. */
+  cancel(opId: string): Promise<void>;
+}

@@ -1,0 +1,248 @@
+// PondService: the PondApi implementation the pond worker exposes. It owns the open pond, its writer lock
+// and change notices, and composes the layers (TinyFS/pond for files, formats for imports, shell for exec).
+import { PondError } from '../core/errors';
+import type { Coordinator } from '../pond/coordination';
+import { Pond } from '../pond/pond';
+import type { Transaction } from '../pond/transaction';
+import type { PondHost } from '../storage/pond-host';
+import { formatPath, parsePath } from '../tinyfs/paths';
+import { glob, resolve } from '../tinyfs/resolve';
+import { copyIntoPond } from './copy-in';
+import { nodeInfo, versionInfos } from './node-info';
+import type { PondNames } from './pond-names';
+import type { CopyFormat, ExecResult, LongOp, NodeInfo, PondApi, PondInfo, PondSummary, TxnInfo, VersionInfo } from './pond-api';
+import { Operations } from './operations';
+
+export interface ServiceDeps {
+  host: PondHost;
+  names: PondNames;
+  coordinator: Coordinator;
+  /** Runs shell command lines against this service (injected: the shell layer sits above the API). */
+  exec?: (api: PondApi, line: string, files: { name: string; data: Blob }[]) => Promise<ExecResult>;
+  compactEvery?: number;
+}
+
+interface OpenPond {
+  pond: Pond;
+  name: string;
+  release?: () => void;
+  readOnlyReason?: string;
+  unsubscribe: () => void;
+  closed: boolean;
+}
+
+export class PondService implements PondApi {
+  private current: OpenPond | undefined;
+  private readonly listeners = new Set<(info: PondInfo) => void>();
+  private readonly ops = new Operations();
+
+  constructor(private readonly deps: ServiceDeps) {}
+
+  async listPonds(): Promise<PondSummary[]> {
+    const [ids, names] = await Promise.all([this.deps.host.listPondIds(), this.deps.names.all()]);
+    return ids.map((id) => ({ id, name: names.get(id) ?? `pond ${id.slice(-6)}` }));
+  }
+
+  async createPond(name: string): Promise<PondInfo> {
+    const clean = checkPondName(name);
+    const { uuidv7 } = await import('uuidv7');
+    const id = uuidv7();
+    await Pond.create(await this.deps.host.openStore(id), { pondId: id });
+    await this.deps.names.set(id, clean);
+    return this.openPond(id);
+  }
+
+  async openPond(id: string, opts: { asOf?: number } = {}): Promise<PondInfo> {
+    this.close();
+    const store = await this.deps.host.openStore(id);
+    const name = (await this.deps.names.all()).get(id) ?? `pond ${id.slice(-6)}`;
+    let release: (() => void) | undefined;
+    let pond: Pond;
+    let readOnlyReason: string | undefined;
+    if (opts.asOf !== undefined) {
+      pond = await Pond.open(store, { asOf: opts.asOf });
+      readOnlyReason = `viewing version ${opts.asOf} (time travel)`;
+    } else {
+      release = (await this.deps.coordinator.requestWriter(id, false)) ?? undefined;
+      try {
+        pond = await Pond.open(store, { readOnly: !release, compactEvery: this.deps.compactEvery });
+      } catch (e) {
+        release?.();
+        throw e;
+      }
+      if (!release) readOnlyReason = 'another tab is writing to this pond';
+    }
+    const open: OpenPond = { pond, name, release, readOnlyReason, closed: false, unsubscribe: () => undefined };
+    open.unsubscribe = this.deps.coordinator.subscribe(id, (version) => void this.onRemoteCommit(open, version));
+    this.current = open;
+    if (!release && opts.asOf === undefined) void this.awaitWriterLock(open);
+    return this.info();
+  }
+
+  /** A read-only tab queues for the lock and becomes the writer when the writing tab goes away. */
+  private async awaitWriterLock(open: OpenPond): Promise<void> {
+    const release = await this.deps.coordinator.requestWriter(open.pond.id, true);
+    if (!release) return;
+    if (open.closed) return release();
+    try {
+      open.pond = await Pond.open(open.pond.store, { compactEvery: this.deps.compactEvery });
+      open.release = release;
+      open.readOnlyReason = undefined;
+      this.notify();
+    } catch (e) {
+      release();
+      console.error('could not reopen the pond as writer', e); // the tab stays read-only and says why
+      open.readOnlyReason = `cannot write: ${(e as Error).message}`;
+      this.notify();
+    }
+  }
+
+  private async onRemoteCommit(open: OpenPond, version: number): Promise<void> {
+    if (open.closed || !open.pond.readOnly || open.pond.asOf !== undefined || version <= open.pond.version) return;
+    open.pond = await Pond.open(open.pond.store, { readOnly: true });
+    this.notify();
+  }
+
+  private close(): void {
+    if (!this.current) return;
+    this.current.closed = true;
+    this.current.unsubscribe();
+    this.current.release?.();
+    this.current = undefined;
+  }
+
+  async renamePond(id: string, name: string): Promise<void> {
+    await this.deps.names.set(id, checkPondName(name));
+    if (this.current?.pond.id === id) {
+      this.current.name = name.trim();
+      this.notify();
+    }
+  }
+
+  async deletePond(id: string): Promise<void> {
+    if (this.current?.pond.id === id) this.close();
+    const release = await this.deps.coordinator.requestWriter(id, false);
+    if (!release) throw new PondError('LOCKED', 'another tab has this pond open for writing; close it there first');
+    try {
+      await this.deps.host.removePond(id);
+      await this.deps.names.delete(id);
+    } finally {
+      release();
+    }
+  }
+
+  private get open(): OpenPond {
+    if (!this.current) throw new PondError('NOT_FOUND', 'no pond is open');
+    return this.current;
+  }
+
+  /** The open pond (for layers composed in the worker, e.g. query and remote). */
+  get pond(): Pond {
+    return this.open.pond;
+  }
+
+  async info(): Promise<PondInfo> {
+    const o = this.open;
+    const m = o.pond.maintenanceError;
+    return {
+      id: o.pond.id, name: o.name, version: o.pond.version, readOnly: o.pond.readOnly,
+      ...(o.readOnlyReason ? { readOnlyReason: o.readOnlyReason } : {}),
+      ...(o.pond.asOf !== undefined ? { asOf: o.pond.asOf } : {}),
+      ...(m ? { maintenanceError: String((m as Error).message ?? m) } : {}),
+    };
+  }
+
+  async subscribe(listener: (info: PondInfo) => void): Promise<void> {
+    this.listeners.add(listener);
+  }
+
+  private notify(): void {
+    if (!this.current) return;
+    void this.info().then((info) => { for (const l of this.listeners) l(info); });
+  }
+
+  /** Runs a change as one transaction, then tells this tab's views and the other tabs. */
+  async transact<T>(command: string, fn: (tx: Transaction) => Promise<T> | T, signal?: AbortSignal): Promise<T> {
+    const o = this.open;
+    if (o.pond.readOnly) throw new PondError('READ_ONLY', `cannot ${command.split(' ')[0]}: ${o.readOnlyReason ?? 'the pond is read-only'}`);
+    const before = o.pond.version;
+    const result = await o.pond.transact(command, fn, { signal });
+    if (o.pond.version !== before) {
+      this.deps.coordinator.publish(o.pond.id, o.pond.version);
+      this.notify();
+    }
+    return result;
+  }
+
+  async list(pattern: string): Promise<NodeInfo[]> {
+    return glob(this.open.pond.fs, pattern).map((m) => nodeInfo(m.segments, m.node));
+  }
+
+  async stat(path: string): Promise<NodeInfo> {
+    const segments = parsePath(path);
+    return nodeInfo(segments, resolve(this.open.pond.fs, segments, false).node);
+  }
+
+  async versions(path: string): Promise<VersionInfo[]> {
+    return versionInfos(resolve(this.open.pond.fs, parsePath(path)).node);
+  }
+
+  async readFile(path: string, opts: { version?: number } = {}): Promise<Uint8Array> {
+    const segments = parsePath(path);
+    const node = resolve(this.open.pond.fs, segments).node;
+    if (node.type === 'directory') throw new PondError('IS_A_DIRECTORY', `${formatPath(segments)} is a directory`);
+    return this.open.pond.readVersion(node.id, opts.version, formatPath(segments));
+  }
+
+  async mkdir(path: string, opts: { parents?: boolean } = {}): Promise<void> {
+    await this.transact(`mkdir ${opts.parents ? '-p ' : ''}${path}`, (tx) => void tx.wd.mkdir(path, opts));
+  }
+
+  async writeFile(path: string, data: Uint8Array | Blob, opts: { parents?: boolean } & LongOp = {}): Promise<NodeInfo> {
+    return this.ops.run(opts, (signal, onProgress) =>
+      this.transact(`write ${path}`, async (tx) => {
+        await tx.writeFile(path, 'file:data', data, {}, { parents: opts.parents, signal, onProgress: (d, t) => onProgress(d, t, path) });
+        return this.stat(path).catch(() => nodeInfo(parsePath(path), resolve(tx.state, parsePath(path)).node));
+      }, signal),
+    );
+  }
+
+  async symlink(target: string, path: string): Promise<void> {
+    await this.transact(`ln -s ${target} ${path}`, (tx) => void tx.wd.symlink(target, path));
+  }
+
+  async remove(path: string, opts: { recursive?: boolean } = {}): Promise<void> {
+    await this.transact(`rm ${opts.recursive ? '-r ' : ''}${path}`, (tx) => tx.wd.remove(path, opts));
+  }
+
+  async rename(from: string, to: string): Promise<void> {
+    await this.transact(`mv ${from} ${to}`, (tx) => tx.wd.rename(from, to));
+  }
+
+  async log(opts: { limit?: number } = {}): Promise<TxnInfo[]> {
+    return (await this.open.pond.log(opts)).map(({ seq, timestamp, command, entries }) => ({ seq, timestamp, command, entries }));
+  }
+
+  async copyIn(files: { name: string; data: Blob }[], dest: string, opts: { format: CopyFormat } & LongOp): Promise<NodeInfo[]> {
+    return this.ops.run(opts, (signal, onProgress) =>
+      this.transact(`copy ${files.map((f) => f.name).join(' ')} ${dest} --format ${opts.format}`, (tx) => copyIntoPond(tx, files, dest, opts.format, { signal, onProgress }), signal),
+    );
+  }
+
+  async exec(commandLine: string, opts: { files?: { name: string; data: Blob }[] } = {}): Promise<ExecResult> {
+    if (!this.deps.exec) throw new PondError('UNSUPPORTED', 'this service has no shell');
+    return this.deps.exec(this, commandLine, opts.files ?? []);
+  }
+
+  async cancel(opId: string): Promise<void> {
+    this.ops.cancel(opId);
+  }
+}
+
+function checkPondName(name: string): string {
+  const clean = String(name ?? '').trim();
+  if (!clean) throw new PondError('INVALID_INPUT', 'a pond needs a name');
+  if (clean.length > 100) throw new PondError('INVALID_INPUT', `pond name is ${clean.length} characters; the limit is 100`);
+  if (/[\u0000-\u001f\u007f]/.test(clean)) throw new PondError('INVALID_INPUT', 'a pond name cannot contain control characters');
+  return clean;
+}

@@ -1,0 +1,36 @@
+// Text layout of shell output, as the original CLI prints it.
+import type { NodeInfo, TxnInfo, VersionInfo } from '../api/pond-api';
+
+const TAG: Record<NodeInfo['type'], string> = { directory: 'DIR', symlink: 'LINK', 'file:data': 'FILE', 'file:table': 'TBL', 'file:series': 'SER' };
+
+/** UTC µs as `YYYY-MM-DD HH:MM:SS` (UTC). */
+export function formatTime(us: number | null | undefined): string {
+  if (us === null || us === undefined) return '-';
+  return new Date(Math.floor(us / 1000)).toISOString().replace('T', ' ').slice(0, 19);
+}
+
+export function formatBytes(n: number): string {
+  if (n < 1024) return `${n} B`;
+  const units = ['KiB', 'MiB', 'GiB', 'TiB'];
+  let v = n / 1024;
+  let u = 0;
+  while (v >= 1024 && u < units.length - 1) { v /= 1024; u++; }
+  return `${v.toFixed(v < 10 ? 1 : 0)} ${units[u]}`;
+}
+
+/** `[DIR|LINK|FILE|TBL|SER] size node vN date time path` */
+export function longListLine(n: NodeInfo): string {
+  const size = n.type === 'directory' ? `${n.size} entries` : formatBytes(n.size);
+  const target = n.target !== undefined ? ` -> ${n.target}` : '';
+  return `${TAG[n.type].padEnd(4)} ${size.padStart(11)} ${n.nodeId.slice(-8)} v${String(n.version).padEnd(3)} ${formatTime(n.modified)} ${n.path}${target}`;
+}
+
+export function txnLine(t: TxnInfo): string {
+  return `${String(t.seq).padStart(5)}  ${formatTime(t.timestamp)}  ${t.command}  (${t.entries} ${t.entries === 1 ? 'entry' : 'entries'})`;
+}
+
+export function versionLine(v: VersionInfo): string {
+  const rows = v.attrs.rows !== undefined ? `${v.attrs.rows} rows` : formatBytes(v.size);
+  const range = v.minEventTime !== null ? `  ${formatTime(v.minEventTime)} .. ${formatTime(v.maxEventTime)}` : '';
+  return `  v${v.version}  txn ${v.txnSeq}  ${formatTime(v.timestamp)}  ${rows}${range}`;
+}

@@ -1,0 +1,17 @@
+// The pond worker: the only owner of the ponds' OPFS files. It exposes PondService through comlink.
+import * as Comlink from 'comlink';
+import { installErrorTransfer } from '../src/api/error-transfer';
+import { IdbPondNames } from '../src/api/pond-names';
+import { PondService } from '../src/api/service';
+import { BrowserCoordinator } from '../src/pond/coordination';
+import { runCommandLine } from '../src/shell/run';
+import { OpfsPondHost } from '../src/storage/pond-host';
+
+installErrorTransfer();
+const service = new PondService({
+  host: new OpfsPondHost(),
+  names: new IdbPondNames(),
+  coordinator: new BrowserCoordinator(),
+  exec: runCommandLine,
+});
+Comlink.expose(service);
