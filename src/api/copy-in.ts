@@ -23,12 +23,12 @@ export async function copyIntoPond(
     const target = targets[i]!;
     const progress = (done: number, total: number | undefined) => opts.onProgress(done, total, file.name);
     if (format === 'data') {
-      await tx.writeFile(target, 'file:data', file.data, {}, { signal: opts.signal, onProgress: progress });
+      await tx.writeFile(target, 'file:data', file.data, {}, { parents: true, signal: opts.signal, onProgress: progress });
     } else {
       const type: FileEntryType = format === 'table' ? 'file:table' : 'file:series';
-      tx.wd.planFileWrite(target, type); // a bad destination fails before the file is parsed
+      tx.wd.planFileWrite(target, type, { parents: true }); // a bad destination fails before the file is parsed
       const imported = await importTabular(tx, file, target, type, { signal: opts.signal, onProgress: progress });
-      await tx.writeFile(target, type, imported.parquet, imported.meta, { signal: opts.signal });
+      await tx.writeFile(target, type, imported.parquet, imported.meta, { parents: true, signal: opts.signal });
     }
     const segments = parsePath(target);
     out.push(nodeInfo(segments, tryResolve(tx.state, segments)!.node));

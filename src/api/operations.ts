@@ -1,27 +1,37 @@
 // Long operations across the worker boundary: an AbortSignal cannot cross comlink, so each operation gets an id
 // the UI can cancel by, and progress goes back through a proxied callback.
-import type { LongOp } from './pond-api';
+import type { LongOp, ProgressCallback } from './pond-api';
 
-export type Progress = (done: number, total: number | undefined, what: string) => void;
+export type Progress = ProgressCallback;
 
 export class Operations {
   private readonly running = new Map<string, AbortController>();
+  private readonly watchers = new Map<string, Progress>();
+
+  /** Progress callbacks registered ahead of the operation (the comlink route). */
+  watch(opId: string, onProgress: Progress): void {
+    this.watchers.set(opId, onProgress);
+  }
 
   async run<T>(op: LongOp, work: (signal: AbortSignal, onProgress: Progress) => Promise<T>): Promise<T> {
     const controller = new AbortController();
     if (op.opId) this.running.set(op.opId, controller);
+    const report = op.onProgress ?? (op.opId ? this.watchers.get(op.opId) : undefined);
     let last = 0;
     // Progress is throttled: a proxied call per chunk would flood the main thread.
     const onProgress: Progress = (done, total, what) => {
       const now = Date.now();
       if (now - last < 100 && done !== total) return;
       last = now;
-      void Promise.resolve(op.onProgress?.(done, total, what)).catch(() => undefined); // a closed UI must not fail the work
+      void Promise.resolve(report?.(done, total, what)).catch(() => undefined); // a closed UI must not fail the work
     };
     try {
       return await work(controller.signal, onProgress);
     } finally {
-      if (op.opId) this.running.delete(op.opId);
+      if (op.opId) {
+        this.running.delete(op.opId);
+        this.watchers.delete(op.opId);
+      }
     }
   }
 

@@ -56,10 +56,15 @@ export interface TxnInfo {
 /** How a host file becomes a pond file (`copy` in). */
 export type CopyFormat = 'data' | 'table' | 'series';
 
-/** Options every long operation takes. Cancel it with `cancel(opId)`. */
+export type ProgressCallback = (done: number, total: number | undefined, what: string) => void;
+
+/**
+ * Options every long operation takes. Cancel it with `cancel(opId)`. `onProgress` works for callers in the
+ * worker; across comlink a callback cannot sit inside an object, so the UI registers it with `watch(opId, cb)`.
+ */
 export interface LongOp {
   opId?: string;
-  onProgress?: (done: number, total: number | undefined, what: string) => void;
+  onProgress?: ProgressCallback;
 }
 
 export interface ExecResult {
@@ -68,6 +73,34 @@ export interface ExecResult {
   exitCode: number;
   /** Files the command produced for the user (copy out): the UI offers them as downloads. */
   downloads?: { name: string; data: Uint8Array }[];
+}
+
+/** A query's answer: Arrow IPC stream bytes (decode with apache-arrow's tableFromIPC) and the row count. */
+export interface QueryResult {
+  ipc: Uint8Array;
+  rows: number;
+  columns: { name: string; type: string }[];
+}
+
+/** Pond files bound to SQL table names for one query: name → path (a series reads as all its versions). */
+export type Bindings = Record<string, string>;
+
+export interface DescribeInfo {
+  path: string;
+  type: EntryType;
+  timestampColumn: string | null;
+  columns: { name: string; type: string }[];
+  versions: { version: number; rows: number | null; minEventTime: number | null; maxEventTime: number | null; size: number; source?: string }[];
+  /** Pairs of versions whose time ranges overlap. */
+  overlaps: { a: number; b: number; start: number; end: number }[];
+}
+
+/** Plot-ready points (M4): x in seconds, one y array per column. */
+export interface PlotData {
+  x: Float64Array;
+  y: Record<string, (number | null)[]>;
+  /** The full time range of the file (UTC µs), for zoom limits and presets. */
+  extent: [number, number] | null;
 }
 
 /** A change another tab committed (or this one), so views can refresh. */
@@ -101,9 +134,18 @@ export interface PondApi {
   /** Copies host files into the pond as raw data, a table or a series (one transaction for all). */
   copyIn(files: { name: string; data: Blob }[], dest: string, opts: { format: CopyFormat } & LongOp): Promise<NodeInfo[]>;
 
+  /** Runs SQL over pond files bound to table names; `limit` caps the rows returned (default 10 000). */
+  query(sql: string, bindings: Bindings, opts?: { limit?: number } & LongOp): Promise<QueryResult>;
+  /** Schema, timestamp column and per-version time ranges and row counts of a table or series. */
+  describe(path: string): Promise<DescribeInfo>;
+  /** M4-downsampled points of `columns` over [start, end) (UTC µs; default the whole file) for `width` pixels. */
+  plot(path: string, columns: string[], width: number, range?: [number, number]): Promise<PlotData>;
+
   /** Runs one shell command line (the original CLI's language). */
   exec(commandLine: string, opts?: { files?: { name: string; data: Blob }[] }): Promise<ExecResult>;
 
   /** Cancels a long operation started with this opId. */
   cancel(opId: string): Promise<void>;
+  /** Registers the progress callback of the operation that will start with this opId. */
+  watch(opId: string, onProgress: ProgressCallback): Promise<void>;
 }

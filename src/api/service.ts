@@ -10,8 +10,9 @@ import { glob, resolve } from '../tinyfs/resolve';
 import { copyIntoPond } from './copy-in';
 import { nodeInfo, versionInfos } from './node-info';
 import type { PondNames } from './pond-names';
-import type { CopyFormat, ExecResult, LongOp, NodeInfo, PondApi, PondInfo, PondSummary, TxnInfo, VersionInfo } from './pond-api';
+import type { Bindings, CopyFormat, DescribeInfo, ExecResult, LongOp, NodeInfo, PlotData, PondApi, PondInfo, PondSummary, QueryResult, TxnInfo, VersionInfo } from './pond-api';
 import { Operations } from './operations';
+import { Queries } from './queries';
 
 export interface ServiceDeps {
   host: PondHost;
@@ -35,6 +36,7 @@ export class PondService implements PondApi {
   private current: OpenPond | undefined;
   private readonly listeners = new Set<(info: PondInfo) => void>();
   private readonly ops = new Operations();
+  private readonly queries = new Queries();
 
   constructor(private readonly deps: ServiceDeps) {}
 
@@ -229,6 +231,18 @@ export class PondService implements PondApi {
     );
   }
 
+  async query(sql: string, bindings: Bindings, opts: { limit?: number } & LongOp = {}): Promise<QueryResult> {
+    return this.ops.run(opts, (signal) => this.queries.query(this.open.pond, sql, bindings, { limit: opts.limit, signal }));
+  }
+
+  async describe(path: string): Promise<DescribeInfo> {
+    return this.queries.describe(this.open.pond, path);
+  }
+
+  async plot(path: string, columns: string[], width: number, range?: [number, number]): Promise<PlotData> {
+    return this.queries.plot(this.open.pond, path, columns, width, range);
+  }
+
   async exec(commandLine: string, opts: { files?: { name: string; data: Blob }[] } = {}): Promise<ExecResult> {
     if (!this.deps.exec) throw new PondError('UNSUPPORTED', 'this service has no shell');
     return this.deps.exec(this, commandLine, opts.files ?? []);
@@ -236,6 +250,10 @@ export class PondService implements PondApi {
 
   async cancel(opId: string): Promise<void> {
     this.ops.cancel(opId);
+  }
+
+  async watch(opId: string, onProgress: (done: number, total: number | undefined, what: string) => void): Promise<void> {
+    this.ops.watch(opId, onProgress);
   }
 }
 

@@ -4,6 +4,7 @@ import { PondError } from '../core/errors';
 import type { CopyFormat, PondApi } from '../api/pond-api';
 import { formatTime, longListLine, txnLine, versionLine } from './format';
 import { parseArgs } from './tokenize';
+import { renderTable } from './table-text';
 
 export interface ShellContext {
   api: PondApi;
@@ -64,11 +65,11 @@ export const COMMANDS: Record<string, Command> = {
         ctx.out.push(`${n.path}: ${n.type}${n.target !== undefined ? ` -> ${n.target}` : ''}`);
         if (n.type === 'directory' || n.type === 'symlink') continue;
         const versions = await ctx.api.versions(n.path);
-        const last = versions[versions.length - 1];
-        if (last?.attrs.timestamp_column) ctx.out.push(`  timestamp column: ${last.attrs.timestamp_column}`);
-        if (last?.attrs.columns) {
-          ctx.out.push('  columns:');
-          for (const c of JSON.parse(last.attrs.columns) as { name: string; type: string }[]) ctx.out.push(`    ${c.name}: ${c.type}`);
+        if (n.type === 'file:table' || n.type === 'file:series') {
+          const d = await ctx.api.describe(n.path);
+          ctx.out.push(`  format: parquet`, `  timestamp column: ${d.timestampColumn ?? '(none)'}`, '  columns:');
+          for (const c of d.columns) ctx.out.push(`    ${c.name}: ${c.type}`);
+          for (const o of d.overlaps) ctx.out.push(`  overlap: v${o.a} and v${o.b} share ${formatTime(o.start)} .. ${formatTime(o.end)}`);
         }
         ctx.out.push(`  versions: ${versions.length}`);
         for (const v of versions) ctx.out.push(versionLine(v));
@@ -76,13 +77,20 @@ export const COMMANDS: Record<string, Command> = {
     },
   },
   cat: {
-    usage: 'cat PATH [--version N]',
-    summary: 'print a file (raw)',
+    usage: 'cat PATH [--version N] [--format raw|table] [--sql QUERY] [--limit N]',
+    summary: 'print a file: raw bytes, or a table/series as rows; --sql runs SQL where the file is the table `source`',
     async run(ctx, words) {
-      const { positional, flags } = parseArgs(words, ['--version', '--format'], ['--version', '--format']);
+      const { positional, flags } = parseArgs(words, ['--version', '--format', '--sql', '--limit'], ['--version', '--format', '--sql', '--limit']);
       if (positional.length !== 1) throw usage('cat');
-      const format = flags.get('--format') ?? 'raw';
-      if (format !== 'raw') throw new PondError('USAGE', `cat: --format ${format} is not known here; use raw`);
+      const sql = flags.get('--sql');
+      const format = flags.get('--format') ?? (sql ? 'table' : 'raw');
+      if (format !== 'raw' && format !== 'table') throw new PondError('USAGE', `cat: --format must be raw or table, not ${format}`);
+      const limit = flags.has('--limit') ? positiveInt(flags.get('--limit'), '--limit') : 100;
+      if (format === 'table') {
+        const query = typeof sql === 'string' ? sql : 'SELECT * FROM source';
+        ctx.out.push(...renderTable(await ctx.api.query(query, { source: positional[0]! }, { limit })));
+        return;
+      }
       const version = flags.has('--version') ? positiveInt(flags.get('--version'), '--version') : undefined;
       ctx.out.push(decoder.decode(await ctx.api.readFile(positional[0]!, { version })).replace(/\n$/, ''));
     },
@@ -106,6 +114,44 @@ export const COMMANDS: Record<string, Command> = {
         return f;
       });
       for (const n of await ctx.api.copyIn(files, dest, { format })) ctx.out.push(`${n.path} v${n.version}`);
+    },
+  },
+  sql: {
+    usage: 'sql QUERY --table NAME=PATH [--table NAME=PATH …] [--limit N]',
+    summary: 'SQL over several pond files at once, each bound to a table name',
+    async run(ctx, words) {
+      const bindings: Record<string, string> = {};
+      const queries: string[] = [];
+      let limit = 100;
+      for (let i = 0; i < words.length; i++) {
+        const w = words[i]!;
+        if (w === '--table') {
+          const spec = words[++i] ?? '';
+          const eq = spec.indexOf('=');
+          if (eq < 1) throw new PondError('USAGE', `sql: --table needs NAME=PATH, not ${JSON.stringify(spec)}`);
+          bindings[spec.slice(0, eq)] = spec.slice(eq + 1);
+        } else if (w === '--limit') limit = positiveInt(words[++i], '--limit');
+        else if (w.startsWith('--')) throw new PondError('USAGE', `unknown option ${w}`);
+        else queries.push(w);
+      }
+      if (queries.length !== 1) throw usage('sql');
+      ctx.out.push(...renderTable(await ctx.api.query(queries[0]!, bindings, { limit })));
+    },
+  },
+  'detect-overlaps': {
+    usage: 'detect-overlaps PATTERN',
+    summary: 'which versions of the matching series overlap in time',
+    async run(ctx, words) {
+      const { positional } = parseArgs(words, []);
+      if (positional.length !== 1) throw usage('detect-overlaps');
+      let found = 0;
+      for (const n of (await ctx.api.list(positional[0]!)).filter((x) => x.type === 'file:series')) {
+        for (const o of (await ctx.api.describe(n.path)).overlaps) {
+          found++;
+          ctx.out.push(`${n.path}: v${o.a} and v${o.b} overlap ${formatTime(o.start)} .. ${formatTime(o.end)}`);
+        }
+      }
+      if (found === 0) ctx.out.push('no overlaps');
     },
   },
   show: {

@@ -1,0 +1,213 @@
+/**
+ * Host CSV -> clean Arrow -> Parquet, through DuckDB's built-in read_csv (works offline; stack-notes.md).
+ *
+ * API: importCsv(db: AsyncDuckDB, source: Blob, name, opts?: CsvImportOptions) -> Promise<ImportResult>
+ *
+ * The file is registered with DuckDB as a browser File handle (read in slices by DuckDB's worker, never whole),
+ * the result streams back as Arrow record batches and goes out as Parquet row groups: memory stays bounded.
+ *
+ * Policy
+ * - Fatal (BAD_CSV, nothing imported): an empty file, a UTF-16 file, no columns found, DuckDB unable to read the
+ *   file at all, or every data line rejected. INVALID_INPUT: an unknown timezone or timestampColumn.
+ * - Reported and skipped (ImportResult.rejects, line numbers count the header as line 1): lines with too few or
+ *   too many fields, a bad quote, a value that does not fit its column's type (including an unreadable
+ *   timestamp), a line over maxLineSize, invalid UTF-8 (INVALID ENCODING: never decoded silently).
+ * - Kept as they are: duplicate and out-of-order timestamps, NaN/Inf, empty fields (as null).
+ * - Types come from DuckDB's sniffer (first 20,480 rows). It keeps values with leading zeros (`08123`) as text.
+ *   A later value that does not fit the sniffed type is a CAST reject, reported with its line.
+ * - Event times: zone-less times are UTC unless `timezone` is given; times with an offset are converted to UTC by
+ *   DuckDB (TIMESTAMPTZ needs no ICU for numeric offsets). With `timezone`, the column is read as wall-clock time
+ *   and converted here (timestamps.ts); offsets written in such a file would be ignored, so `timezone` is for
+ *   files without them.
+ */
+import { DuckDBDataProtocol, type AsyncDuckDB, type AsyncDuckDBConnection } from '@duckdb/duckdb-wasm';
+import type { RecordBatch, Schema } from 'apache-arrow';
+import { PondError, throwIfAborted } from '../core/errors';
+import { collectSink, emptyBatch, writeParquetStream } from './parquet-stream';
+import { describeSchema } from './schema';
+import { assertTimeZone, normaliseTimeColumn, pickTimestampColumn, type ColumnInfo } from './timestamps';
+import type { CsvImportOptions, ImportResult, RejectedLine } from './types';
+
+const TEMPORAL = /^(TIMESTAMP|DATE)/;
+const NUMERIC = /^(BIGINT|INTEGER|SMALLINT|TINYINT|HUGEINT|UBIGINT|UINTEGER|DOUBLE|FLOAT|DECIMAL)/;
+
+const sqlString = (s: string) => `'${s.replace(/'/g, "''")}'`;
+
+/** Imports one CSV file; see the policy at the top of this file. */
+export async function importCsv(db: AsyncDuckDB, source: Blob, name: string, opts: CsvImportOptions = {}): Promise<ImportResult> {
+  const what = `import of ${name}`;
+  throwIfAborted(opts.signal, what);
+  if (opts.timezone) assertTimeZone(opts.timezone);
+  await checkStart(source, name);
+  const id = crypto.randomUUID().replace(/-/g, '');
+  const file = `csv_import_${id}.csv`;
+  const rejectsTable = `csv_rejects_${id}`;
+  const scansTable = `csv_scans_${id}`;
+  const bytesPerLine = await estimateBytesPerLine(source);
+  const total = source.size;
+  const fail = (e: unknown, doing: string): PondError => {
+    if (e instanceof PondError) return e;
+    const msg = String((e as Error)?.message ?? e).split(file).join(name);
+    return new PondError('BAD_CSV', `${name}: ${doing}: ${msg}`, { cause: e, detail: { name } });
+  };
+
+  await db.registerFileHandle(file, source, DuckDBDataProtocol.BROWSER_FILEREADER, true);
+  let conn: AsyncDuckDBConnection | undefined;
+  let streaming = false;
+  try {
+    conn = await db.connect();
+    const c = conn;
+    const dialect = await sniff(c, file, opts.header).catch((e) => { throw fail(e, 'cannot read it as CSV'); });
+    const sniffed = dialect.columns;
+    if (sniffed.length === 0) throw new PondError('BAD_CSV', `${name}: no columns found`, { detail: { name } });
+
+    const infos: ColumnInfo[] = sniffed.map((s) => ({ name: s.name, temporal: TEMPORAL.test(s.type), numeric: NUMERIC.test(s.type) }));
+    const timeColumn = pickTimestampColumn(infos, opts.timestampColumn, name) ?? null;
+    const types: Record<string, string> = {};
+    if (timeColumn) {
+      const t = sniffed.find((s) => s.name === timeColumn)!.type;
+      // TIMESTAMPTZ converts offsets to UTC and reads zone-less times as UTC; the plain TIMESTAMP cast would
+      // silently drop an offset that appears after the sniffer's sample. With a timezone we need the wall clock.
+      if (opts.timezone) { if (!TEMPORAL.test(t)) types[timeColumn] = 'TIMESTAMP'; else if (t.includes('TIME ZONE')) types[timeColumn] = 'TIMESTAMP'; }
+      else if (t === 'TIMESTAMP' || t === 'VARCHAR') types[timeColumn] = 'TIMESTAMPTZ';
+      else if (!TEMPORAL.test(t) && !NUMERIC.test(t)) types[timeColumn] = 'TIMESTAMPTZ';
+    }
+    const maxLine = opts.maxLineSize ? [`max_line_size=${Math.floor(opts.maxLineSize)}`] : [];
+    const sql = `SELECT * FROM read_csv(${[sqlString(file), ...dialectSql(dialect, types), ...maxLine, 'store_rejects=true',
+      `rejects_table=${sqlString(rejectsTable)}`, `rejects_scan=${sqlString(scansTable)}`].join(', ')})`;
+
+    let min: bigint | null = null;
+    let max: bigint | null = null;
+    let rows = 0;
+    let schema: Schema | undefined;
+    let epochUnit = opts.epochUnit;
+    const reader = await c.send(sql).catch((e) => { throw fail(e, 'cannot read it as CSV'); });
+    streaming = true;
+    async function* batches(): AsyncGenerator<RecordBatch> {
+      try {
+        for await (const raw of reader) {
+          throwIfAborted(opts.signal, what);
+          let b = raw as RecordBatch;
+          if (timeColumn) {
+            const n = normaliseTimeColumn(b, timeColumn, { timezone: opts.timezone, epochUnit, source: name });
+            epochUnit ??= n.epochUnit; // one unit for the whole file, from its first value
+            b = n.batch;
+            if (n.min !== null && (min === null || n.min < min)) min = n.min;
+            if (n.max !== null && (max === null || n.max > max)) max = n.max;
+          }
+          schema ??= b.schema;
+          rows += b.numRows;
+          opts.onProgress?.(Math.min(total, Math.round(rows * bytesPerLine)), total);
+          yield b;
+        }
+      } catch (e) {
+        throw fail(e, 'reading failed');
+      }
+    }
+    const collected = opts.sink ? undefined : collectSink();
+    const written = await writeParquetStream(batches(), opts.sink ?? collected!.sink, {
+      compression: opts.compression, rowGroupRows: opts.rowGroupRows, signal: opts.signal, source: name,
+      // A header-only file yields no batch; the stream's schema still gives the columns (0 rows).
+      schema: () => (schema ??= timeColumn ? normaliseTimeColumn(emptyBatch(reader.schema), timeColumn, { source: name }).batch.schema : reader.schema),
+    });
+    streaming = false;
+    if (!schema) throw new PondError('INTERNAL', `${name}: no schema`);
+    const { rejects, rejectedLines } = await readRejects(c, rejectsTable, opts.maxRejectsReported ?? 1000);
+    if (rows === 0 && rejectedLines > 0) {
+      const first = rejects[0];
+      throw new PondError('BAD_CSV', `${name}: every data line was rejected (line ${first?.line}: ${first?.errors[0]?.message})`, { detail: { name, rejects } });
+    }
+    opts.onProgress?.(total, total);
+    return {
+      ...(collected ? { parquet: collected.bytes() } : {}),
+      parquetBytes: written.bytes, rows, schema, columns: describeSchema(schema), timestampColumn: timeColumn,
+      minEventTime: min === null ? null : Number(min), maxEventTime: max === null ? null : Number(max),
+      rejects, rejectedLines,
+    };
+  } catch (e) {
+    throw fail(e, 'import failed');
+  } finally {
+    if (conn) {
+      if (streaming) await conn.cancelSent().catch(() => false);
+      await conn.query(`DROP TABLE IF EXISTS ${rejectsTable}; DROP TABLE IF EXISTS ${scansTable}`).catch(() => undefined);
+      await conn.close().catch(() => undefined);
+    }
+    await db.dropFile(file).catch(() => undefined);
+  }
+}
+
+/** Fatal problems visible in the first bytes: nothing there, or UTF-16 (DuckDB reads UTF-8 only). */
+async function checkStart(source: Blob, name: string): Promise<void> {
+  const head = new Uint8Array(await source.slice(0, 4).arrayBuffer());
+  if (head.length === 0) throw new PondError('BAD_CSV', `${name}: the file is empty`, { detail: { name } });
+  if ((head[0] === 0xff && head[1] === 0xfe) || (head[0] === 0xfe && head[1] === 0xff)) {
+    throw new PondError('BAD_CSV', `${name}: the file is UTF-16; save it as UTF-8 CSV`, { detail: { name } });
+  }
+}
+
+/** Average line length in the first 64 KiB: turns DuckDB's row count into an estimate of bytes read. */
+async function estimateBytesPerLine(source: Blob): Promise<number> {
+  const head = new Uint8Array(await source.slice(0, 64 * 1024).arrayBuffer());
+  let lines = 0;
+  for (const b of head) if (b === 10) lines++;
+  return head.length / Math.max(1, lines);
+}
+
+interface Dialect {
+  delim: string; newLine: string; skip: number; comment: string; header: boolean;
+  columns: { name: string; type: string }[]; dateFormat: string | null; timestampFormat: string | null;
+}
+
+/**
+ * The file's dialect and column types from DuckDB's sniffer. RFC 4180 quoting first; if the sniffer gives up
+ * (it can when bad lines make up much of a small file) it tries again with quoting sniffed too.
+ * ignore_errors: a bad line in the sample (invalid UTF-8, say) must not stop the import; the real read reports it.
+ */
+async function sniff(c: AsyncDuckDBConnection, file: string, header: boolean | undefined): Promise<Dialect> {
+  const h = header === undefined ? [] : [`header=${header}`];
+  let first: unknown;
+  for (const extra of [[`quote='"'`, `escape='"'`], []]) {
+    try {
+      const r = await c.query(`SELECT * FROM sniff_csv(${[sqlString(file), 'ignore_errors=true', ...extra, ...h].join(', ')})`);
+      const row = r.toArray()[0];
+      if (!row) break;
+      const cols = row.Columns?.toArray?.() ?? [];
+      const empty = (v: unknown) => (v === null || v === undefined || v === '(empty)' ? '' : String(v));
+      return {
+        delim: String(row.Delimiter), newLine: empty(row.NewLineDelimiter), skip: Number(row.SkipRows), comment: empty(row.Comment),
+        header: Boolean(row.HasHeader), columns: cols.map((x: { name: string; type: string }) => ({ name: String(x.name), type: String(x.type) })),
+        dateFormat: row.DateFormat ?? null, timestampFormat: row.TimestampFormat ?? null,
+      };
+    } catch (e) {
+      first ??= e;
+    }
+  }
+  throw first ?? new Error('the sniffer found nothing');
+}
+
+/** read_csv options that fix the sniffed dialect, so the real read does not sniff again (and cannot disagree). */
+function dialectSql(d: Dialect, types: Record<string, string>): string[] {
+  const cols = d.columns.map((x) => `${sqlString(x.name)}: ${sqlString(types[x.name] ?? x.type)}`).join(', ');
+  return [
+    'auto_detect=false', `delim=${sqlString(d.delim)}`, `quote='"'`, `escape='"'`, `skip=${d.skip}`, `header=${d.header}`,
+    ...(d.newLine ? [`new_line=${sqlString(d.newLine)}`] : []), ...(d.comment ? [`comment=${sqlString(d.comment)}`] : []),
+    ...(d.dateFormat ? [`dateformat=${sqlString(d.dateFormat)}`] : []), ...(d.timestampFormat ? [`timestampformat=${sqlString(d.timestampFormat)}`] : []),
+    `columns={${cols}}`,
+  ];
+}
+
+async function readRejects(c: AsyncDuckDBConnection, table: string, keep: number): Promise<{ rejects: RejectedLine[]; rejectedLines: number }> {
+  const count = await c.query(`SELECT count(DISTINCT line)::INTEGER AS n FROM ${table}`);
+  const rejectedLines = Number(count.getChild('n')?.get(0) ?? 0);
+  const r = await c.query(`SELECT line::BIGINT AS line, error_type::VARCHAR AS type, column_name, error_message, csv_line
+    FROM ${table} WHERE line IN (SELECT DISTINCT line FROM ${table} ORDER BY line LIMIT ${Math.max(0, Math.floor(keep))})
+    ORDER BY line, byte_position`);
+  const byLine = new Map<number, RejectedLine>();
+  for (const row of r.toArray()) {
+    const line = Number(row.line);
+    let entry = byLine.get(line);
+    if (!entry) byLine.set(line, (entry = { line, errors: [], text: String(row.csv_line ?? '') }));
+    entry.errors.push({ type: String(row.type), column: row.column_name === null ? null : String(row.column_name), message: String(row.error_message) });
+  }
+  return { rejects: [...byLine.values()], rejectedLines };
+}

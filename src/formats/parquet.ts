@@ -1,0 +1,47 @@
+// Arrow <-> Parquet through parquet-wasm. DuckDB-wasm has no Parquet reader offline (stack-notes.md), so all
+// Parquet in the project goes through here.
+import { tableFromIPC, tableToIPC, type Table } from 'apache-arrow';
+import { PondError } from '../core/errors';
+import { loadParquetWasm } from '../core/parquet-wasm';
+
+const MAGIC = [0x50, 0x41, 0x52, 0x31]; // "PAR1"
+
+/** True when `bytes` starts and ends with the Parquet magic. */
+export function hasParquetMagic(bytes: Uint8Array): boolean {
+  if (bytes.length < 12) return false;
+  const end = bytes.length - 4;
+  return MAGIC.every((b, i) => bytes[i] === b && bytes[end + i] === b);
+}
+
+export interface ParquetWriteOptions {
+  compression?: 'zstd' | 'snappy' | 'uncompressed';
+  /** Rows per row group; bounded so readers (and parquet-wasm's heap) stay bounded. */
+  rowGroupRows?: number;
+}
+
+/** Encodes an Arrow table as one Parquet file. */
+export async function arrowToParquet(table: Table, options: ParquetWriteOptions = {}): Promise<Uint8Array> {
+  const pw = await loadParquetWasm();
+  const compression = { zstd: pw.Compression.ZSTD, snappy: pw.Compression.SNAPPY, uncompressed: pw.Compression.UNCOMPRESSED }[options.compression ?? 'zstd'];
+  const props = new pw.WriterPropertiesBuilder()
+    .setCompression(compression)
+    .setMaxRowGroupSize(options.rowGroupRows ?? 128 * 1024)
+    .setCreatedBy('duckpond-web')
+    .build();
+  const wasmTable = pw.Table.fromIPCStream(tableToIPC(table, 'stream'));
+  return pw.writeParquet(wasmTable, props);
+}
+
+/** Decodes a whole Parquet file to Arrow; `name` is used in the error for bad input. */
+export async function parquetToArrow(bytes: Uint8Array, name = 'parquet data', columns?: string[]): Promise<Table> {
+  if (!hasParquetMagic(bytes)) {
+    throw new PondError('BAD_PARQUET', `${name}: not a Parquet file (it lacks the PAR1 magic at its start and end)`, { detail: { name } });
+  }
+  const pw = await loadParquetWasm();
+  try {
+    const wasmTable = pw.readParquet(bytes, columns ? { columns } : undefined);
+    return tableFromIPC(wasmTable.intoIPCStream());
+  } catch (e) {
+    throw new PondError('BAD_PARQUET', `${name}: cannot read Parquet: ${String((e as Error)?.message ?? e)}`, { cause: e, detail: { name } });
+  }
+}

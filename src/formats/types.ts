@@ -1,0 +1,58 @@
+/**
+ * What an import of a host file (CSV or Parquet) takes and gives. The pond stores `parquet` as the new version's
+ * content and `minEventTime`/`maxEventTime`/`timestampColumn` in the oplog row (architecture.md).
+ */
+import type { Schema } from 'apache-arrow';
+import type { ParquetSink } from './parquet-stream';
+import type { ColumnDescription } from './schema';
+
+export interface ImportOptions {
+  /** Event-time column; default: detected (timestamps.ts TIME_COLUMN_NAMES, or ISO dates in the first column). */
+  timestampColumn?: string;
+  /** IANA zone for zone-less times (e.g. 'Europe/Berlin'); default UTC. Values with an offset keep their own. */
+  timezone?: string;
+  /** For numeric event times; default guessed from the first value (below 1e11 seconds, else milliseconds). */
+  epochUnit?: 's' | 'ms';
+  /** Parquet goes here chunk by chunk (bounded memory); without it the result carries `parquet` as one array. */
+  sink?: ParquetSink;
+  compression?: 'zstd' | 'snappy' | 'uncompressed';
+  rowGroupRows?: number;
+  signal?: AbortSignal;
+  /** Called now and then while reading; `bytesDone` is an estimate for CSV (DuckDB reads the file itself). */
+  onProgress?: (bytesDone: number, bytesTotal: number) => void;
+}
+
+export interface CsvImportOptions extends ImportOptions {
+  /** Longest allowed line in bytes (DuckDB max_line_size); longer lines are rejected. Default 2 MB. */
+  maxLineSize?: number;
+  /** Whether the first line is a header; default sniffed (a one-column text file can look either way). */
+  header?: boolean;
+  /** Most rejected lines kept in detail (all are counted). Default 1000. */
+  maxRejectsReported?: number;
+}
+
+/** A CSV line that was not imported and why (one entry per line, all its problems). */
+export interface RejectedLine {
+  /** 1-based; the header is line 1. */
+  line: number;
+  /** DuckDB's error types, e.g. CAST, MISSING COLUMNS, TOO MANY COLUMNS, UNQUOTED VALUE, LINE SIZE OVER MAXIMUM, INVALID ENCODING. */
+  errors: { type: string; column: string | null; message: string }[];
+  /** The line as DuckDB saw it (invalid bytes shown as '?'). */
+  text: string;
+}
+
+export interface ImportResult {
+  /** The Parquet file, unless `sink` received it. */
+  parquet?: Uint8Array;
+  parquetBytes: number;
+  rows: number;
+  schema: Schema;
+  columns: ColumnDescription[];
+  timestampColumn: string | null;
+  /** UTC µs (exact below 2^53 µs, the year 2255). Null without a time column or without non-null times. */
+  minEventTime: number | null;
+  maxEventTime: number | null;
+  rejects: RejectedLine[];
+  /** Lines rejected, including those beyond `maxRejectsReported`. */
+  rejectedLines: number;
+}

@@ -1,0 +1,33 @@
+// Starts duckdb-wasm (its own worker, the "eh" bundle served from our origin: never a CDN) once, lazily.
+import * as duckdb from '@duckdb/duckdb-wasm';
+import duckdbWasmUrl from '@duckdb/duckdb-wasm/dist/duckdb-eh.wasm?url';
+import duckdbWorkerUrl from '@duckdb/duckdb-wasm/dist/duckdb-browser-eh.worker.js?url';
+
+let starting: Promise<duckdb.AsyncDuckDB> | undefined;
+
+/**
+ * The shared DuckDB instance. Extension autoloading is switched off: the extensions would be downloaded from
+ * extensions.duckdb.org, which an offline tablet cannot reach, and a failed autoload breaks the instance.
+ */
+export function getDuckDb(): Promise<duckdb.AsyncDuckDB> {
+  starting ??= startDuckDb().catch((e) => {
+    starting = undefined; // let a later call retry rather than caching the failure forever
+    throw e;
+  });
+  return starting;
+}
+
+async function startDuckDb(): Promise<duckdb.AsyncDuckDB> {
+  const worker = new Worker(duckdbWorkerUrl);
+  const db = new duckdb.AsyncDuckDB(new duckdb.VoidLogger(), worker);
+  await db.instantiate(duckdbWasmUrl);
+  await db.open({ query: { castBigIntToDouble: false, castTimestampToDate: false } });
+  const conn = await db.connect();
+  try {
+    await conn.query('SET autoinstall_known_extensions=false');
+    await conn.query('SET autoload_known_extensions=false');
+  } finally {
+    await conn.close();
+  }
+  return db;
+}

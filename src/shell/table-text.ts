@@ -1,0 +1,33 @@
+// Query results as aligned text for the shell (the UI has its own virtualised table).
+import { tableFromIPC, Type, type Field } from 'apache-arrow';
+import type { QueryResult } from '../api/pond-api';
+
+const MAX_WIDTH = 40;
+
+function cell(value: unknown, field: Field): string {
+  if (value === null || value === undefined) return 'NULL';
+  if (field.type.typeId === Type.Timestamp && typeof value === 'number') return new Date(value).toISOString().replace('T', ' ').replace('.000Z', 'Z');
+  if (field.type.typeId === Type.Date && typeof value === 'number') return new Date(value).toISOString().slice(0, 10);
+  if (typeof value === 'bigint') return value.toString();
+  if (value instanceof Uint8Array) return `<${value.length} bytes>`;
+  if (typeof value === 'object') return JSON.stringify(value, (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v));
+  return String(value);
+}
+
+/** An aligned table with a header, and a footer when rows were cut. */
+export function renderTable(result: QueryResult): string[] {
+  const table = tableFromIPC(result.ipc);
+  const fields = table.schema.fields;
+  const rows: string[][] = [];
+  for (const row of table) {
+    rows.push(fields.map((f) => {
+      const s = cell((row as unknown as Record<string, unknown>)[f.name], f).replace(/\s+/g, ' ');
+      return s.length > MAX_WIDTH ? `${s.slice(0, MAX_WIDTH - 1)}…` : s;
+    }));
+  }
+  const widths = fields.map((f, i) => Math.max(f.name.length, ...rows.map((r) => r[i]!.length)));
+  const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i]!)).join(' | ').trimEnd();
+  const out = [line(fields.map((f) => f.name)), widths.map((w) => '-'.repeat(w)).join('-+-'), ...rows.map(line)];
+  out.push(result.rows > rows.length ? `(${rows.length} of ${result.rows} rows shown)` : `(${result.rows} row${result.rows === 1 ? '' : 's'})`);
+  return out;
+}
