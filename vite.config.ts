@@ -48,8 +48,8 @@ export default defineConfig({
         test: {
           name: 'browser',
           include: ['tests/browser/**/*.test.ts'],
-          // Local servers the browser tests talk to (127.0.0.1 only): HydroVu-shaped API.
-          globalSetup: ['tests/browser/collect/global-setup.ts'],
+          // Local servers the browser tests talk to (127.0.0.1 only): a HydroVu-shaped API, s3rver, a presign endpoint.
+          globalSetup: ['tests/browser/collect/global-setup.ts', 'tests/browser/remote/s3-global-setup.ts'],
           testTimeout: 60_000,
           hookTimeout: 60_000,
           browser: {

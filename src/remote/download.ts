@@ -1,0 +1,55 @@
+// Fetches one backup object as a stream, hashing as it goes, and checks it against everything recorded about it.
+import { PondError } from '../core/errors';
+import type { StoreWriter } from '../core/store';
+import { blobHashOf } from './layout';
+import type { S3Remote } from './s3-client';
+import { createStreamingSha256, isSha256Hex } from './sha256';
+
+export interface CheckedObject {
+  sha256: string;
+  size: number;
+}
+
+/**
+ * Downloads `key` (pond path `path`), optionally into `writer`, and returns its hash; throws CORRUPT naming
+ * the key when the bytes disagree with the listed size, the recorded `x-amz-meta-sha256`, or a blob's name.
+ */
+export async function downloadChecked(
+  remote: S3Remote, key: string, path: string, listedSize: number, writer: StoreWriter | undefined,
+  signal: AbortSignal | undefined, onBytes: (n: number) => void,
+): Promise<CheckedObject> {
+  const res = await remote.get(key, signal);
+  const recorded = res.headers.get('x-amz-meta-sha256');
+  const hasher = await createStreamingSha256();
+  let size = 0;
+  const reader = res.body?.getReader();
+  if (reader) {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      size += value.length;
+      // The listing bounds the download: a server that keeps sending cannot fill the tablet.
+      if (size > listedSize) {
+        await reader.cancel().catch(() => undefined);
+        throw corrupt(key, path, `is longer than the ${listedSize} bytes the bucket listing gives`);
+      }
+      hasher.update(value);
+      if (writer) await writer.write(value);
+      onBytes(value.length);
+    }
+  }
+  const sha256 = hasher.digestHex();
+  if (size !== listedSize) throw corrupt(key, path, `has ${size} bytes, the bucket listing says ${listedSize}`);
+  if (recorded === null) {
+    throw corrupt(key, path, 'carries no x-amz-meta-sha256 (not pushed by DuckPond, or the bucket CORS rule does not expose x-amz-meta-sha256)');
+  }
+  if (!isSha256Hex(recorded)) throw corrupt(key, path, `has a malformed recorded hash "${String(recorded).slice(0, 80)}"`);
+  if (recorded !== sha256) throw corrupt(key, path, `content hash ${sha256} differs from the recorded ${recorded}`);
+  const named = blobHashOf(path);
+  if (named && named !== sha256) throw corrupt(key, path, `content hash ${sha256} differs from the blob's name`);
+  return { sha256, size };
+}
+
+function corrupt(key: string, path: string, problem: string): PondError {
+  return new PondError('CORRUPT', `backup object ${key} ${problem}`, { detail: { key, path, problem } });
+}

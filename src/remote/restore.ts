@@ -1,0 +1,114 @@
+// Restore a pond from its S3 backup into an empty store, all or nothing, and compare a pond with its backup.
+import { PondError, isPondError, throwIfAborted } from '../core/errors';
+import type { Store } from '../core/store';
+import { checkPondId, objectKey } from './config';
+import { downloadChecked } from './download';
+import { classifyPondPath, committedPondFiles, consecutiveLogs, logPath, logVersionOf } from './layout';
+import { runPool } from './multipart';
+import { ProgressTracker, type ProgressCallback } from './progress';
+import { listRemotePond } from './push';
+import type { S3Remote } from './s3-client';
+import { sha256Hex } from './sha256';
+import { commitStaged, dropStage, isEmptyStore, stagingDir } from './staging';
+
+export interface RestoreOptions {
+  signal?: AbortSignal;
+  onProgress?: ProgressCallback;
+  concurrency?: number;
+}
+
+export interface RestoreResult {
+  /** Pond paths written, in the order they became live. */
+  restored: string[];
+  /** Backup objects not restored: outside the layout, or commits after a gap. */
+  ignored: string[];
+}
+
+/** Downloads the backup `<prefix>/<pondId>/` into the empty `store`, verifying every object before any of it goes live. */
+export async function restore(remote: S3Remote, pondId: string, store: Store, opts: RestoreOptions = {}): Promise<RestoreResult> {
+  checkPondId(pondId);
+  const { signal } = opts;
+  if (!(await isEmptyStore(store))) {
+    throw new PondError('INVALID_INPUT', 'restore needs an empty pond folder: this one already has files', { detail: { pondId } });
+  }
+  const progress = new ProgressTracker(opts.onProgress);
+  const listed = await listRemotePond(remote, pondId, signal);
+  if (listed.size === 0) throw new PondError('NOT_FOUND', `no backup of pond ${pondId} under ${objectKey(remote.config.prefix, pondId, '')}/`, { detail: { pondId } });
+  const ignored = [...listed.keys()].filter((p) => !classifyPondPath(p));
+  const versions = [...listed.keys()].map(logVersionOf).filter((v): v is number => v !== undefined);
+  const { whole, stranded } = consecutiveLogs(versions);
+  if (whole.length === 0) throw new PondError('CORRUPT', `backup of pond ${pondId} has no ${logPath(0)}`, { detail: { pondId } });
+  ignored.push(...stranded.map(logPath));
+  const wanted = [...listed.keys()].filter((p) => classifyPondPath(p) && !ignored.includes(p));
+  progress.set({ phase: 'receiving', filesTotal: wanted.length, bytesTotal: wanted.reduce((n, p) => n + listed.get(p)!, 0) });
+
+  const stage = stagingDir('restore');
+  try {
+    await runPool(wanted, opts.concurrency ?? 4, async (path) => {
+      throwIfAborted(signal, 'restore');
+      const writer = await store.createWriter(`${stage}/${path}`);
+      try {
+        await downloadChecked(remote, objectKey(remote.config.prefix, pondId, path), path, listed.get(path)!, writer, signal, (n) => progress.bytes(n, path));
+        await writer.close();
+      } catch (e) {
+        await writer.abort().catch(() => undefined);
+        throw e;
+      }
+      progress.file(path);
+    });
+  } catch (e) {
+    await dropStage(store, stage);
+    if (signal?.aborted && !isPondError(e, 'ABORTED')) throw new PondError('ABORTED', 'restore was cancelled', { cause: e });
+    throw e;
+  }
+  progress.set({ phase: 'committing' });
+  const restored = await commitStaged(store, stage, wanted, signal);
+  progress.set({ phase: 'done' });
+  return { restored, ignored: ignored.sort() };
+}
+
+export interface VerifyProblem {
+  path: string;
+  key: string;
+  problem: string;
+}
+
+export interface VerifyReport {
+  ok: boolean;
+  /** In the pond, not in the backup. */
+  missing: string[];
+  /** In the backup, not in the pond. */
+  extra: string[];
+  corrupt: VerifyProblem[];
+  checked: number;
+}
+
+/** Compares a pond with its backup: downloads and hashes every shared object (so it costs a full download). */
+export async function verify(store: Store, remote: S3Remote, pondId: string, opts: RestoreOptions = {}): Promise<VerifyReport> {
+  checkPondId(pondId);
+  const { signal } = opts;
+  const progress = new ProgressTracker(opts.onProgress);
+  const { files } = await committedPondFiles(store, signal);
+  const listed = await listRemotePond(remote, pondId, signal);
+  const missing = [...files.keys()].filter((p) => !listed.has(p)).sort();
+  const extra = [...listed.keys()].filter((p) => !files.has(p)).sort();
+  const shared = [...files.keys()].filter((p) => listed.has(p)).sort();
+  const corrupt: VerifyProblem[] = [];
+  progress.set({ phase: 'checking', filesTotal: shared.length, bytesTotal: shared.reduce((n, p) => n + listed.get(p)!, 0) });
+  await runPool(shared, opts.concurrency ?? 4, async (path) => {
+    throwIfAborted(signal, 'verify');
+    const key = objectKey(remote.config.prefix, pondId, path);
+    try {
+      const got = await downloadChecked(remote, key, path, listed.get(path)!, undefined, signal, (n) => progress.bytes(n, path));
+      const local = await sha256Hex(await store.read(path));
+      if (local !== got.sha256) corrupt.push({ path, key, problem: `differs from the pond's copy (backup ${got.sha256}, pond ${local})` });
+    } catch (e) {
+      if (!isPondError(e, 'CORRUPT')) throw e;
+      corrupt.push({ path, key, problem: e.message });
+    }
+    progress.file(path);
+  });
+  corrupt.sort((a, b) => (a.path < b.path ? -1 : 1));
+  progress.set({ phase: 'done' });
+  return { ok: missing.length + extra.length + corrupt.length === 0, missing, extra, corrupt, checked: shared.length };
+}

@@ -1,0 +1,85 @@
+// Starts, on 127.0.0.1 only, what the remote browser tests talk to: a real S3 protocol server (s3rver,
+// which checks SigV4 signatures and CORS), the reference presign endpoint in front of it, and a tiny
+// handler that answers 412 to commit PUTs (s3rver ignores If-None-Match on PUT).
+import { mkdtemp, rm } from 'node:fs/promises';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { TestProject } from 'vitest/node';
+// @ts-expect-error s3rver ships no types
+import S3rver from '@20minutes/s3rver';
+// @ts-expect-error plain .mjs tool
+import { createPresignServer } from '../../../tools/presign-server.mjs';
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    /** Path-style URL of a bucket with CORS for any origin; keys S3RVER / S3RVER. */
+    s3Url: string;
+    /** A bucket without any CORS configuration. */
+    s3NoCorsUrl: string;
+    /** Reference presign endpoint signing for s3Url under prefix "viaendpoint". */
+    presignUrl: string;
+    /** Bucket-like handler: lists nothing, accepts data PUTs, answers 412 to _delta_log PUTs. */
+    conflictUrl: string;
+  }
+}
+
+const CORS = `<CORSConfiguration><CORSRule><AllowedOrigin>*</AllowedOrigin>
+<AllowedMethod>GET</AllowedMethod><AllowedMethod>PUT</AllowedMethod><AllowedMethod>POST</AllowedMethod><AllowedMethod>HEAD</AllowedMethod><AllowedMethod>DELETE</AllowedMethod>
+<AllowedHeader>*</AllowedHeader><ExposeHeader>ETag</ExposeHeader><ExposeHeader>x-amz-meta-sha256</ExposeHeader><MaxAgeSeconds>600</MaxAgeSeconds>
+</CORSRule></CORSConfiguration>`;
+
+function listen(server: http.Server): Promise<number> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => resolve((server.address() as AddressInfo).port));
+  });
+}
+
+function conflictHandler(): http.Server {
+  return http.createServer((req, res) => {
+    const cors = { 'access-control-allow-origin': '*', 'access-control-expose-headers': 'ETag, x-amz-meta-sha256' };
+    if (req.method === 'OPTIONS') {
+      res.writeHead(200, { ...cors, 'access-control-allow-methods': 'GET, PUT, POST, HEAD, DELETE', 'access-control-allow-headers': req.headers['access-control-request-headers'] ?? '*' });
+      return res.end();
+    }
+    req.resume();
+    req.on('end', () => {
+      const url = new URL(req.url ?? '/', 'http://x');
+      if (req.method === 'GET' && url.searchParams.get('list-type') === '2') {
+        res.writeHead(200, { ...cors, 'content-type': 'application/xml' });
+        return res.end('<?xml version="1.0"?><ListBucketResult><IsTruncated>false</IsTruncated></ListBucketResult>');
+      }
+      if (req.method === 'PUT' && url.pathname.includes('/_delta_log/')) {
+        res.writeHead(412, { ...cors, 'content-type': 'application/xml' });
+        return res.end('<?xml version="1.0"?><Error><Code>PreconditionFailed</Code><Message>At least one of the pre-conditions you specified did not hold</Message></Error>');
+      }
+      res.writeHead(200, { ...cors, etag: '"x"' });
+      res.end();
+    });
+  });
+}
+
+export default async function setup(project: TestProject): Promise<() => Promise<void>> {
+  const dir = await mkdtemp(join(tmpdir(), 'duckpond-s3rver-'));
+  const s3 = new S3rver({
+    address: '127.0.0.1', port: 0, silent: true, directory: dir,
+    configureBuckets: [{ name: 'ponds', configs: [CORS] }, { name: 'nocors', configs: [] }],
+  });
+  const { port } = (await s3.run()) as AddressInfo;
+  const s3Url = `http://127.0.0.1:${port}/ponds`;
+  const presign = createPresignServer({ bucketUrl: s3Url, region: 'us-east-1', accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER', prefix: 'viaendpoint' }) as http.Server;
+  const conflict = conflictHandler();
+  const [presignPort, conflictPort] = [await listen(presign), await listen(conflict)];
+  project.provide('s3Url', s3Url);
+  project.provide('s3NoCorsUrl', `http://127.0.0.1:${port}/nocors`);
+  project.provide('presignUrl', `http://127.0.0.1:${presignPort}/`);
+  project.provide('conflictUrl', `http://127.0.0.1:${conflictPort}/bucket`);
+  return async () => {
+    await new Promise((r) => presign.close(r));
+    await new Promise((r) => conflict.close(r));
+    await s3.close();
+    await rm(dir, { recursive: true, force: true });
+  };
+}
