@@ -148,4 +148,8 @@ export interface PondApi {
   cancel(opId: string): Promise<void>;
   /** Registers the progress callback of the operation that will start with this opId. */
   watch(opId: string, onProgress: ProgressCallback): Promise<void>;
+
+  // --- remote: S3 backup and restore, zip snapshots (src/api/remotes.ts) ---
+
+  // --- collect and reduce: HydroVu, LakeTech, derived series (src/api/collectors.ts) ---
 }

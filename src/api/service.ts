@@ -1,5 +1,6 @@
 // PondService: the PondApi implementation the pond worker exposes. It owns the open pond, its writer lock
 // and change notices, and composes the layers (TinyFS/pond for files, formats for imports, shell for exec).
+import { uuidv7 } from 'uuidv7';
 import { PondError } from '../core/errors';
 import type { Coordinator } from '../pond/coordination';
 import { Pond } from '../pond/pond';
@@ -47,7 +48,6 @@ export class PondService implements PondApi {
 
   async createPond(name: string): Promise<PondInfo> {
     const clean = checkPondName(name);
-    const { uuidv7 } = await import('uuidv7');
     const id = uuidv7();
     await Pond.create(await this.deps.host.openStore(id), { pondId: id });
     await this.deps.names.set(id, clean);
@@ -255,6 +255,10 @@ export class PondService implements PondApi {
   async watch(opId: string, onProgress: (done: number, total: number | undefined, what: string) => void): Promise<void> {
     this.ops.watch(opId, onProgress);
   }
+  // --- remote: S3 backup and restore, zip snapshots (delegates to src/api/remotes.ts) ---
+
+  // --- collect and reduce (delegates to src/api/collectors.ts) ---
+
 }
 
 function checkPondName(name: string): string {

@@ -2,7 +2,12 @@
 // shell panel can show results and branch on success. Exit codes: 0 ok, 2 usage, 1 any other error.
 import { PondError } from '../core/errors';
 import type { ExecResult, PondApi } from '../api/pond-api';
-import { COMMANDS, type ShellContext } from './commands';
+import { COMMANDS, type Command, type ShellContext } from './commands';
+import { REMOTE_COMMANDS } from './commands-remote';
+import { COLLECT_COMMANDS } from './commands-collect';
+
+/** Every command, by name: the core file commands plus the remote and collect families, each in its own file. */
+const ALL: Record<string, Command> = { ...COMMANDS, ...REMOTE_COMMANDS, ...COLLECT_COMMANDS };
 import { tokenize } from './tokenize';
 
 export async function runCommandLine(api: PondApi, line: string, files: { name: string; data: Blob }[] = []): Promise<ExecResult> {
@@ -13,7 +18,7 @@ export async function runCommandLine(api: PondApi, line: string, files: { name: 
     const [name, ...args] = words;
     if (!name) return { stdout: '', stderr: '', exitCode: 0 };
     if (name === 'help') return { stdout: helpText(), stderr: '', exitCode: 0 };
-    const command = COMMANDS[name];
+    const command = ALL[name];
     if (!command) throw new PondError('USAGE', `unknown command ${JSON.stringify(name)}; try help`);
     await command.run(ctx, args);
     return { stdout: joinLines(ctx.out), stderr: '', exitCode: 0, ...(ctx.downloads.length ? { downloads: ctx.downloads } : {}) };
@@ -29,6 +34,6 @@ function joinLines(lines: string[]): string {
 }
 
 function helpText(): string {
-  const rows = Object.entries(COMMANDS).map(([, c]) => `  ${c.usage.padEnd(48)} ${c.summary}`);
+  const rows = Object.entries(ALL).map(([, c]) => `  ${c.usage.padEnd(48)} ${c.summary}`);
   return `commands:\n${rows.join('\n')}\n`;
 }

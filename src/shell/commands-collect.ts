@@ -1,0 +1,4 @@
+// Shell commands for configured nodes: mknod (collectors, derived series), run, export.
+import type { Command } from './commands';
+
+export const COLLECT_COMMANDS: Record<string, Command> = {};
