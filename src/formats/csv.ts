@@ -13,8 +13,10 @@
  *   too many fields, a bad quote, a value that does not fit its column's type (including an unreadable
  *   timestamp), a line over maxLineSize, invalid UTF-8 (INVALID ENCODING: never decoded silently).
  * - Kept as they are: duplicate and out-of-order timestamps, NaN/Inf, empty fields (as null).
- * - Types come from DuckDB's sniffer (first 20,480 rows). It keeps values with leading zeros (`08123`) as text.
- *   A later value that does not fit the sniffed type is a CAST reject, reported with its line.
+ * - Dialect: quoting is RFC 4180 (double quotes, doubled inside them), so a stray quote is reported rather than
+ *   read leniently; delimiter, header, newline, date formats and types come from DuckDB's sniffer (sniff_csv, first
+ *   20,480 rows), and the real read repeats them with auto_detect off. The sniffer keeps values with leading zeros
+ *   (`08123`) as text. A later value that does not fit the sniffed type is a CAST reject, reported with its line.
  * - Event times: zone-less times are UTC unless `timezone` is given; times with an offset are converted to UTC by
  *   DuckDB (TIMESTAMPTZ needs no ICU for numeric offsets). With `timezone`, the column is read as wall-clock time
  *   and converted here (timestamps.ts); offsets written in such a file would be ignored, so `timezone` is for
@@ -66,11 +68,11 @@ export async function importCsv(db: AsyncDuckDB, source: Blob, name: string, opt
     const types: Record<string, string> = {};
     if (timeColumn) {
       const t = sniffed.find((s) => s.name === timeColumn)!.type;
-      // TIMESTAMPTZ converts offsets to UTC and reads zone-less times as UTC; the plain TIMESTAMP cast would
-      // silently drop an offset that appears after the sniffer's sample. With a timezone we need the wall clock.
-      if (opts.timezone) { if (!TEMPORAL.test(t)) types[timeColumn] = 'TIMESTAMP'; else if (t.includes('TIME ZONE')) types[timeColumn] = 'TIMESTAMP'; }
-      else if (t === 'TIMESTAMP' || t === 'VARCHAR') types[timeColumn] = 'TIMESTAMPTZ';
-      else if (!TEMPORAL.test(t) && !NUMERIC.test(t)) types[timeColumn] = 'TIMESTAMPTZ';
+      // Without a timezone: TIMESTAMPTZ converts offsets to UTC and reads zone-less times as UTC (no ICU needed);
+      // the plain TIMESTAMP cast would silently drop an offset that first appears after the sniffer's sample.
+      // With a timezone we need the wall clock: plain TIMESTAMP, converted in timestamps.ts.
+      // Dates and epoch numbers stay as sniffed; text (only via the override) must parse, or the line is rejected.
+      if (!t.startsWith('DATE') && !NUMERIC.test(t)) types[timeColumn] = opts.timezone ? 'TIMESTAMP' : 'TIMESTAMPTZ';
     }
     const maxLine = opts.maxLineSize ? [`max_line_size=${Math.floor(opts.maxLineSize)}`] : [];
     const sql = `SELECT * FROM read_csv(${[sqlString(file), ...dialectSql(dialect, types), ...maxLine, 'store_rejects=true',
@@ -142,6 +144,14 @@ async function checkStart(source: Blob, name: string): Promise<void> {
   if (head.length === 0) throw new PondError('BAD_CSV', `${name}: the file is empty`, { detail: { name } });
   if ((head[0] === 0xff && head[1] === 0xfe) || (head[0] === 0xfe && head[1] === 0xff)) {
     throw new PondError('BAD_CSV', `${name}: the file is UTF-16; save it as UTF-8 CSV`, { detail: { name } });
+  }
+  // DuckDB would invent a `column0` for a file of blank lines; such a file has no columns.
+  if (source.size <= 64 * 1024) {
+    const all = new Uint8Array(await source.arrayBuffer());
+    const start = all[0] === 0xef && all[1] === 0xbb && all[2] === 0xbf ? 3 : 0;
+    if (all.subarray(start).every((b) => b === 10 || b === 13 || b === 32 || b === 9)) {
+      throw new PondError('BAD_CSV', `${name}: no columns found (the file holds only blank lines)`, { detail: { name } });
+    }
   }
 }
 

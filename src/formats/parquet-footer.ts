@@ -145,7 +145,10 @@ export function parseFooter(bytes: Uint8Array, name = 'parquet data'): Footer {
   const start = n - 8 - length;
   if (length < 0 || start < 4) throw new PondError('BAD_PARQUET', `${name}: the footer length does not fit the file`, { detail: { name } });
   try {
-    return { fields: new Reader(bytes.subarray(start, n - 8)).struct(), start, length };
+    const fields = new Reader(bytes.subarray(start, n - 8)).struct();
+    // FileMetaData's required fields: version, schema, num_rows, row_groups.
+    if (![1, 2, 3, 4].every((id) => fields.some((f) => f.id === id))) throw new Error('required fields are missing');
+    return { fields, start, length };
   } catch (e) {
     throw new PondError('BAD_PARQUET', `${name}: cannot parse the footer: ${(e as Error).message}`, { cause: e, detail: { name } });
   }
@@ -194,4 +197,9 @@ export function withKeyValue(bytes: Uint8Array, footer: Footer, key: string, val
   new DataView(out.buffer).setUint32(footer.start + meta.length, meta.length, true);
   out.set([0x50, 0x41, 0x52, 0x31], out.length - 4);
   return out;
+}
+
+/** Number of row groups (FileMetaData.row_groups). */
+export function rowGroupCount(footer: Footer): number {
+  return ((get(footer.fields, 4) as ListValue | undefined)?.items.length) ?? 0;
 }

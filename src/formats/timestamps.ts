@@ -176,6 +176,7 @@ export function normaliseTimeColumn(batch: RecordBatch, column: string, opts: No
   let first: bigint | number | null = null;
   for (let i = 0; i < n && first === null; i++) if (data.getValid(i)) first = values[i]!;
   const { fn, epochUnit, identity } = converter(field.type, opts, first);
+  if (identity && values instanceof BigInt64Array && data.offset === 0) return retag(batch, index, data, values);
   const out = identity && values instanceof BigInt64Array ? values : new BigInt64Array(n);
   const valid = new Uint8Array(Math.ceil(n / 8));
   let min: bigint | null = null;
@@ -196,4 +197,23 @@ export function normaliseTimeColumn(batch: RecordBatch, column: string, opts: No
   const schema = new Schema(fields, batch.schema.metadata);
   const struct = makeData({ type: new Struct<TypeMap>(fields), length: n, nullCount: 0, children });
   return { batch: new RecordBatch(schema, struct), min, max, ...(epochUnit ? { epochUnit } : {}) };
+}
+
+/** Already UTC µs: keep the buffers, only drop any zone tag, and scan for min/max (the common CSV case). */
+function retag(batch: RecordBatch, index: number, data: Data, values: BigInt64Array): NormalisedBatch {
+  let min: bigint | null = null;
+  let max: bigint | null = null;
+  const all = data.nullCount === 0;
+  for (let i = 0; i < values.length; i++) {
+    if (!all && !data.getValid(i)) continue;
+    const v = values[i]!;
+    if (min === null || v < min) min = v;
+    if (max === null || v > max) max = v;
+  }
+  const type = new TimestampMicrosecond();
+  const col = makeData({ type, length: data.length, nullCount: data.nullCount, nullBitmap: data.nullBitmap, data: values, offset: 0 });
+  const fields = batch.schema.fields.map((f, i) => (i === index ? new Field(f.name, type, true, f.metadata) : f));
+  const children = batch.schema.fields.map((_, i) => (i === index ? col : batch.data.children[i]!)) as Data[];
+  const struct = makeData({ type: new Struct<TypeMap>(fields), length: batch.numRows, nullCount: 0, children });
+  return { batch: new RecordBatch(new Schema(fields, batch.schema.metadata), struct), min, max };
 }

@@ -1,0 +1,271 @@
+// <duckpond-app>: the shell of the UI. It owns which pond is open (and as of which version), boots the first run
+// (demo pond), follows the worker's change notices, and lays out header, tree, details/history/shell/SQL panes,
+// import (drop anywhere or pick files) and the storage and offline status.
+import { LitElement, css, html, nothing } from 'lit';
+import { customElement, property, state } from 'lit/decorators.js';
+import { Task } from '@lit/task';
+import * as Comlink from 'comlink';
+import type { NodeInfo, PondInfo } from '../api/pond-api';
+import type { PondClient } from './pond-client';
+import { createDemoPond, DEMO_SERIES } from './demo-pond';
+import { errorText } from './format';
+import { base } from './styles';
+import type { ImportDialog } from './import-dialog';
+import type { PondTree } from './pond-tree';
+import './pond-switcher';
+import './pond-tree';
+import './node-details';
+import './history-pane';
+import './shell-panel';
+import './sql-console';
+import './storage-status';
+import './import-dialog';
+import './sw-notices';
+
+type Tab = 'details' | 'history' | 'shell' | 'sql';
+const TABS: [Tab, string][] = [['details', 'Details'], ['history', 'History'], ['shell', 'Shell'], ['sql', 'SQL']];
+const LAST_POND = 'duckpond.lastPond'; // UI state, not pond data: localStorage is enough
+
+@customElement('duckpond-app')
+export class DuckpondApp extends LitElement {
+  static override styles = [base, css`
+    :host { display: flex; flex-direction: column; min-height: 100vh; background: var(--bg); }
+    header { display: flex; align-items: center; gap: 10px; flex-wrap: wrap; padding: 8px 12px; border-bottom: 1px solid var(--line); background: var(--panel); }
+    header h1 { font-size: 1.15rem; margin: 0 8px 0 0; display: flex; align-items: center; gap: 8px; }
+    header img { width: 32px; height: 32px; border-radius: 6px; }
+    .spacer { flex: 1; }
+    .banner { padding: 10px 12px; display: flex; gap: 10px; align-items: center; flex-wrap: wrap; background: var(--warn-bg); color: var(--warn-fg); font-weight: 600; }
+    .banner.error { background: var(--danger); color: #fff; }
+    main { flex: 1; display: grid; grid-template-columns: minmax(240px, 320px) 1fr; min-height: 0; }
+    aside { border-right: 1px solid var(--line); padding: 8px; overflow: auto; display: flex; flex-direction: column; gap: 12px; }
+    section.pane { padding: 8px 12px; min-width: 0; overflow: auto; }
+    [role='tablist'] { display: flex; gap: 4px; border-bottom: 1px solid var(--line); margin-bottom: 10px; overflow-x: auto; }
+    [role='tab'] { border: none; border-bottom: 3px solid transparent; border-radius: 0; background: none; }
+    [role='tab'][aria-selected='true'] { border-bottom-color: var(--accent); font-weight: 600; }
+    .drop { position: fixed; inset: 0; z-index: 30; display: grid; place-items: center; background: rgb(11 110 153 / 0.25);
+      border: 4px dashed var(--accent); font-size: 1.4rem; font-weight: 700; pointer-events: none; }
+    .splash { margin: auto; text-align: center; padding: 24px; }
+    .empty { padding: 24px; display: flex; flex-direction: column; gap: 12px; align-items: flex-start; }
+    @media (max-width: 1000px) { main { grid-template-columns: minmax(200px, 260px) 1fr; } }
+    @media (max-width: 700px) {
+      main { grid-template-columns: 1fr; }
+      aside { border-right: none; border-bottom: 1px solid var(--line); max-height: 45vh; }
+    }
+  `];
+
+  @property({ attribute: false }) client?: PondClient;
+  @state() private info: PondInfo | undefined;
+  @state() private noPonds = false;
+  @state() private bootStep = 'Starting…';
+  @state() private selected: NodeInfo | undefined;
+  @state() private tab: Tab = 'details';
+  @state() private dragging = false;
+  @state() private message = '';
+  private dragDepth = 0;
+
+  /** Resolves once start-up (the first-run demo pond, or reopening the last pond) has finished. */
+  get ready(): Promise<unknown> {
+    return this.updateComplete.then(() => this.boot.taskComplete);
+  }
+
+  /** First run makes the demo pond; later runs reopen the pond used last. */
+  private readonly boot = new Task(this, {
+    args: () => [this.client] as const,
+    task: async ([client]) => {
+      if (!client) return;
+      const { api } = client;
+      // One subscription for the tab's life: the worker keeps listeners across pond switches.
+      await api.subscribe(Comlink.proxy((info: PondInfo) => { this.info = info; }));
+      const ponds = await api.listPonds();
+      if (ponds.length === 0) {
+        this.opened(await createDemoPond(client, (s) => { this.bootStep = s; }));
+        // A newcomer lands on data, not on an empty details pane.
+        await this.reveal(await api.stat(DEMO_SERIES));
+        return;
+      }
+      const last = localStorage.getItem(LAST_POND);
+      const id = ponds.find((p) => p.id === last)?.id ?? ponds[0]!.id;
+      this.bootStep = 'Opening your pond…';
+      this.opened(await api.openPond(id));
+    },
+  });
+
+  private opened(info: PondInfo): void {
+    const switched = info.id !== this.info?.id;
+    this.info = info;
+    this.noPonds = false;
+    this.message = '';
+    if (info.asOf === undefined) localStorage.setItem(LAST_POND, info.id);
+    if (switched) this.selected = undefined;
+  }
+
+  private async afterDelete(): Promise<void> {
+    const api = this.client!.api;
+    this.info = undefined;
+    this.selected = undefined;
+    const ponds = await api.listPonds();
+    if (ponds.length === 0) this.noPonds = true;
+    else this.opened(await api.openPond(ponds[0]!.id));
+  }
+
+  private async openAsOf(version: number | undefined): Promise<void> {
+    if (!this.client || !this.info) return;
+    try {
+      this.opened(await this.client.api.openPond(this.info.id, version === undefined ? {} : { asOf: version }));
+    } catch (e) {
+      this.message = errorText(e);
+    }
+  }
+
+  private async makeDemo(): Promise<void> {
+    if (!this.client) return;
+    try {
+      this.opened(await createDemoPond(this.client));
+      await this.reveal(await this.client.api.stat(DEMO_SERIES));
+    } catch (e) {
+      this.message = errorText(e);
+    }
+  }
+
+  // Drag-and-drop anywhere: document-level listeners, because a drop may land on any pane or shadow root.
+  private readonly onDragEnter = (e: DragEvent) => {
+    if (!e.dataTransfer?.types.includes('Files')) return;
+    e.preventDefault();
+    this.dragDepth++;
+    this.dragging = true;
+  };
+  private readonly onDragOver = (e: DragEvent) => {
+    if (e.dataTransfer?.types.includes('Files')) e.preventDefault();
+  };
+  private readonly onDragLeave = () => {
+    this.dragDepth = Math.max(0, this.dragDepth - 1);
+    if (this.dragDepth === 0) this.dragging = false;
+  };
+  private readonly onDrop = (e: DragEvent) => {
+    e.preventDefault();
+    this.dragDepth = 0;
+    this.dragging = false;
+    const files = [...(e.dataTransfer?.files ?? [])];
+    if (files.length && this.info) this.importFiles(files);
+  };
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    document.addEventListener('dragenter', this.onDragEnter);
+    document.addEventListener('dragover', this.onDragOver);
+    document.addEventListener('dragleave', this.onDragLeave);
+    document.addEventListener('drop', this.onDrop);
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    document.removeEventListener('dragenter', this.onDragEnter);
+    document.removeEventListener('dragover', this.onDragOver);
+    document.removeEventListener('dragleave', this.onDragLeave);
+    document.removeEventListener('drop', this.onDrop);
+  }
+
+  private importFiles(files: File[]): void {
+    this.renderRoot.querySelector<ImportDialog>('import-dialog')?.open(files);
+  }
+
+  /** Selects a node and opens its folders in the tree. */
+  private async reveal(node: NodeInfo | undefined): Promise<void> {
+    if (!node) return;
+    this.selected = node;
+    this.tab = 'details';
+    await this.updateComplete;
+    const parent = node.path.slice(0, node.path.lastIndexOf('/'));
+    if (parent) this.renderRoot.querySelector<PondTree>('pond-tree')?.setExpanded(parent, true);
+  }
+
+  private onTabKey(e: KeyboardEvent): void {
+    if (e.key !== 'ArrowRight' && e.key !== 'ArrowLeft') return;
+    const i = TABS.findIndex(([t]) => t === this.tab);
+    const next = TABS[(i + (e.key === 'ArrowRight' ? 1 : TABS.length - 1)) % TABS.length]![0];
+    this.tab = next;
+    void this.updateComplete.then(() => this.renderRoot.querySelector<HTMLElement>(`[role='tab'][data-tab='${next}']`)?.focus());
+  }
+
+  protected override render() {
+    const info = this.info;
+    return html`
+      <header>
+        <h1><img src="${import.meta.env.BASE_URL}icon-192.png" alt="" />DuckPond</h1>
+        ${this.client ? html`<pond-switcher .client=${this.client} .info=${info}
+          @pond-opened=${(e: CustomEvent<PondInfo>) => this.opened(e.detail)}
+          @pond-deleted=${() => void this.afterDelete()}
+          @pond-error=${(e: CustomEvent<string>) => { this.message = e.detail; }}></pond-switcher>` : nothing}
+        <span class="spacer"></span>
+        <sw-notices></sw-notices>
+        <label class="row"><input type="file" multiple hidden data-testid="file-picker" ?disabled=${!info || info.readOnly}
+            @change=${(e: Event) => { const input = e.target as HTMLInputElement; this.importFiles([...(input.files ?? [])]); input.value = ''; }} />
+          <button class="primary" ?disabled=${!info || info.readOnly}
+            @click=${(e: Event) => (e.currentTarget as HTMLElement).parentElement?.querySelector('input')?.click()}>Import…</button></label>
+      </header>
+      ${this.renderBanners(info)}
+      ${info ? this.renderMain(info) : this.renderNoPond()}
+      <import-dialog .client=${this.client} ?readOnly=${info?.readOnly ?? false} @imported=${(e: CustomEvent<NodeInfo[]>) => void this.reveal(e.detail[0])}></import-dialog>
+      ${this.dragging ? html`<div class="drop" aria-hidden="true">Drop files to import them into “${info?.name ?? 'the pond'}”</div>` : nothing}`;
+  }
+
+  private renderBanners(info: PondInfo | undefined) {
+    return html`
+      ${info?.asOf !== undefined ? html`<div class="banner" role="status" data-testid="time-travel">
+          <span>Viewing version ${info.asOf} — read-only</span>
+          <button @click=${() => void this.openAsOf(undefined)}>Back to the latest version</button></div>` : nothing}
+      ${info && info.readOnly && info.asOf === undefined ? html`<div class="banner" role="status" data-testid="read-only">
+          Read-only: ${info.readOnlyReason ?? 'another tab is writing'}. This tab becomes the writer when that one closes.</div>` : nothing}
+      ${info?.maintenanceError ? html`<div class="banner" role="status">Background maintenance failed: ${info.maintenanceError}</div>` : nothing}
+      ${this.message ? html`<div class="banner error" role="alert">${this.message}
+          <button @click=${() => { this.message = ''; }}>Dismiss</button></div>` : nothing}`;
+  }
+
+  private renderNoPond() {
+    return this.boot.render({
+      pending: () => html`<div class="splash" role="status"><p>${this.bootStep}</p></div>`,
+      error: (e) => html`<div class="splash"><p class="error" role="alert">Could not start: ${errorText(e)}</p>
+          <button @click=${() => location.reload()}>Reload</button></div>`,
+      complete: () => (this.noPonds
+        ? html`<div class="empty"><h2>No ponds on this device</h2>
+            <p>Create a pond with <b>+ New</b> above, or start again with the demo data.</p>
+            <button class="primary" @click=${() => void this.makeDemo()}>Create the demo pond</button></div>`
+        : html`<div class="splash muted">Opening…</div>`),
+    });
+  }
+
+  private renderMain(info: PondInfo) {
+    const client = this.client;
+    const version = info.asOf ?? info.version;
+    return html`<main>
+      <aside>
+        <pond-tree .client=${client} .pondId=${info.id} .version=${version} .selected=${this.selected?.path ?? ''}
+          @node-select=${(e: CustomEvent<NodeInfo>) => { this.selected = e.detail; if (this.tab !== 'sql') this.tab = 'details'; }}></pond-tree>
+        <storage-status .version=${version}></storage-status>
+      </aside>
+      <section class="pane">
+        <div role="tablist" aria-label="Views" @keydown=${this.onTabKey}>
+          ${TABS.map(([t, label]) => html`<button role="tab" data-tab=${t} aria-selected=${String(this.tab === t)}
+              aria-controls="panel" tabindex=${this.tab === t ? 0 : -1} @click=${() => { this.tab = t; }}>${label}</button>`)}
+        </div>
+        <div id="panel" role="tabpanel" aria-label=${this.tab}>
+          ${this.tab === 'details' ? html`<node-details .client=${client} .path=${this.selected?.path ?? ''} .version=${version}></node-details>` : nothing}
+          ${this.tab === 'history' ? html`<history-pane .client=${client} .pondId=${info.id} .version=${version}
+              @open-as-of=${(e: CustomEvent<number>) => void this.openAsOf(e.detail === info.version && info.asOf !== undefined ? undefined : e.detail)}></history-pane>` : nothing}
+          <shell-panel .client=${client} ?hidden=${this.tab !== 'shell'}></shell-panel>
+          ${this.tab === 'sql' ? html`<sql-console .client=${this.client} .path=${this.selected && /table|series/.test(this.selected.type) ? this.selected.path : ''}></sql-console>` : nothing}
+        </div>
+      </section>
+    </main>`;
+  }
+}
+
+/** Mounts the app into `root` (called by main.ts once the worker is connected). */
+export function mountApp(root: HTMLElement, client: PondClient): DuckpondApp {
+  const app = document.createElement('duckpond-app');
+  app.client = client;
+  root.append(app);
+  return app;
+}
+
+declare global { interface HTMLElementTagNameMap { 'duckpond-app': DuckpondApp } }

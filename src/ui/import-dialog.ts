@@ -1,0 +1,122 @@
+// <import-dialog>: host files into the pond (`copyIn`): choose raw / table / series and the destination, watch
+// the progress, cancel (AbortController → client.longOp → the worker's cancel), then see the result or the error
+// with its PondError code. Opened by the app for dropped files or the file picker.
+import { LitElement, css, html, nothing } from 'lit';
+import { customElement, property, state } from 'lit/decorators.js';
+import { Task, TaskStatus } from '@lit/task';
+import type { CopyFormat, NodeInfo } from '../api/pond-api';
+import type { PondClient } from './pond-client';
+import { errorText, fmtBytes, isAbort } from './format';
+import { base } from './styles';
+
+const TABULAR = /\.(csv|tsv|txt|parquet|pq)$/i;
+
+@customElement('import-dialog')
+export class ImportDialog extends LitElement {
+  static override styles = [base, css`
+    fieldset { border: 1px solid var(--line); border-radius: 8px; margin: 0 0 12px; }
+    label { display: flex; align-items: center; gap: 8px; min-height: 44px; }
+    input[type='radio'] { width: 22px; height: 22px; min-height: 0; }
+    input[type='text'] { width: 100%; }
+    progress { width: 100%; height: 14px; }
+    ul { padding-left: 20px; }
+    .actions { justify-content: flex-end; margin-top: 12px; }
+  `];
+
+  @property({ attribute: false }) client?: PondClient;
+  @property({ type: Boolean }) readOnly = false;
+  @state() private files: File[] = [];
+  @state() private format: CopyFormat = 'series';
+  @state() private dest = '/data/';
+  @state() private progress: { done: number; total?: number; what: string } | undefined;
+  /** True from open() until Import is pressed: the Task still holds the previous import's outcome. */
+  @state() private fresh = true;
+  private abort: AbortController | undefined;
+
+  private readonly copy = new Task(this, {
+    autoRun: false,
+    args: () => [[] as File[], 'data' as CopyFormat, ''] as [File[], CopyFormat, string],
+    task: async ([files, format, dest]): Promise<NodeInfo[]> => {
+      const client = this.client;
+      if (!client) throw new Error('no pond worker');
+      this.abort = new AbortController();
+      this.progress = { done: 0, what: files[0]?.name ?? '' };
+      return client.longOp(
+        (op) => client.api.copyIn(files.map((f) => ({ name: f.name, data: f })), dest, { format, ...op }),
+        { signal: this.abort.signal, onProgress: (done, total, what) => { this.progress = { done, total, what }; } },
+      );
+    },
+  });
+
+  /** Opens the dialog for these files, with a format guessed from their names. */
+  open(files: File[]): void {
+    if (files.length === 0 || (!this.fresh && this.copy.status === TaskStatus.PENDING)) return;
+    this.files = files;
+    this.format = files.every((f) => TABULAR.test(f.name)) ? 'series' : 'data';
+    this.progress = undefined;
+    this.fresh = true;
+    // Keep the last folder (imports tend to go to one place) but never a file path: that would overwrite or
+    // append to the previous import's target.
+    if (!this.dest.endsWith('/')) this.dest = this.dest.slice(0, this.dest.lastIndexOf('/') + 1) || '/';
+    void this.updateComplete.then(() => this.dialog?.showModal());
+  }
+
+  private get dialog(): HTMLDialogElement | null {
+    return this.renderRoot.querySelector('dialog');
+  }
+
+  private async start(e: Event): Promise<void> {
+    e.preventDefault();
+    this.fresh = false;
+    try {
+      await this.copy.run([this.files, this.format, this.dest.trim() || '/']);
+      const made = this.copy.value ?? [];
+      this.dispatchEvent(new CustomEvent<NodeInfo[]>('imported', { detail: made, bubbles: true, composed: true }));
+    } catch {
+      /* shown from the task's error */
+    }
+  }
+
+  private cancel(): void {
+    if (this.copy.status === TaskStatus.PENDING) this.abort?.abort();
+    else this.dialog?.close();
+  }
+
+  protected override render() {
+    const status = this.fresh ? TaskStatus.INITIAL : this.copy.status;
+    const busy = status === TaskStatus.PENDING;
+    const p = this.progress;
+    const total = this.files.reduce((n, f) => n + f.size, 0);
+    return html`<dialog aria-labelledby="import-title" @cancel=${(e: Event) => { if (busy) e.preventDefault(); }}>
+      <form @submit=${this.start}>
+        <h2 id="import-title">Import ${this.files.length === 1 ? this.files[0]!.name : `${this.files.length} files`} <span class="muted">(${fmtBytes(total)})</span></h2>
+        ${this.readOnly ? html`<p class="error">This pond is read-only here; the import will fail.</p>` : nothing}
+        <fieldset ?disabled=${busy || status === TaskStatus.COMPLETE}>
+          <legend>Store as</legend>
+          ${([['series', 'Series — CSV or Parquet with a timestamp; each import adds a version'],
+            ['table', 'Table — a Parquet file, replaced by each import'],
+            ['data', 'Raw file — the bytes as they are']] as [CopyFormat, string][]).map(([v, text]) => html`
+            <label><input type="radio" name="format" value=${v} .checked=${this.format === v}
+              @change=${() => { this.format = v; }} />${text}</label>`)}
+        </fieldset>
+        <label for="dest">Destination (a folder ending in / keeps the file names)</label>
+        <input id="dest" type="text" .value=${this.dest} ?disabled=${busy || status === TaskStatus.COMPLETE}
+          @input=${(e: Event) => { this.dest = (e.target as HTMLInputElement).value; }} autocapitalize="off" spellcheck="false" />
+        ${busy ? html`<p>Importing ${p?.what}…</p>
+          <progress aria-label="Import progress" max=${p?.total ?? 1} value=${p?.total ? p.done : nothing}></progress>` : nothing}
+        ${status === TaskStatus.COMPLETE ? html`<div role="status" data-testid="import-result"><p>Imported:</p>
+          <ul>${(this.copy.value ?? []).map((n) => html`<li>${n.path} (v${n.version})</li>`)}</ul></div>` : nothing}
+        ${status === TaskStatus.ERROR ? html`<p class="error" role="alert" data-testid="import-error">${
+          isAbort(this.copy.error) ? 'Import cancelled; nothing was changed.' : errorText(this.copy.error)}</p>` : nothing}
+        <div class="row actions">
+          ${status === TaskStatus.COMPLETE
+            ? html`<button type="button" class="primary" @click=${() => this.dialog?.close()}>Done</button>`
+            : html`<button type="button" @click=${this.cancel}>Cancel</button>
+                   <button type="submit" class="primary" ?disabled=${busy}>${status === TaskStatus.ERROR ? 'Try again' : 'Import'}</button>`}
+        </div>
+      </form>
+    </dialog>`;
+  }
+}
+
+declare global { interface HTMLElementTagNameMap { 'import-dialog': ImportDialog } }

@@ -1,0 +1,111 @@
+// <node-details>: one entry's stat and versions; for tables and series also the schema (attrs `columns`,
+// `timestamp_column`), row counts and event-time ranges, and a chart. Raw files get a download of any version.
+import { LitElement, css, html, nothing } from 'lit';
+import { customElement, property } from 'lit/decorators.js';
+import { Task } from '@lit/task';
+import type { NodeInfo, VersionInfo } from '../api/pond-api';
+import type { PondClient } from './pond-client';
+import { ENTRY_LABEL, errorText, fmtBytes, fmtTime } from './format';
+import { ICONS } from './icons';
+import { downloadBytes } from './download';
+import { base } from './styles';
+import './series-chart';
+
+interface Details { node: NodeInfo; versions: VersionInfo[] }
+
+@customElement('node-details')
+export class NodeDetails extends LitElement {
+  static override styles = [base, css`
+    :host { display: block; }
+    dl { display: grid; grid-template-columns: max-content 1fr; gap: 4px 12px; margin: 0 0 12px; }
+    dt { color: var(--muted); }
+    dd { margin: 0; overflow-wrap: anywhere; }
+    .scroll { overflow-x: auto; }
+    .scroll td, .scroll th { white-space: nowrap; }
+    code { font-size: 0.85rem; }
+  `];
+
+  /** The client, not its `api`: a comlink proxy answers every property read, so Lit would take it for a directive. */
+  @property({ attribute: false }) client?: PondClient;
+  private get api() { return this.client?.api; }
+  @property() path = '';
+  /** The pond's version: details reload after a commit (a new version of this file, or its removal). */
+  @property({ type: Number }) version = 0;
+
+  private readonly details = new Task(this, {
+    args: () => [this.client, this.path, this.version] as const,
+    task: async ([client, path]): Promise<Details | undefined> => {
+      const api = client?.api;
+      if (!api || !path) return undefined;
+      const node = await api.stat(path);
+      const versions = node.type === 'directory' ? [] : await api.versions(path);
+      return { node, versions };
+    },
+  });
+
+  protected override render() {
+    if (!this.path) return html`<p class="muted">Select an entry in the tree to see its versions.</p>`;
+    return this.details.render({
+      pending: () => (this.details.value ? this.renderDetails(this.details.value) : html`<p class="muted">Loading…</p>`),
+      complete: (d) => (d ? this.renderDetails(d) : nothing),
+      error: (e) => html`<p class="error">${errorText(e)}</p>`,
+    });
+  }
+
+  private renderDetails({ node, versions }: Details) {
+    const last = versions[versions.length - 1];
+    const tabular = node.type === 'file:table' || node.type === 'file:series';
+    const columns = parseColumns(last?.attrs.columns);
+    const tsCol = last?.attrs.timestamp_column;
+    const mins = versions.map((v) => v.minEventTime).filter((t): t is number => t !== null);
+    const maxs = versions.map((v) => v.maxEventTime).filter((t): t is number => t !== null);
+    const rows = versions.reduce((n, v) => n + (v.attrs.rows ? Number(v.attrs.rows) : 0), 0);
+    return html`
+      <h2 data-testid="details-path" class="row">${ICONS[node.type]} ${node.path}</h2>
+      <dl>
+        <dt>Type</dt><dd data-testid="details-type">${ENTRY_LABEL[node.type].label} (${node.type})</dd>
+        ${node.type === 'directory'
+          ? html`<dt>Entries</dt><dd>${node.size}</dd>`
+          : html`<dt>Size</dt><dd>${fmtBytes(node.size)}</dd><dt>Versions</dt><dd>${versions.length}</dd>`}
+        <dt>Modified</dt><dd>${fmtTime(node.modified)}</dd>
+        ${node.target !== undefined ? html`<dt>Target</dt><dd>${node.target}</dd>` : nothing}
+        ${tabular ? html`
+          <dt>Rows</dt><dd data-testid="details-rows">${rows.toLocaleString('en')}</dd>
+          <dt>Timestamp column</dt><dd>${tsCol ?? '—'}</dd>
+          <dt>Event times</dt><dd>${mins.length ? html`${fmtTime(Math.min(...mins))} → ${fmtTime(Math.max(...maxs))}` : '—'}</dd>
+          <dt>Columns</dt><dd>${columns.map((c, i) => html`${i ? ', ' : ''}<code>${c.name}</code> <span class="muted">${c.type}</span>`)}</dd>` : nothing}
+      </dl>
+      ${tabular && tsCol ? html`<series-chart .client=${this.client} .path=${node.path} .version=${this.version}
+          .columns=${columns.filter((c) => c.name !== tsCol && /^(u?int|float|decimal)/.test(c.type)).map((c) => c.name)}></series-chart>` : nothing}
+      ${versions.length ? html`
+        <div class="scroll"><table>
+          <thead><tr><th>v</th><th>txn</th><th>committed</th><th>size</th>${tabular ? html`<th>rows</th><th>event times</th>` : nothing}<th></th></tr></thead>
+          <tbody>${[...versions].reverse().map((v) => html`<tr>
+            <td>${v.version}</td><td>${v.txnSeq}</td><td>${fmtTime(v.timestamp)}</td><td>${fmtBytes(v.size)}</td>
+            ${tabular ? html`<td>${v.attrs.rows ?? '—'}</td><td>${v.minEventTime !== null ? html`${fmtTime(v.minEventTime)} → ${fmtTime(v.maxEventTime)}` : '—'}</td>` : nothing}
+            <td><button aria-label="Download version ${v.version}" @click=${() => this.download(node, v)}>Download</button></td>
+          </tr>`)}</tbody>
+        </table></div>` : nothing}`;
+  }
+
+  private async download(node: NodeInfo, v: VersionInfo): Promise<void> {
+    if (!this.api) return;
+    const bytes = await this.api.readFile(node.path, { version: v.version });
+    // Tables and series are stored as Parquet whatever they were imported from.
+    const ext = node.type === 'file:data' ? '' : '.parquet';
+    downloadBytes(`${node.name}${versionsSuffix(v)}${ext}`, bytes);
+  }
+}
+
+const versionsSuffix = (v: VersionInfo) => (v.version > 1 ? `.v${v.version}` : '');
+
+function parseColumns(json: string | undefined): { name: string; type: string }[] {
+  if (!json) return [];
+  try {
+    return JSON.parse(json) as { name: string; type: string }[];
+  } catch {
+    return []; // attrs are written by the import; a malformed one only costs the column list
+  }
+}
+
+declare global { interface HTMLElementTagNameMap { 'node-details': NodeDetails } }

@@ -1,0 +1,106 @@
+// <sql-console>: SQL over pond files (`api.query`): bind files to table names (a series reads as all its
+// versions), run, cancel, and see the first rows. With <series-chart>, the only user of the query API.
+import { LitElement, css, html, nothing } from 'lit';
+import { customElement, property, state } from 'lit/decorators.js';
+import { Task, TaskStatus } from '@lit/task';
+import type { Bindings } from '../api/pond-api';
+import type { PondClient } from './pond-client';
+import { errorText, isAbort } from './format';
+import { base } from './styles';
+
+const SHOWN_ROWS = 200; // the DOM, not DuckDB, is the limit on a tablet
+interface Answer { rows: number; columns: { name: string; type: string }[]; data: unknown[][] }
+
+@customElement('sql-console')
+export class SqlConsole extends LitElement {
+  static override styles = [base, css`
+    :host { display: flex; flex-direction: column; gap: 8px; }
+    textarea { font-family: ui-monospace, monospace; font-size: 0.9rem; min-height: 6em; padding: 8px; resize: vertical; }
+    .scroll { overflow: auto; max-height: 50vh; border: 1px solid var(--line); border-radius: 8px; }
+    td { font-variant-numeric: tabular-nums; white-space: nowrap; }
+    th { position: sticky; top: 0; background: var(--panel); }
+  `];
+
+  @property({ attribute: false }) client?: PondClient;
+  /** The path selected in the tree: offered as the table `source` when it is a table or series. */
+  @property() path = '';
+  @state() private sql = 'SELECT * FROM source LIMIT 20';
+  @state() private bindings = '';
+  private abort: AbortController | undefined;
+
+  private readonly answer = new Task(this, {
+    autoRun: false,
+    args: () => ['', {}] as [string, Bindings],
+    task: async ([sql, bindings]): Promise<Answer> => {
+      const client = this.client;
+      if (!client) throw new Error('no pond worker');
+      this.abort = new AbortController();
+      const r = await client.longOp((op) => client.api.query(sql, bindings, { limit: SHOWN_ROWS, ...op }), { signal: this.abort.signal });
+      // apache-arrow is loaded only when someone runs SQL: browsing needs none of it.
+      const { tableFromIPC } = await import('apache-arrow');
+      const table = tableFromIPC(r.ipc);
+      const data = table.toArray().map((row) => r.columns.map((c) => (row as Record<string, unknown>)[c.name]));
+      return { rows: r.rows, columns: r.columns, data };
+    },
+  });
+
+  protected override willUpdate(changed: Map<string, unknown>): void {
+    if (changed.has('path') && this.path && !this.bindings) this.bindings = `source = ${this.path}`;
+  }
+
+  private parseBindings(): Bindings {
+    const out: Bindings = {};
+    for (const line of this.bindings.split('\n')) {
+      const m = /^\s*([A-Za-z_][A-Za-z0-9_]*)\s*=\s*(\S.*?)\s*$/.exec(line);
+      if (m) out[m[1]!] = m[2]!;
+    }
+    return out;
+  }
+
+  private run(e: Event): void {
+    e.preventDefault();
+    void this.answer.run([this.sql, this.parseBindings()]).catch(() => undefined);
+  }
+
+  protected override render() {
+    const busy = this.answer.status === TaskStatus.PENDING;
+    return html`
+      <form @submit=${this.run} class="row" style="flex-direction:column;align-items:stretch">
+        <label for="bind">Tables (one per line: <code>name = /path</code>)</label>
+        <textarea id="bind" rows="2" .value=${this.bindings} spellcheck="false"
+          @input=${(e: Event) => { this.bindings = (e.target as HTMLTextAreaElement).value; }}></textarea>
+        <label for="sql">SQL</label>
+        <textarea id="sql" .value=${this.sql} spellcheck="false"
+          @input=${(e: Event) => { this.sql = (e.target as HTMLTextAreaElement).value; }}
+          @keydown=${(e: KeyboardEvent) => { if (e.key === 'Enter' && (e.ctrlKey || e.metaKey)) this.run(e); }}></textarea>
+        <div class="row">
+          <button type="submit" class="primary" ?disabled=${busy}>Run SQL</button>
+          ${busy ? html`<button type="button" @click=${() => this.abort?.abort()}>Cancel</button><span class="muted">running…</span>` : nothing}
+        </div>
+      </form>
+      ${this.answer.render({
+        complete: (a) => this.renderAnswer(a),
+        error: (e) => html`<p class="error" role="alert">${isAbort(e) ? 'Query cancelled.' : errorText(e)}</p>`,
+      })}`;
+  }
+
+  private renderAnswer(a: Answer) {
+    return html`<p class="muted" data-testid="sql-rows">${a.rows} row${a.rows === 1 ? '' : 's'}${a.rows > a.data.length ? `, first ${a.data.length} shown` : ''}</p>
+      <div class="scroll"><table>
+        <thead><tr>${a.columns.map((c) => html`<th title=${c.type}>${c.name}</th>`)}</tr></thead>
+        <tbody>${a.data.map((row) => html`<tr>${row.map((v, i) => html`<td>${cell(v, a.columns[i]?.type ?? '')}</td>`)}</tr>`)}</tbody>
+      </table></div>`;
+  }
+}
+
+function cell(v: unknown, type: string): string {
+  if (v === null || v === undefined) return '∅';
+  // Arrow hands timestamps over as epoch milliseconds; pond times are UTC.
+  if (typeof v === 'number' && /timestamp/i.test(type)) return new Date(v).toISOString().replace('T', ' ').replace('.000Z', '');
+  if (v instanceof Date) return v.toISOString().replace('T', ' ').replace('.000Z', '');
+  if (typeof v === 'bigint') return v.toString();
+  if (typeof v === 'number') return Number.isInteger(v) ? String(v) : v.toPrecision(6).replace(/\.?0+$/, '');
+  return String(v);
+}
+
+declare global { interface HTMLElementTagNameMap { 'sql-console': SqlConsole } }
