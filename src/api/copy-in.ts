@@ -8,13 +8,15 @@ import type { Transaction } from '../pond/transaction';
 import { formatPath, parsePath, validateName } from '../tinyfs/paths';
 import { tryResolve } from '../tinyfs/resolve';
 import { nodeInfo } from './node-info';
-import type { CopyFormat, NodeInfo } from './pond-api';
+import type { CopyOptions, NodeInfo } from './pond-api';
 import type { Progress } from './operations';
 import { importTabular } from './import-tabular';
 
 export async function copyIntoPond(
-  tx: Transaction, files: { name: string; data: Blob }[], dest: string, format: CopyFormat, opts: { signal: AbortSignal; onProgress: Progress },
+  tx: Transaction, files: { name: string; data: Blob }[], dest: string, copy: CopyOptions, opts: { signal: AbortSignal; onProgress: Progress },
 ): Promise<NodeInfo[]> {
+  const format = copy.format;
+  if (!['data', 'table', 'series'].includes(format)) throw new PondError('USAGE', `copy: format must be data, table or series, not ${String(format)}`);
   if (files.length === 0) throw new PondError('USAGE', 'copy: no source files');
   const targets = destinations(tx, files, dest);
   const out: NodeInfo[] = [];
@@ -27,7 +29,9 @@ export async function copyIntoPond(
     } else {
       const type: FileEntryType = format === 'table' ? 'file:table' : 'file:series';
       tx.wd.planFileWrite(target, type, { parents: true }); // a bad destination fails before the file is parsed
-      const imported = await importTabular(tx, file, target, type, { signal: opts.signal, onProgress: progress });
+      const imported = await importTabular(tx, file, target, type, {
+        signal: opts.signal, onProgress: progress, timestampColumn: copy.timestampColumn, timezone: copy.timezone, skipBadLines: copy.skipBadLines,
+      });
       await tx.writeFile(target, type, imported.parquet, imported.meta, { parents: true, signal: opts.signal });
     }
     const segments = parsePath(target);

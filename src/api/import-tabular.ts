@@ -25,7 +25,7 @@ const PAR1 = [0x50, 0x41, 0x52, 0x31];
 
 export async function importTabular(
   tx: Transaction, file: { name: string; data: Blob }, target: string, type: FileEntryType,
-  opts: { signal: AbortSignal; onProgress: (done: number, total: number | undefined) => void; timestampColumn?: string; timezone?: string },
+  opts: { signal: AbortSignal; onProgress: (done: number, total: number | undefined) => void; timestampColumn?: string; timezone?: string; skipBadLines?: boolean },
 ): Promise<TabularVersion> {
   const head = new Uint8Array(await file.data.slice(0, 4).arrayBuffer());
   const isParquet = head.length === 4 && PAR1.every((b, i) => head[i] === b);
@@ -34,7 +34,7 @@ export async function importTabular(
   }
   const common = { signal: opts.signal, onProgress: opts.onProgress, timestampColumn: opts.timestampColumn, timezone: opts.timezone };
   const result = isParquet ? await importParquet(file.data, file.name, common) : await importCsv(await getDuckDb(), file.data, file.name, common);
-  if (result.rejectedLines > 0) {
+  if (result.rejectedLines > 0 && !opts.skipBadLines) {
     const shown = result.rejects.slice(0, 5).map((r) => `line ${r.line}: ${r.errors.map((e) => e.type.toLowerCase() + (e.column ? ` (${e.column})` : '')).join(', ')}`);
     throw new PondError('BAD_CSV', `${file.name}: ${result.rejectedLines} bad line${result.rejectedLines === 1 ? '' : 's'}, nothing imported: ${shown.join('; ')}${result.rejectedLines > 5 ? '; …' : ''}`, { detail: { name: file.name, rejects: result.rejects.slice(0, 100) } });
   }
@@ -47,6 +47,11 @@ export async function importTabular(
     source: file.name,
   };
   if (result.timestampColumn) attrs.timestamp_column = result.timestampColumn;
+  if (result.rejectedLines > 0) {
+    // Skipped on request: the version remembers which lines it lacks, so `describe` can say so later.
+    attrs.rejected_lines = String(result.rejectedLines);
+    attrs.rejects = JSON.stringify(result.rejects.slice(0, 20).map((r) => ({ line: r.line, errors: r.errors.map((e) => e.type) })));
+  }
   return { parquet, meta: { minEventTime: result.minEventTime, maxEventTime: result.maxEventTime, attrs }, result };
 }
 

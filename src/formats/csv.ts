@@ -115,6 +115,8 @@ export async function importCsv(db: AsyncDuckDB, source: Blob, name: string, opt
     streaming = false;
     if (!schema) throw new PondError('INTERNAL', `${name}: no schema`);
     const { rejects, rejectedLines } = await readRejects(c, rejectsTable, opts.maxRejectsReported ?? 1000);
+    await physicalLines(source, rejects, opts.signal);
+    rejects.sort((a, b) => a.line - b.line);
     if (rows === 0 && rejectedLines > 0) {
       const first = rejects[0];
       throw new PondError('BAD_CSV', `${name}: every data line was rejected (line ${first?.line}: ${first?.errors[0]?.message})`, { detail: { name, rejects } });
@@ -209,15 +211,38 @@ function dialectSql(d: Dialect, types: Record<string, string>): string[] {
 async function readRejects(c: AsyncDuckDBConnection, table: string, keep: number): Promise<{ rejects: RejectedLine[]; rejectedLines: number }> {
   const count = await c.query(`SELECT count(DISTINCT line)::INTEGER AS n FROM ${table}`);
   const rejectedLines = Number(count.getChild('n')?.get(0) ?? 0);
-  const r = await c.query(`SELECT line::BIGINT AS line, error_type::VARCHAR AS type, column_name, error_message, csv_line
+  const r = await c.query(`SELECT line::BIGINT AS line, line_byte_position::BIGINT AS at, error_type::VARCHAR AS type, column_name, error_message, csv_line
     FROM ${table} WHERE line IN (SELECT DISTINCT line FROM ${table} ORDER BY line LIMIT ${Math.max(0, Math.floor(keep))})
     ORDER BY line, byte_position`);
   const byLine = new Map<number, RejectedLine>();
   for (const row of r.toArray()) {
     const line = Number(row.line);
     let entry = byLine.get(line);
-    if (!entry) byLine.set(line, (entry = { line, errors: [], text: String(row.csv_line ?? '') }));
+    if (!entry) byLine.set(line, (entry = { line, byte: Number(row.at), errors: [], text: String(row.csv_line ?? '') }));
     entry.errors.push({ type: String(row.type), column: row.column_name === null ? null : String(row.column_name), message: String(row.error_message) });
   }
   return { rejects: [...byLine.values()], rejectedLines };
+}
+
+/**
+ * DuckDB numbers rejects by CSV record; a quoted field spanning lines makes that differ from the line an editor
+ * shows. Counting newline bytes before each reject's byte position gives the physical line (one streaming pass,
+ * only as far as the last reject).
+ */
+async function physicalLines(source: Blob, rejects: RejectedLine[], signal?: AbortSignal): Promise<void> {
+  const wanted = [...rejects].sort((a, b) => a.byte - b.byte);
+  if (wanted.length === 0) return;
+  const end = Math.min(source.size, wanted[wanted.length - 1]!.byte);
+  let newlines = 0;
+  let next = 0;
+  const CHUNK = 4 * 1024 * 1024;
+  for (let at = 0; at <= end && next < wanted.length; at += CHUNK) {
+    throwIfAborted(signal, 'counting lines');
+    const bytes = new Uint8Array(await source.slice(at, Math.min(at + CHUNK, end)).arrayBuffer());
+    for (let i = 0; i <= bytes.length && next < wanted.length; i++) {
+      while (next < wanted.length && wanted[next]!.byte === at + i) wanted[next++]!.line = newlines + 1;
+      if (i < bytes.length && bytes[i] === 10) newlines++;
+    }
+  }
+  for (; next < wanted.length; next++) wanted[next]!.line = newlines + 1;
 }

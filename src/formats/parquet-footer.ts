@@ -10,16 +10,16 @@
  */
 import { PondError } from '../core/errors';
 
-type Value = boolean | number | bigint | Uint8Array | Field[] | ListValue | MapValue;
-interface Field { id: number; type: number; value: Value }
-interface ListValue { kind: 'list'; etype: number; items: Value[] }
+export type Value = boolean | number | bigint | Uint8Array | Field[] | ListValue | MapValue;
+export interface Field { id: number; type: number; value: Value }
+export interface ListValue { kind: 'list'; etype: number; items: Value[] }
 interface MapValue { kind: 'map'; ktype: number; vtype: number; entries: [Value, Value][] }
 export interface Footer { fields: Field[]; start: number; length: number }
 
 const T = { TRUE: 1, FALSE: 2, BYTE: 3, I16: 4, I32: 5, I64: 6, DOUBLE: 7, BINARY: 8, LIST: 9, SET: 10, MAP: 11, STRUCT: 12 } as const;
 const MAX_DEPTH = 64;
 
-class Reader {
+export class Reader {
   pos = 0;
   constructor(private readonly b: Uint8Array) {}
   byte(): number {

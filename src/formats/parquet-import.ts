@@ -6,7 +6,7 @@
  * - Untrusted input: the magic, the footer and every page are checked by decoding the whole file once; any failure
  *   is BAD_PARQUET naming the file. parquet-wasm returns errors rather than panicking on the bad files we test
  *   (parquet/bad), and a bad file does not disturb the next read (tested).
- * - Page CRCs are not verified (parquet-wasm has no option for it): the two corrupt-checksum test files import.
+ * - Page CRCs are verified where the writer recorded them (parquet-crc.ts; parquet-wasm never checks them).
  * - INT96 timestamps are read as exact microseconds (parquet-footer.ts explains how).
  * - The file's bytes are held whole (Parquet is compact), but decoded one row group at a time, so decoded memory
  *   stays bounded by the largest row group. (parquet-wasm's async Blob reader would avoid holding the bytes, but
@@ -21,6 +21,7 @@ import { hasParquetMagic } from './parquet';
 import { int96Columns, parseFooter, rowGroupCount, withKeyValue, type Footer } from './parquet-footer';
 import { collectSink, writeParquetStream } from './parquet-stream';
 import { describeSchema } from './schema';
+import { verifyPageChecksums } from './parquet-crc';
 import { assertTimeZone, normaliseTimeColumn, pickTimestampColumn } from './timestamps';
 import type { ImportOptions, ImportResult } from './types';
 
@@ -74,6 +75,7 @@ export async function importParquet(input: Uint8Array | Blob, name: string, opts
   }
   const pw = await loadParquetWasm();
   let footer = parseFooter(bytes, name);
+  await verifyPageChecksums(bytes, footer, name); // before decoding: a damaged page must not become data
   bytes = guarded(name, 'cannot read its schema', () => withInt96Hint(pw, bytes, footer));
   footer = parseFooter(bytes, name);
   const groups = rowGroupCount(footer);

@@ -33,8 +33,10 @@ export interface CsvImportOptions extends ImportOptions {
 
 /** A CSV line that was not imported and why (one entry per line, all its problems). */
 export interface RejectedLine {
-  /** 1-based; the header is line 1. */
+  /** 1-based physical line (as an editor shows it; the header is line 1), even after quoted multi-line fields. */
   line: number;
+  /** Where the line starts, as DuckDB reports it (its line_byte_position; seen one past the start). */
+  byte: number;
   /** DuckDB's error types, e.g. CAST, MISSING COLUMNS, TOO MANY COLUMNS, UNQUOTED VALUE, LINE SIZE OVER MAXIMUM, INVALID ENCODING. */
   errors: { type: string; column: string | null; message: string }[];
   /** The line as DuckDB saw it (invalid bytes shown as '?'). */

@@ -4,32 +4,39 @@
 export interface Coordinator {
   /**
    * Asks for the pond's writer lock. Resolves with a release function when granted, or null at once when
-   * `wait` is false and another tab holds it. With `wait`, resolves when the lock frees.
+   * `wait` is false and another tab holds it. With `wait`, resolves when the lock frees. The release function's
+   * promise settles once the lock is really free (browsers free it asynchronously).
    */
-  requestWriter(pondId: string, wait: boolean): Promise<(() => void) | null>;
+  requestWriter(pondId: string, wait: boolean): Promise<Release | null>;
   /** Tells other tabs that the pond reached `version`. */
   publish(pondId: string, version: number): void;
   /** Hears other tabs' commits; returns an unsubscribe function. */
   subscribe(pondId: string, onVersion: (version: number) => void): () => void;
 }
 
+export type Release = () => Promise<void>;
+
 const lockName = (pondId: string) => `duckpond-writer:${pondId}`;
 const channelName = (pondId: string) => `duckpond:${pondId}`;
 
 /** Web Locks + BroadcastChannel (browsers, in windows and workers alike). */
 export class BrowserCoordinator implements Coordinator {
-  requestWriter(pondId: string, wait: boolean): Promise<(() => void) | null> {
+  requestWriter(pondId: string, wait: boolean): Promise<Release | null> {
     return new Promise((resolve, reject) => {
-      navigator.locks
+      const held: Promise<unknown> = navigator.locks
         .request(lockName(pondId), { ifAvailable: !wait }, (lock) => {
           if (!lock) {
             resolve(null);
             return undefined;
           }
-          // Holding the lock = keeping this callback's promise pending until released.
-          return new Promise<void>((release) => resolve(() => release()));
-        })
-        .catch(reject);
+          // Holding the lock = keeping this callback's promise pending until released; the request's own
+          // promise settles only after the browser has freed the lock.
+          return new Promise<void>((release) => resolve(async () => {
+            release();
+            await held;
+          }));
+        });
+      held.catch(reject);
     });
   }
 
@@ -54,14 +61,14 @@ export class MemoryCoordinator implements Coordinator {
   private readonly waiting = new Map<string, (() => void)[]>();
   private readonly listeners = new Map<string, Set<(v: number) => void>>();
 
-  async requestWriter(pondId: string, wait: boolean): Promise<(() => void) | null> {
+  async requestWriter(pondId: string, wait: boolean): Promise<Release | null> {
     if (this.holders.has(pondId)) {
       if (!wait) return null;
       await new Promise<void>((granted) => this.waiting.set(pondId, [...(this.waiting.get(pondId) ?? []), granted]));
     }
     this.holders.add(pondId);
     let released = false;
-    return () => {
+    return async () => {
       if (released) return;
       released = true;
       this.holders.delete(pondId);

@@ -7,7 +7,7 @@ import type { Store } from '../core/store';
 import type { AddAction, Commit } from '../oplog/delta-log';
 import { logPath } from '../oplog/delta-log';
 import { encodeEntries } from '../oplog/entry-codec';
-import { readCommit, readLog, writeCommit } from '../oplog/log-store';
+import { readCommit, readHeadHint, readLog, writeCommit, writeHeadHint } from '../oplog/log-store';
 import { replayEntries } from '../oplog/replay';
 import { encodeDelta, emptyDelta } from '../oplog/directory';
 import { FsState } from '../tinyfs/state';
@@ -90,6 +90,8 @@ export class Pond {
       // writes that were in flight when the last writer stopped.
       if (snap.tornTail !== undefined) await store.remove(logPath(snap.tornTail));
       await store.removeTree(TMP_DIR);
+      // A restored or older pond may lack the hint (or have a stale one): write it so the next open is fast.
+      if ((await readHeadHint(store)) !== snap.base) await writeHeadHint(store, snap.base);
     }
     return new Pond(store, snap.pondId, snap.createdTime, state, snap.head, snap.files, snap.entries, snap.sinceCompaction, readOnly, opts.asOf, opts.compactEvery ?? DEFAULT_COMPACT_EVERY);
   }
@@ -155,6 +157,7 @@ export class Pond {
     this.head = seq;
     this.liveFiles = [add];
     this.sinceCompaction = 0;
+    await writeHeadHint(this.store, seq); // after the compaction is durable: the hint never points past the log
   }
 
   /** Content of a node version (the latest when `version` is omitted). */

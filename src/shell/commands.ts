@@ -96,10 +96,10 @@ export const COMMANDS: Record<string, Command> = {
     },
   },
   copy: {
-    usage: 'copy SRC... DEST [--format data|table|series]',
+    usage: 'copy SRC... DEST [--format data|table|series] [--timestamp-column C] [--timezone ZONE] [--skip-bad-lines]',
     summary: 'host:NAME sources copy in (attached files); a host: destination copies pond files out as downloads',
     async run(ctx, words) {
-      const { positional, flags } = parseArgs(words, ['--format'], ['--format']);
+      const { positional, flags } = parseArgs(words, ['--format', '--timestamp-column', '--timezone', '--skip-bad-lines'], ['--format', '--timestamp-column', '--timezone']);
       if (positional.length < 2) throw usage('copy');
       const dest = positional[positional.length - 1]!;
       const sources = positional.slice(0, -1);
@@ -113,7 +113,21 @@ export const COMMANDS: Record<string, Command> = {
         if (!f) throw new PondError('NOT_FOUND', `copy: no attached host file named ${name} (attached: ${ctx.files.map((x) => x.name).join(', ') || 'none'})`);
         return f;
       });
-      for (const n of await ctx.api.copyIn(files, dest, { format })) ctx.out.push(`${n.path} v${n.version}`);
+      const opts = {
+        format,
+        skipBadLines: flags.has('--skip-bad-lines'),
+        ...(flags.has('--timestamp-column') ? { timestampColumn: String(flags.get('--timestamp-column')) } : {}),
+        ...(flags.has('--timezone') ? { timezone: String(flags.get('--timezone')) } : {}),
+      };
+      for (const n of await ctx.api.copyIn(files, dest, opts)) {
+        ctx.out.push(`${n.path} v${n.version}`);
+        if (format === 'data') continue;
+        const attrs = (await ctx.api.versions(n.path)).find((v) => v.version === n.version)?.attrs ?? {};
+        if (attrs.rejected_lines) {
+          const lines = (JSON.parse(attrs.rejects ?? '[]') as { line: number; errors: string[] }[]).map((r) => `line ${r.line} (${r.errors.join(', ').toLowerCase()})`);
+          ctx.out.push(`  ${attrs.rejected_lines} bad line(s) skipped: ${lines.join('; ')}`);
+        }
+      }
     },
   },
   sql: {

@@ -6,7 +6,6 @@ import { customElement, property, state } from 'lit/decorators.js';
 import { Task } from '@lit/task';
 import type { PondInfo } from '../api/pond-api';
 import type { PondClient } from './pond-client';
-import { PondError } from '../core/errors';
 import { errorText } from './format';
 import { base } from './styles';
 
@@ -65,7 +64,7 @@ export class PondSwitcher extends LitElement {
         await api.renamePond(info.id, name);
         this.emit('pond-opened', await api.info());
       } else if (this.mode === 'delete' && info) {
-        await deleteOwnPond(api, info.id);
+        await api.deletePond(info.id);
         this.emit('pond-deleted', info.id);
       }
       this.dialog?.close();
@@ -117,22 +116,6 @@ export class PondSwitcher extends LitElement {
           ${mode === 'delete' ? 'Delete pond' : mode === 'create' ? 'Create' : 'Rename'}</button>
       </div>
     </form>`;
-  }
-}
-
-/**
- * Deletes the pond this tab has open. The worker closes it first, but a Web Lock is released asynchronously, so
- * its immediate "is the writer lock free?" check can still see our own lock and answer LOCKED. A few short
- * retries tell that apart from another tab really holding the pond (which stays LOCKED and is reported).
- */
-async function deleteOwnPond(api: PondClient['api'], id: string): Promise<void> {
-  for (let attempt = 0; ; attempt++) {
-    try {
-      return await api.deletePond(id);
-    } catch (e) {
-      if (!(e instanceof PondError && e.code === 'LOCKED') || attempt >= 4) throw e;
-      await new Promise((r) => setTimeout(r, 50 * 2 ** attempt));
-    }
   }
 }
 

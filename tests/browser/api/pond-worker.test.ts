@@ -68,6 +68,33 @@ describe('series through the pond worker', () => {
   });
 });
 
+describe('copy options', () => {
+  it('--skip-bad-lines keeps the good rows of a malformed CSV and lists the bad lines', async () => {
+    const c = connect();
+    await c.api.createPond('skip');
+    const [, url] = Object.entries(rejects).find(([p]) => p.endsWith('small_mix.csv'))!;
+    const file = await fetchFile(url, 'small_mix.csv');
+    const refused = await c.api.exec('copy host:small_mix.csv /s.series --format series', { files: [file] });
+    expect(refused).toMatchObject({ exitCode: 1, stderr: expect.stringMatching(/small_mix\.csv: 2 bad lines, nothing imported: line 3: too many columns.*line 4: missing columns/) });
+    const kept = await c.api.exec('copy host:small_mix.csv /s.series --format series --skip-bad-lines', { files: [file] });
+    expect(kept).toMatchObject({ exitCode: 0, stdout: expect.stringMatching(/\/s\.series v1\n  2 bad line\(s\) skipped: line 3 \(too many columns\); line 4 \(missing columns\)/) });
+    expect(await rowsOf(c, 'SELECT count(*)::INTEGER AS n FROM source', '/s.series')).toEqual([{ n: 2 }]);
+  });
+
+  it('--timestamp-column and --timezone override detection and convert local times to UTC', async () => {
+    const c = connect();
+    await c.api.createPond('tz');
+    const file = csv('reading,when\n1.5,2024-07-01 12:00:00\n2.5,2024-07-01 13:00:00\n', 'local.csv');
+    const r = await c.api.exec('copy host:local.csv /l.series --format series --timestamp-column when --timezone Europe/Berlin', { files: [file] });
+    expect(r.exitCode, r.stderr).toBe(0);
+    const d = await c.api.describe('/l.series');
+    expect(d.timestampColumn).toBe('when');
+    expect(d.versions[0]!.minEventTime).toBe(Date.UTC(2024, 6, 1, 10) * 1000); // 12:00 CEST = 10:00 UTC
+    const bad = await c.api.exec('copy host:local.csv /m.series --format series --timezone Mars/Olympus', { files: [file] });
+    expect(bad).toMatchObject({ exitCode: 1, stderr: expect.stringMatching(/Mars\/Olympus/) });
+  });
+});
+
 describe('bad input through the pond worker leaves the pond unchanged', () => {
   it.each(Object.entries(badParquet))('refuses %s as a table with a clear error', async (path, url) => {
     const c = connect();
@@ -104,6 +131,23 @@ describe('bad input through the pond worker leaves the pond unchanged', () => {
 });
 
 describe('tabs and workers', () => {
+  it('deletes the pond this tab has open (its own writer lock is released first)', async () => {
+    const c = connect();
+    const { id } = await c.api.createPond('short-lived');
+    await c.api.writeFile('/x', new Blob(['x']));
+    await c.api.deletePond(id);
+    expect((await c.api.listPonds()).map((p) => p.id)).not.toContain(id);
+    await expect(c.api.info()).rejects.toMatchObject({ code: 'NOT_FOUND' });
+  });
+
+  it('refuses to delete a pond another tab is writing, naming why', async () => {
+    const writer = connect();
+    const { id } = await writer.api.createPond('busy');
+    const other = connect();
+    await expect(other.api.deletePond(id)).rejects.toMatchObject({ code: 'LOCKED', message: expect.stringMatching(/another tab/) });
+    expect((await writer.api.listPonds()).map((p) => p.id)).toContain(id);
+  });
+
   it('persists in OPFS; a second tab is read-only, sees commits, and becomes the writer when the first goes away', async () => {
     const first = connect();
     const { id } = await first.api.createPond('shared');

@@ -8,7 +8,6 @@ import type { CsvImportOptions } from '../../../src/formats/types';
 import { getDuckDb } from '../../../src/query/duckdb';
 
 let db: AsyncDuckDB;
-const LINE_AFTER_QUOTED_NEWLINE = 4;
 beforeAll(async () => { db = await getDuckDb(); });
 
 const us = (iso: string) => Date.parse(iso) * 1000;
@@ -71,7 +70,7 @@ describe('shapes of CSV', () => {
     lines.push('3,x', '5,6');
     const { r } = await table(lines.join('\n') + '\n');
     expect(r.rows).toBe(30_001);
-    expect(r.rejects).toEqual([{ line: 30_002, text: '3,x', errors: [expect.objectContaining({ type: 'CAST', column: 'b' })] }]);
+    expect(r.rejects).toEqual([{ line: 30_002, byte: expect.any(Number), text: '3,x', errors: [expect.objectContaining({ type: 'CAST', column: 'b' })] }]);
   });
 });
 
@@ -79,7 +78,7 @@ describe('line numbers', () => {
   it('count physical lines, also after a quoted field that spans lines', async () => {
     const r = await run('a,b\n"x\ny",1\nbad,2,3\nz,4\n');
     expect(r.rows).toBe(2);
-    expect(r.rejects.map((x) => x.line)).toEqual([LINE_AFTER_QUOTED_NEWLINE]);
+    expect(r.rejects.map((x) => x.line)).toEqual([4]); // DuckDB itself says 3: it counts records
   });
 });
 

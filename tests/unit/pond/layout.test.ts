@@ -5,6 +5,7 @@ import { Pond } from '../../../src/pond/pond';
 import { decodeEntries } from '../../../src/oplog/entry-codec';
 import { resolve } from '../../../src/tinyfs/resolve';
 import { sha256Hex } from '../../../src/pond/hash';
+import { dumpPond } from '../../helpers/pond-dump';
 
 const lines = (b: Uint8Array) => new TextDecoder().decode(b).trim().split('\n').map((l) => JSON.parse(l) as Record<string, any>);
 
@@ -71,5 +72,21 @@ describe('on-disk layout', () => {
     // Damage before the tail is not silently skipped: it is reported.
     await store.write('_delta_log/00000000000000000001.json', new TextEncoder().encode('garbage\n'));
     await expect(Pond.open(store)).rejects.toMatchObject({ code: 'CORRUPT' });
+  });
+
+  it('opens the same pond whatever the head hint says (it only saves listing the log)', async () => {
+    const store = new MemoryStore();
+    const pond = await Pond.create(store, { compactEvery: 3 });
+    for (let i = 0; i < 7; i++) await pond.transact(`c${i}`, (tx) => tx.writeFile(`/f${i}`, 'file:data', new TextEncoder().encode(`${i}`)));
+    const expected = dumpPond(await Pond.open(store, { readOnly: true }));
+    expect(JSON.parse(new TextDecoder().decode(await store.read('_duckpond_head.json')))).toEqual({ compaction: 8 });
+    for (const hint of ['{"compaction":2}', '{"compaction":0}', '{"compaction":99}', '{"compaction":', 'nonsense']) {
+      await store.write('_duckpond_head.json', new TextEncoder().encode(hint));
+      expect(dumpPond(await Pond.open(store, { readOnly: true })), hint).toEqual(expected);
+      expect((await Pond.open(store, { asOf: 4 })).version, hint).toBe(4);
+    }
+    await store.remove('_duckpond_head.json');
+    expect(dumpPond(await Pond.open(store))).toEqual(expected);
+    expect(JSON.parse(new TextDecoder().decode(await store.read('_duckpond_head.json')))).toEqual({ compaction: 8 });
   });
 });
