@@ -54,6 +54,13 @@ export function isPondError(e: unknown, ...codes: PondErrorCode[]): e is PondErr
   return e instanceof PondError && (codes.length === 0 || codes.includes(e.code));
 }
 
+/** An error as a person should read it: the message, and the PondError code so support can tell cases apart. */
+export function errorText(e: unknown): string {
+  if (e instanceof PondError) return `${e.message} [${e.code}]`;
+  if (e instanceof Error) return e.message;
+  return String(e);
+}
+
 /** Throws ABORTED when the signal has fired: call between steps of long work. */
 export function throwIfAborted(signal: AbortSignal | undefined, what = 'operation'): void {
   if (signal?.aborted) throw new PondError('ABORTED', `${what} was cancelled`, { cause: signal.reason });

@@ -5,7 +5,7 @@ import { INLINE_LIMIT } from '../core/entry';
 import { PondError, throwIfAborted } from '../core/errors';
 import type { Store } from '../core/store';
 import type { PreparedContent } from '../tinyfs/wd';
-import { sha256Hex, streamingSha256 } from './hash';
+import { sha256Hex, sha256HexInParallel, streamingSha256 } from './hash';
 import { blobPath, tmpPath } from './layout';
 
 export type ContentSource = Uint8Array | Blob | AsyncIterable<Uint8Array>;
@@ -31,9 +31,9 @@ export async function storeContent(store: Store, source: ContentSource, opts: Co
 }
 
 async function storeBytes(store: Store, bytes: Uint8Array, opts: ContentOptions): Promise<PreparedContent> {
-  // Start the native hash first: it runs off the JS thread while the chunks are written below.
-  const hashing = sha256Hex(bytes);
-  if (bytes.length < INLINE_LIMIT) return { inline: bytes, sha256: await hashing, size: bytes.length };
+  if (bytes.length < INLINE_LIMIT) return { inline: bytes, sha256: await sha256Hex(bytes), size: bytes.length };
+  // Start the hash first, on another thread for large content, so it runs while the chunks are written below.
+  const hashing = sha256HexInParallel(bytes);
   const tmp = tmpPath(opts.newId());
   const writer = await store.createWriter(tmp);
   try {

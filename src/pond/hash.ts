@@ -13,6 +13,39 @@ export function toHex(bytes: Uint8Array): string {
   return s;
 }
 
+/** Below this, posting the bytes to another thread costs more than it saves. */
+const PARALLEL_MIN_BYTES = 8 * 1024 * 1024;
+let hashWorker: Worker | undefined;
+let nextId = 0;
+const pending = new Map<number, { resolve: (hex: string) => void; reject: (e: Error) => void }>();
+
+/**
+ * SHA-256 of large content on a helper thread, so the caller can write the same bytes meanwhile (Chromium's
+ * digest blocks the thread that calls it). Falls back to the calling thread where there are no workers (node).
+ */
+export function sha256HexInParallel(bytes: Uint8Array): Promise<string> {
+  if (typeof Worker === 'undefined' || bytes.length < PARALLEL_MIN_BYTES) return sha256Hex(bytes);
+  if (!hashWorker) {
+    hashWorker = new Worker(new URL('../../workers/hash.worker.ts', import.meta.url), { type: 'module', name: 'hash' });
+    hashWorker.onmessage = (e: MessageEvent<{ id: number; hex?: string; error?: string }>) => {
+      const p = pending.get(e.data.id);
+      pending.delete(e.data.id);
+      if (e.data.hex) p?.resolve(e.data.hex);
+      else p?.reject(new Error(`hashing failed: ${e.data.error}`));
+    };
+    hashWorker.onerror = (e) => {
+      for (const p of pending.values()) p.reject(new Error(`the hash worker failed: ${e.message}`));
+      pending.clear();
+      hashWorker = undefined; // a later call starts a fresh one
+    };
+  }
+  const id = ++nextId;
+  return new Promise((resolve, reject) => {
+    pending.set(id, { resolve, reject });
+    hashWorker!.postMessage({ id, bytes }); // a copy: the caller still writes these bytes
+  });
+}
+
 /** An incremental hasher for content that arrives in chunks. */
 export async function streamingSha256(): Promise<{ update(chunk: Uint8Array): void; hex(): string }> {
   const h: IHasher = await createSHA256();

@@ -2,6 +2,7 @@
 // One list for S3 push/restore and zip export/import, so the two can never disagree on what a pond is.
 import { PondError } from '../core/errors';
 import type { Store } from '../core/store';
+import { logPath } from '../pond/layout';
 
 export type PondFileKind = 'blob' | 'oplog' | 'log' | 'checkpoint';
 
@@ -33,9 +34,8 @@ export function logVersionOf(path: string): number | undefined {
   return m ? Number(m[1]) : undefined;
 }
 
-export function logPath(version: number): string {
-  return `_delta_log/${String(version).padStart(20, '0')}.json`;
-}
+// The pond's own naming of commit files: one definition for the engine and its backups.
+export { logPath };
 
 const ORDER: Record<PondFileKind, number> = { blob: 0, oplog: 1, log: 2, checkpoint: 3 };
 

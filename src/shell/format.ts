@@ -1,22 +1,12 @@
 // Text layout of shell output, as the original CLI prints it.
 import type { NodeInfo, TxnInfo, VersionInfo } from '../api/pond-api';
+import { formatBytes, formatUtc } from '../core/text';
 
 const TAG: Record<NodeInfo['type'], string> = { directory: 'DIR', symlink: 'LINK', 'file:data': 'FILE', 'file:table': 'TBL', 'file:series': 'SER' };
 
 /** UTC µs as `YYYY-MM-DD HH:MM:SS` (UTC). */
-export function formatTime(us: number | null | undefined): string {
-  if (us === null || us === undefined) return '-';
-  return new Date(Math.floor(us / 1000)).toISOString().replace('T', ' ').slice(0, 19);
-}
-
-export function formatBytes(n: number): string {
-  if (n < 1024) return `${n} B`;
-  const units = ['KiB', 'MiB', 'GiB', 'TiB'];
-  let v = n / 1024;
-  let u = 0;
-  while (v >= 1024 && u < units.length - 1) { v /= 1024; u++; }
-  return `${v.toFixed(v < 10 ? 1 : 0)} ${units[u]}`;
-}
+export const formatTime = (us: number | null | undefined): string => formatUtc(us);
+export { formatBytes };
 
 /** `[DIR|LINK|FILE|TBL|SER] size node vN date time path` */
 export function longListLine(n: NodeInfo): string {

@@ -1,6 +1,6 @@
 // Runs one command line: `{stdout, stderr, exitCode}` like a process, so scripts (window.pond.exec) and the UI's
 // shell panel can show results and branch on success. Exit codes: 0 ok, 2 usage, 1 any other error.
-import { PondError } from '../core/errors';
+import { PondError, errorText } from '../core/errors';
 import type { ExecResult, PondApi } from '../api/pond-api';
 import { COMMANDS, type Command, type ShellContext } from './commands';
 import { REMOTE_COMMANDS } from './commands-remote';
@@ -23,7 +23,7 @@ export async function runCommandLine(api: PondApi, line: string, files: { name: 
     await command.run(ctx, args);
     return { stdout: joinLines(ctx.out), stderr: '', exitCode: 0, ...(ctx.downloads.length ? { downloads: ctx.downloads } : {}) };
   } catch (e) {
-    const message = e instanceof PondError ? `${e.message} [${e.code}]` : String((e as Error)?.message ?? e);
+    const message = errorText(e);
     const code = e instanceof PondError && e.code === 'USAGE' ? 2 : 1;
     return { stdout: joinLines(ctx.out), stderr: `${message}\n`, exitCode: code };
   }
