@@ -8,7 +8,7 @@
 import { makeData, RecordBatch, Struct, Table, tableToIPC, type Schema } from 'apache-arrow';
 import { PondError, throwIfAborted } from '../core/errors';
 import { loadParquetWasm } from '../core/parquet-wasm';
-import type { ParquetWriteOptions } from './parquet';
+import { writerProperties, type ParquetWriteOptions } from './parquet';
 
 /** Receives the Parquet file in order, chunk by chunk; its promise is awaited (backpressure). */
 export type ParquetSink = (chunk: Uint8Array) => void | Promise<void>;
@@ -38,12 +38,7 @@ export async function writeParquetStream(
   batches: AsyncIterable<RecordBatch>, sink: ParquetSink, options: StreamWriteOptions = {},
 ): Promise<{ bytes: number; rows: number }> {
   const pw = await loadParquetWasm();
-  const compression = { zstd: pw.Compression.ZSTD, snappy: pw.Compression.SNAPPY, uncompressed: pw.Compression.UNCOMPRESSED }[options.compression ?? 'zstd'];
-  const props = new pw.WriterPropertiesBuilder()
-    .setCompression(compression)
-    .setMaxRowGroupSize(options.rowGroupRows ?? 128 * 1024)
-    .setCreatedBy('duckpond-web')
-    .build();
+  const props = await writerProperties(options);
   let rows = 0;
   let failure: unknown;
   const source = batches[Symbol.asyncIterator]();

@@ -19,15 +19,21 @@ export interface ParquetWriteOptions {
   rowGroupRows?: number;
 }
 
-/** Encodes an Arrow table as one Parquet file. */
-export async function arrowToParquet(table: Table, options: ParquetWriteOptions = {}): Promise<Uint8Array> {
+/** The writer settings every Parquet version we store uses (one place, so stored versions look alike). */
+export async function writerProperties(options: ParquetWriteOptions = {}) {
   const pw = await loadParquetWasm();
   const compression = { zstd: pw.Compression.ZSTD, snappy: pw.Compression.SNAPPY, uncompressed: pw.Compression.UNCOMPRESSED }[options.compression ?? 'zstd'];
-  const props = new pw.WriterPropertiesBuilder()
+  return new pw.WriterPropertiesBuilder()
     .setCompression(compression)
     .setMaxRowGroupSize(options.rowGroupRows ?? 128 * 1024)
     .setCreatedBy('duckpond-web')
     .build();
+}
+
+/** Encodes an Arrow table as one Parquet file. */
+export async function arrowToParquet(table: Table, options: ParquetWriteOptions = {}): Promise<Uint8Array> {
+  const pw = await loadParquetWasm();
+  const props = await writerProperties(options);
   const wasmTable = pw.Table.fromIPCStream(tableToIPC(table, 'stream'));
   return pw.writeParquet(wasmTable, props);
 }
