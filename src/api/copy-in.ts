@@ -32,7 +32,7 @@ export async function copyIntoPond(
       const imported = await importTabular(tx, file, target, type, {
         signal: opts.signal, onProgress: progress, timestampColumn: copy.timestampColumn, timezone: copy.timezone, skipBadLines: copy.skipBadLines,
       });
-      await tx.writeFile(target, type, imported.parquet, imported.meta, { parents: true, signal: opts.signal });
+      tx.writePrepared(target, type, imported.content, imported.meta, { parents: true });
     }
     const segments = parsePath(target);
     out.push(nodeInfo(segments, tryResolve(tx.state, segments)!.node));

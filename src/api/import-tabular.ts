@@ -3,20 +3,21 @@ import { PondError } from '../core/errors';
 import type { FileEntryType } from '../core/entry';
 import type { Transaction } from '../pond/transaction';
 import { importCsv } from '../formats/csv';
-import { hasParquetMagic } from '../formats/parquet';
 import { importParquet } from '../formats/parquet-import';
 import type { ImportResult } from '../formats/types';
 import { getDuckDb } from '../query/duckdb';
 import { checkSchemaCompatible } from '../query/schema';
 import { loadParquetWasm } from '../core/parquet-wasm';
-import { loadContent } from '../pond/blobs';
+import { ContentSink, loadContent } from '../pond/blobs';
+import { uuidv7 } from 'uuidv7';
 import { tableFromIPC, type Schema } from 'apache-arrow';
 import { parsePath } from '../tinyfs/paths';
 import { tryResolve } from '../tinyfs/resolve';
-import type { VersionMeta } from '../tinyfs/wd';
+import type { PreparedContent, VersionMeta } from '../tinyfs/wd';
 
 export interface TabularVersion {
-  parquet: Uint8Array;
+  /** The Parquet version, already stored (inline or as a blob) while it was produced. */
+  content: PreparedContent;
   meta: VersionMeta;
   result: ImportResult;
 }
@@ -32,14 +33,22 @@ export async function importTabular(
   if (type === 'file:table' && !isParquet) {
     throw new PondError('BAD_PARQUET', `${file.name}: a table must be a Parquet file, and this one does not begin with the PAR1 magic; copy it with --format data to keep it as raw bytes (or --format series to import a CSV)`, { detail: { name: file.name } });
   }
-  const common = { signal: opts.signal, onProgress: opts.onProgress, timestampColumn: opts.timestampColumn, timezone: opts.timezone };
-  const result = isParquet ? await importParquet(file.data, file.name, common) : await importCsv(await getDuckDb(), file.data, file.name, common);
+  // The Parquet output streams into the pond's content store as it is produced: a 1 GB CSV is never held whole.
+  const sink = await ContentSink.open(tx.store, uuidv7);
+  const common = { signal: opts.signal, onProgress: opts.onProgress, timestampColumn: opts.timestampColumn, timezone: opts.timezone, sink: (chunk: Uint8Array) => sink.write(chunk) };
+  let result: ImportResult;
+  try {
+    result = isParquet ? await importParquet(file.data, file.name, common) : await importCsv(await getDuckDb(), file.data, file.name, common);
+  } catch (e) {
+    await sink.abort().catch(() => undefined); // the import's own error is the one to report
+    throw e;
+  }
+  const content = await sink.finish();
   if (result.rejectedLines > 0 && !opts.skipBadLines) {
     const shown = result.rejects.slice(0, 5).map((r) => `line ${r.line}: ${r.errors.map((e) => e.type.toLowerCase() + (e.column ? ` (${e.column})` : '')).join(', ')}`);
     throw new PondError('BAD_CSV', `${file.name}: ${result.rejectedLines} bad line${result.rejectedLines === 1 ? '' : 's'}, nothing imported: ${shown.join('; ')}${result.rejectedLines > 5 ? '; …' : ''}`, { detail: { name: file.name, rejects: result.rejects.slice(0, 100) } });
   }
-  const parquet = result.parquet;
-  if (!parquet || !hasParquetMagic(parquet)) throw new PondError('INTERNAL', `${file.name}: the import produced no Parquet`);
+  if (content.size === 0) throw new PondError('INTERNAL', `${file.name}: the import produced no Parquet`);
   if (type === 'file:series') await checkAppend(tx, target, result, file.name);
   const attrs: Record<string, string> = {
     rows: String(result.rows),
@@ -52,7 +61,9 @@ export async function importTabular(
     attrs.rejected_lines = String(result.rejectedLines);
     attrs.rejects = JSON.stringify(result.rejects.slice(0, 20).map((r) => ({ line: r.line, errors: r.errors.map((e) => e.type) })));
   }
-  return { parquet, meta: { minEventTime: result.minEventTime, maxEventTime: result.maxEventTime, attrs }, result };
+  if (result.outOfOrder > 0) attrs.out_of_order = String(result.outOfOrder);
+  if (result.duplicateTimes > 0) attrs.duplicate_times = String(result.duplicateTimes);
+  return { content, meta: { minEventTime: result.minEventTime, maxEventTime: result.maxEventTime, attrs }, result };
 }
 
 /** A series' new version may add columns but not change a column's type. */

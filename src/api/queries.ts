@@ -70,6 +70,7 @@ export class Queries {
       versions: node.versions.map((v) => ({
         version: v.version, rows: v.attrs.rows !== undefined ? Number(v.attrs.rows) : null, minEventTime: v.minEventTime,
         maxEventTime: v.maxEventTime, size: v.size, ...(v.attrs.source ? { source: v.attrs.source } : {}),
+        outOfOrder: Number(v.attrs.out_of_order ?? 0), duplicateTimes: Number(v.attrs.duplicate_times ?? 0),
       })),
       overlaps: src.kind === 'series' ? detectOverlaps(node.versions) : [],
     };

@@ -27,6 +27,7 @@ import type { RecordBatch, Schema } from 'apache-arrow';
 import { PondError, throwIfAborted } from '../core/errors';
 import { collectSink, emptyBatch, writeParquetStream } from './parquet-stream';
 import { describeSchema } from './schema';
+import { TimeStats } from './time-stats';
 import { assertTimeZone, normaliseTimeColumn, pickTimestampColumn, type ColumnInfo } from './timestamps';
 import type { CsvImportOptions, ImportResult, RejectedLine } from './types';
 
@@ -78,8 +79,7 @@ export async function importCsv(db: AsyncDuckDB, source: Blob, name: string, opt
     const sql = `SELECT * FROM read_csv(${[sqlString(file), ...dialectSql(dialect, types), ...maxLine, 'store_rejects=true',
       `rejects_table=${sqlString(rejectsTable)}`, `rejects_scan=${sqlString(scansTable)}`].join(', ')})`;
 
-    let min: bigint | null = null;
-    let max: bigint | null = null;
+    const times = new TimeStats();
     let rows = 0;
     let schema: Schema | undefined;
     let epochUnit = opts.epochUnit;
@@ -94,8 +94,7 @@ export async function importCsv(db: AsyncDuckDB, source: Blob, name: string, opt
             const n = normaliseTimeColumn(b, timeColumn, { timezone: opts.timezone, epochUnit, source: name });
             epochUnit ??= n.epochUnit; // one unit for the whole file, from its first value
             b = n.batch;
-            if (n.min !== null && (min === null || n.min < min)) min = n.min;
-            if (n.max !== null && (max === null || n.max > max)) max = n.max;
+            times.add(b, timeColumn);
           }
           schema ??= b.schema;
           rows += b.numRows;
@@ -125,7 +124,7 @@ export async function importCsv(db: AsyncDuckDB, source: Blob, name: string, opt
     return {
       ...(collected ? { parquet: collected.bytes() } : {}),
       parquetBytes: written.bytes, rows, schema, columns: describeSchema(schema), timestampColumn: timeColumn,
-      minEventTime: min === null ? null : Number(min), maxEventTime: max === null ? null : Number(max),
+      ...times.facts(),
       rejects, rejectedLines,
     };
   } catch (e) {

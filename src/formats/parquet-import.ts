@@ -22,6 +22,7 @@ import { int96Columns, parseFooter, rowGroupCount, withKeyValue, type Footer } f
 import { collectSink, writeParquetStream } from './parquet-stream';
 import { describeSchema } from './schema';
 import { verifyPageChecksums } from './parquet-crc';
+import { TimeStats } from './time-stats';
 import { assertTimeZone, normaliseTimeColumn, pickTimestampColumn } from './timestamps';
 import type { ImportOptions, ImportResult } from './types';
 
@@ -81,8 +82,7 @@ export async function importParquet(input: Uint8Array | Blob, name: string, opts
   const groups = rowGroupCount(footer);
   const fileSchema = guarded(name, 'cannot read its schema', () => tableFromIPC(pw.readSchema(bytes).intoIPCStream()).schema);
   const timeColumn = pickTimestampColumn(columnInfos(fileSchema), opts.timestampColumn, name) ?? null;
-  let min: bigint | null = null;
-  let max: bigint | null = null;
+  const times = new TimeStats();
   let rows = 0;
   let schema: Schema | undefined;
   let epochUnit = opts.epochUnit;
@@ -97,8 +97,7 @@ export async function importParquet(input: Uint8Array | Blob, name: string, opts
           const n = normaliseTimeColumn(b, timeColumn, { timezone: opts.timezone, epochUnit, source: name });
           epochUnit ??= n.epochUnit;
           b = n.batch;
-          if (n.min !== null && (min === null || n.min < min)) min = n.min;
-          if (n.max !== null && (max === null || n.max > max)) max = n.max;
+          times.add(b, timeColumn);
         }
         schema ??= b.schema;
         rows += b.numRows;
@@ -118,7 +117,7 @@ export async function importParquet(input: Uint8Array | Blob, name: string, opts
   return {
     ...(collected ? { parquet: collected.bytes() } : {}),
     parquetBytes: written.bytes, rows, schema, columns: describeSchema(schema), timestampColumn: timeColumn,
-    minEventTime: min === null ? null : Number(min), maxEventTime: max === null ? null : Number(max),
+    ...times.facts(),
     rejects: [], rejectedLines: 0,
   };
 }

@@ -5,6 +5,7 @@
 import type { Schema } from 'apache-arrow';
 import type { ParquetSink } from './parquet-stream';
 import type { ColumnDescription } from './schema';
+import type { TimeFacts } from './time-stats';
 
 export interface ImportOptions {
   /** Event-time column; default: detected (timestamps.ts TIME_COLUMN_NAMES, or ISO dates in the first column). */
@@ -43,7 +44,7 @@ export interface RejectedLine {
   text: string;
 }
 
-export interface ImportResult {
+export interface ImportResult extends TimeFacts {
   /** The Parquet file, unless `sink` received it. */
   parquet?: Uint8Array;
   parquetBytes: number;
@@ -51,9 +52,7 @@ export interface ImportResult {
   schema: Schema;
   columns: ColumnDescription[];
   timestampColumn: string | null;
-  /** UTC µs (exact below 2^53 µs, the year 2255). Null without a time column or without non-null times. */
-  minEventTime: number | null;
-  maxEventTime: number | null;
+  // minEventTime/maxEventTime: UTC µs (exact below 2^53 µs, the year 2255); null without a time column or times.
   rejects: RejectedLine[];
   /** Lines rejected, including those beyond `maxRejectsReported`. */
   rejectedLines: number;

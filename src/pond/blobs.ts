@@ -79,6 +79,49 @@ async function storeStream(store: Store, chunks: AsyncIterable<Uint8Array>, tota
   return placeBlob(store, tmp, hasher.hex(), size);
 }
 
+/**
+ * Push-style content: for producers that emit chunks as they go (a CSV import writing Parquet row group by row
+ * group). Small content stays in memory and ends inline; large content streams into a blob while it is hashed,
+ * so a 1 GB import never holds its output whole.
+ */
+export class ContentSink {
+  private head: Uint8Array[] = [];
+  private size = 0;
+  private writer: Awaited<ReturnType<Store['createWriter']>> | undefined;
+  private readonly tmp: string;
+
+  private constructor(private readonly store: Store, private readonly hasher: Awaited<ReturnType<typeof streamingSha256>>, newId: () => string) {
+    this.tmp = tmpPath(newId());
+  }
+
+  static async open(store: Store, newId: () => string): Promise<ContentSink> {
+    return new ContentSink(store, await streamingSha256(), newId);
+  }
+
+  async write(chunk: Uint8Array): Promise<void> {
+    this.hasher.update(chunk);
+    this.size += chunk.length;
+    if (this.writer) return this.writer.write(chunk);
+    this.head.push(chunk.slice()); // the producer may reuse its buffer
+    if (this.size < INLINE_LIMIT) return;
+    this.writer = await this.store.createWriter(this.tmp);
+    for (const h of this.head) await this.writer.write(h);
+    this.head = [];
+  }
+
+  /** The stored content's description; the sink cannot be written after this. */
+  async finish(): Promise<PreparedContent> {
+    if (!this.writer) return { inline: concat(this.head, this.size), sha256: this.hasher.hex(), size: this.size };
+    await this.writer.close();
+    return placeBlob(this.store, this.tmp, this.hasher.hex(), this.size);
+  }
+
+  /** Drops what was written (the import failed or was cancelled). */
+  async abort(): Promise<void> {
+    await this.writer?.abort();
+  }
+}
+
 async function placeBlob(store: Store, tmp: string, sha256: string, size: number): Promise<PreparedContent> {
   const path = blobPath(sha256);
   if ((await store.size(path)) === size) await store.remove(tmp);

@@ -44,6 +44,11 @@ export class Transaction implements FsMutator {
     return this.wd.writeFile(path, type, content, meta, opts);
   }
 
+  /** Writes a version whose content was already stored (e.g. streamed through a ContentSink). */
+  writePrepared(path: string, type: FileEntryType, content: PreparedContent, meta: VersionMeta = {}, opts: { parents?: boolean } = {}): NodeRecord {
+    return this.wd.writeFile(path, type, content, meta, opts);
+  }
+
   newNodeId(): string {
     return uuidv7();
   }

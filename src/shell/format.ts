@@ -22,5 +22,10 @@ export function txnLine(t: TxnInfo): string {
 export function versionLine(v: VersionInfo): string {
   const rows = v.attrs.rows !== undefined ? `${v.attrs.rows} rows` : formatBytes(v.size);
   const range = v.minEventTime !== null ? `  ${formatTime(v.minEventTime)} .. ${formatTime(v.maxEventTime)}` : '';
-  return `  v${v.version}  txn ${v.txnSeq}  ${formatTime(v.timestamp)}  ${rows}${range}`;
+  const notes = [
+    v.attrs.out_of_order ? `${v.attrs.out_of_order} out of order` : '',
+    v.attrs.duplicate_times ? `${v.attrs.duplicate_times} duplicate times` : '',
+    v.attrs.rejected_lines ? `${v.attrs.rejected_lines} bad lines skipped` : '',
+  ].filter(Boolean);
+  return `  v${v.version}  txn ${v.txnSeq}  ${formatTime(v.timestamp)}  ${rows}${range}${notes.length ? `  (${notes.join(', ')})` : ''}`;
 }

@@ -53,6 +53,28 @@ describe('series through the pond worker', () => {
     expect((await c.api.info()).version).toBe(before);
   });
 
+  it('keeps duplicate and out-of-order times, and describe reports them', async () => {
+    const c = connect();
+    await c.api.createPond('order');
+    const rows = ['2024-01-01T00:00:00Z,1', '2024-01-01T01:00:00Z,2', '2024-01-01T01:00:00Z,3', '2024-01-01T00:30:00Z,4', '2024-01-01T02:00:00Z,5'];
+    await c.api.copyIn([csv(`timestamp,v\n${rows.join('\n')}\n`)], '/o.series', { format: 'series' });
+    expect((await c.api.describe('/o.series')).versions[0]).toMatchObject({ rows: 5, outOfOrder: 1, duplicateTimes: 1 });
+    expect((await c.api.exec('describe /o.series')).stdout).toMatch(/5 rows .*\(1 out of order, 1 duplicate times\)/);
+    expect(await rowsOf(c, 'SELECT count(*)::INTEGER AS n FROM source', '/o.series')).toEqual([{ n: 5 }]);
+  });
+
+  it('streams a large import into a blob version', async () => {
+    const c = connect();
+    await c.api.createPond('large');
+    const lines: string[] = [];
+    for (let i = 0; i < 200_000; i++) lines.push(`${new Date(Date.UTC(2024, 0, 1) + i * 60_000).toISOString()},${Math.sin(i)},${i % 7}`);
+    await c.api.copyIn([csv(`timestamp,a,b\n${lines.join('\n')}\n`, 'large.csv')], '/l.series', { format: 'series' });
+    const [v] = await c.api.versions('/l.series');
+    expect(v!.size).toBeGreaterThan(64 * 1024); // stored as a hash-named blob, not inline
+    expect(v!.sha256).toMatch(/^[0-9a-f]{64}$/);
+    expect(await rowsOf(c, 'SELECT count(*)::INTEGER AS n, count(DISTINCT b)::INTEGER AS k FROM source', '/l.series')).toEqual([{ n: 200_000, k: 7 }]);
+  });
+
   it('draws a plot with M4 and reports overlapping versions', async () => {
     const c = connect();
     await c.api.createPond('plot');
