@@ -5,6 +5,7 @@ import type { CopyFormat, PondApi } from '../api/pond-api';
 import { formatTime, longListLine, txnLine, versionLine } from './format';
 import { parseArgs } from './tokenize';
 import { renderTable } from './table-text';
+import { tableFromIPC } from 'apache-arrow';
 
 export interface ShellContext {
   api: PondApi;
@@ -77,18 +78,29 @@ export const COMMANDS: Record<string, Command> = {
     },
   },
   cat: {
-    usage: 'cat PATH [--version N] [--format raw|table] [--sql QUERY] [--limit N]',
+    usage: 'cat PATH [--version N] [--format raw|table] [--sql QUERY] [--limit N] [--offset N]',
     summary: 'print a file: raw bytes, or a table/series as rows; --sql runs SQL where the file is the table `source`',
     async run(ctx, words) {
-      const { positional, flags } = parseArgs(words, ['--version', '--format', '--sql', '--limit'], ['--version', '--format', '--sql', '--limit']);
+      const { positional, flags } = parseArgs(words, ['--version', '--format', '--sql', '--limit', '--offset'], ['--version', '--format', '--sql', '--limit', '--offset']);
       if (positional.length !== 1) throw usage('cat');
       const sql = flags.get('--sql');
       const format = flags.get('--format') ?? (sql ? 'table' : 'raw');
       if (format !== 'raw' && format !== 'table') throw new PondError('USAGE', `cat: --format must be raw or table, not ${format}`);
       const limit = flags.has('--limit') ? positiveInt(flags.get('--limit'), '--limit') : 100;
       if (format === 'table') {
-        const query = typeof sql === 'string' ? sql : 'SELECT * FROM source';
-        ctx.out.push(...renderTable(await ctx.api.query(query, { source: positional[0]! }, { limit })));
+        if (typeof sql === 'string') {
+          ctx.out.push(...renderTable(await ctx.api.query(sql, { source: positional[0]! }, { limit })));
+          return;
+        }
+        // A page of rows in time order: `--offset` walks through files of any size without fetching them whole.
+        const offset = flags.has('--offset') ? positiveInt(flags.get('--offset'), '--offset') : 0;
+        const ts = (await ctx.api.describe(positional[0]!)).timestampColumn;
+        const order = ts ? ` ORDER BY "${ts.replace(/"/g, '""')}"` : '';
+        const page = await ctx.api.query(`SELECT * FROM source${order} LIMIT ${limit} OFFSET ${offset}`, { source: positional[0]! }, { limit });
+        const total = Number(tableFromIPC((await ctx.api.query('SELECT count(*)::DOUBLE AS n FROM source', { source: positional[0]! })).ipc).get(0)?.toJSON().n);
+        const lines = renderTable(page);
+        lines[lines.length - 1] = page.rows === 0 ? `(no rows at offset ${offset} of ${total})` : `(rows ${offset + 1}–${offset + page.rows} of ${total})`;
+        ctx.out.push(...lines);
         return;
       }
       const version = flags.has('--version') ? positiveInt(flags.get('--version'), '--version') : undefined;

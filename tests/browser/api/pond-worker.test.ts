@@ -36,6 +36,8 @@ describe('series through the pond worker', () => {
     expect(d.timestampColumn).toBe('timestamp');
     expect(d.versions.map((v) => v.rows)).toEqual([4, 4, 4]);
     expect(d.versions[0]!.minEventTime).toBe(Date.UTC(2024, 0, 1) * 1000);
+    const page = await c.api.exec('cat /s/temp.series --format table --limit 2 --offset 5');
+    expect(page.stdout).toMatch(/^timestamp +\| temp\n[-+]+\n2024-01-02 01:00:00Z +\| 5\.5\n2024-01-02 02:00:00Z +\| 6\.5\n\(rows 6–7 of 12\)\n$/);
     const r = await c.api.exec('cat /s/temp.series --sql "SELECT count(*) AS n FROM source"');
     expect(r).toMatchObject({ exitCode: 0, stdout: expect.stringMatching(/^n\s*\n-+\n12\s*\n\(1 row\)\n$/) });
   });
