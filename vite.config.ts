@@ -53,6 +53,9 @@ export default defineConfig({
           globalSetup: ['tests/browser/collect/global-setup.ts', 'tests/browser/remote/s3-global-setup.ts'],
           testTimeout: 60_000,
           hookTimeout: 60_000,
+          // One file at a time: files share the local test servers (whose state some tests reset) and one origin's
+          // OPFS quota; on a 2-core machine running them side by side gains little anyway.
+          fileParallelism: false,
           browser: {
             enabled: true,
             headless: true,

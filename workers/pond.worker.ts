@@ -1,7 +1,9 @@
 // The pond worker: the only owner of the ponds' OPFS files. It exposes PondService through comlink.
 import * as Comlink from 'comlink';
 import { installErrorTransfer } from '../src/api/error-transfer';
+import { IdbSecretStore } from '../src/api/collect-secrets';
 import { IdbPondNames } from '../src/api/pond-names';
+import { IdbRemoteConfigs } from '../src/api/remotes';
 import { PondService } from '../src/api/service';
 import { BrowserCoordinator } from '../src/pond/coordination';
 import { runCommandLine } from '../src/shell/run';
@@ -13,5 +15,7 @@ const service = new PondService({
   names: new IdbPondNames(),
   coordinator: new BrowserCoordinator(),
   exec: runCommandLine,
+  secrets: new IdbSecretStore(),
+  remotes: new IdbRemoteConfigs(),
 });
 Comlink.expose(service);

@@ -56,6 +56,16 @@ export interface TxnInfo {
 /** How a host file becomes a pond file (`copy` in). */
 export type CopyFormat = 'data' | 'table' | 'series';
 
+export interface CopyOptions {
+  format: CopyFormat;
+  /** Event-time column, instead of the detected one. */
+  timestampColumn?: string;
+  /** IANA zone of zone-less times in the file (default UTC). */
+  timezone?: string;
+  /** Keep the good rows of a CSV with bad lines (they are listed in the version's attributes); default: refuse. */
+  skipBadLines?: boolean;
+}
+
 export type ProgressCallback = (done: number, total: number | undefined, what: string) => void;
 
 /**
@@ -90,7 +100,11 @@ export interface DescribeInfo {
   type: EntryType;
   timestampColumn: string | null;
   columns: { name: string; type: string }[];
-  versions: { version: number; rows: number | null; minEventTime: number | null; maxEventTime: number | null; size: number; source?: string }[];
+  versions: {
+    version: number; rows: number | null; minEventTime: number | null; maxEventTime: number | null; size: number; source?: string;
+    /** Rows whose time is earlier than the previous row's, and rows repeating the previous row's time. */
+    outOfOrder: number; duplicateTimes: number;
+  }[];
   /** Pairs of versions whose time ranges overlap. */
   overlaps: { a: number; b: number; start: number; end: number }[];
 }
@@ -132,7 +146,7 @@ export interface PondApi {
   log(opts?: { limit?: number }): Promise<TxnInfo[]>;
 
   /** Copies host files into the pond as raw data, a table or a series (one transaction for all). */
-  copyIn(files: { name: string; data: Blob }[], dest: string, opts: { format: CopyFormat } & LongOp): Promise<NodeInfo[]>;
+  copyIn(files: { name: string; data: Blob }[], dest: string, opts: CopyOptions & LongOp): Promise<NodeInfo[]>;
 
   /** Runs SQL over pond files bound to table names; `limit` caps the rows returned (default 10 000). */
   query(sql: string, bindings: Bindings, opts?: { limit?: number } & LongOp): Promise<QueryResult>;
@@ -150,6 +164,40 @@ export interface PondApi {
   watch(opId: string, onProgress: ProgressCallback): Promise<void>;
 
   // --- remote: S3 backup and restore, zip snapshots (src/api/remotes.ts) ---
+  // Types live in remotes.ts (imported inline so this section needs no edit at the top of the file).
+  /** Adds a remote (bucket URL, prefix, keys or presign endpoint); the secret is stored only with `rememberSecret`. */
+  remoteAdd(config: import('./remotes').RemoteInput): Promise<import('./remotes').RemoteSummary>;
+  /** The configured remotes, without secrets. */
+  remoteList(): Promise<import('./remotes').RemoteSummary[]>;
+  remoteRemove(name: string): Promise<void>;
+  /** Pond ids that have a backup on the remote. */
+  remotePonds(name: string, opts?: LongOp): Promise<string[]>;
+  /** Backs up the open pond to the remote, sending only what the bucket lacks. */
+  push(remoteName: string, opts?: LongOp): Promise<import('./remotes').PushSummary>;
+  /** Downloads and compares every object of the open pond's backup. */
+  verify(remoteName: string, opts?: LongOp): Promise<import('./remotes').BackupReport>;
+  /** Restores a backup into a NEW local pond with the same id (not opened); refused when that id exists here. */
+  restore(remoteName: string, pondId: string, opts?: { name?: string } & LongOp): Promise<import('./remotes').RestoreSummary>;
+  /** The open pond (as of `asOf`, or the version it shows) as a zip snapshot Blob, for a download. */
+  exportZip(opts?: { asOf?: number } & LongOp): Promise<import('./remotes').ZipExport>;
+  /** Imports a zip snapshot as a NEW local pond (not opened); refused when its pond id exists here. */
+  importZip(zip: Blob, opts?: { name?: string } & LongOp): Promise<import('./remotes').RestoreSummary>;
 
   // --- collect and reduce: HydroVu, LakeTech, derived series (src/api/collectors.ts) ---
+  /** Creates a configured node (factory `hydrovu` or `temporal-reduce`) from YAML, or a new version of its config. A HydroVu secret goes to this browser's IndexedDB, never into the pond. */
+  mknod(factory: import('./collect-types').NodeFactory, path: string, configYaml: string, opts?: { secret?: string }): Promise<NodeInfo>;
+  /** The open pond's configured nodes. */
+  configuredNodes(): Promise<import('./collect-types').ConfiguredNode[]>;
+  /** Runs a configured node once, as one transaction (a failed run commits nothing); never two runs at once. */
+  runNode(path: string, opts?: LongOp): Promise<import('./collect-types').RunResult>;
+  /** Turns interval runs of all configured nodes on (every N minutes, while online) or off (null). */
+  scheduleCollectors(everyMinutes: number | null): Promise<import('./collect-types').CollectorStatus>;
+  /** Interval state and the last result or error of each node run in this session. */
+  collectorStatus(): Promise<import('./collect-types').CollectorStatus>;
+  /** Like plot, from the coarsest derived (temporal-reduce) table with at least one point per pixel, else the series. */
+  plotAuto(path: string, columns: string[], width: number, range?: [number, number]): Promise<import('./collect-types').AutoPlotData>;
+  /** Imports LakeTech CSV exports or In-Situ Excel HTML reports (local times in `zone`) as series versions. */
+  importLaketech(files: { name: string; data: Blob }[], dest: string, opts: { zone: string; scope?: string } & LongOp): Promise<NodeInfo[]>;
+  /** Series and tables matching `pattern` as Hive-partitioned Parquet (`year=2024/month=03/…`) in one zip. */
+  exportSeries(pattern: string, opts: { temporal: import('./collect-types').TemporalPart[] } & LongOp): Promise<import('./collect-types').ExportResult>;
 }

@@ -2,7 +2,7 @@
 // and change notices, and composes the layers (TinyFS/pond for files, formats for imports, shell for exec).
 import { uuidv7 } from 'uuidv7';
 import { PondError } from '../core/errors';
-import type { Coordinator } from '../pond/coordination';
+import type { Coordinator, Release } from '../pond/coordination';
 import { Pond } from '../pond/pond';
 import type { Transaction } from '../pond/transaction';
 import type { PondHost } from '../storage/pond-host';
@@ -11,7 +11,7 @@ import { glob, resolve } from '../tinyfs/resolve';
 import { copyIntoPond } from './copy-in';
 import { nodeInfo, versionInfos } from './node-info';
 import type { PondNames } from './pond-names';
-import type { Bindings, CopyFormat, DescribeInfo, ExecResult, LongOp, NodeInfo, PlotData, PondApi, PondInfo, PondSummary, QueryResult, TxnInfo, VersionInfo } from './pond-api';
+import type { Bindings, CopyOptions, DescribeInfo, ExecResult, LongOp, NodeInfo, PlotData, PondApi, PondInfo, PondSummary, QueryResult, TxnInfo, VersionInfo } from './pond-api';
 import { Operations } from './operations';
 import { Queries } from './queries';
 
@@ -22,12 +22,18 @@ export interface ServiceDeps {
   /** Runs shell command lines against this service (injected: the shell layer sits above the API). */
   exec?: (api: PondApi, line: string, files: { name: string; data: Blob }[]) => Promise<ExecResult>;
   compactEvery?: number;
+  /** Where remote (backup) configurations are kept; in memory for the session when absent. */
+  remotes?: import('./remotes').RemoteConfigStore;
+  /** Where collector secrets live (IndexedDB in the worker); in memory when absent. */
+  secrets?: import('./collect-secrets').SecretStore;
+  /** The fetch collectors use (tests); globalThis.fetch when absent. */
+  fetch?: typeof fetch;
 }
 
 interface OpenPond {
   pond: Pond;
   name: string;
-  release?: () => void;
+  release?: Release;
   readOnlyReason?: string;
   unsubscribe: () => void;
   closed: boolean;
@@ -55,10 +61,10 @@ export class PondService implements PondApi {
   }
 
   async openPond(id: string, opts: { asOf?: number } = {}): Promise<PondInfo> {
-    this.close();
+    await this.close();
     const store = await this.deps.host.openStore(id);
     const name = (await this.deps.names.all()).get(id) ?? `pond ${id.slice(-6)}`;
-    let release: (() => void) | undefined;
+    let release: Release | undefined;
     let pond: Pond;
     let readOnlyReason: string | undefined;
     if (opts.asOf !== undefined) {
@@ -69,7 +75,7 @@ export class PondService implements PondApi {
       try {
         pond = await Pond.open(store, { readOnly: !release, compactEvery: this.deps.compactEvery });
       } catch (e) {
-        release?.();
+        await release?.();
         throw e;
       }
       if (!release) readOnlyReason = 'another tab is writing to this pond';
@@ -85,14 +91,14 @@ export class PondService implements PondApi {
   private async awaitWriterLock(open: OpenPond): Promise<void> {
     const release = await this.deps.coordinator.requestWriter(open.pond.id, true);
     if (!release) return;
-    if (open.closed) return release();
+    if (open.closed) return void (await release());
     try {
       open.pond = await Pond.open(open.pond.store, { compactEvery: this.deps.compactEvery });
       open.release = release;
       open.readOnlyReason = undefined;
       this.notify();
     } catch (e) {
-      release();
+      await release();
       console.error('could not reopen the pond as writer', e); // the tab stays read-only and says why
       open.readOnlyReason = `cannot write: ${(e as Error).message}`;
       this.notify();
@@ -105,12 +111,14 @@ export class PondService implements PondApi {
     this.notify();
   }
 
-  private close(): void {
-    if (!this.current) return;
-    this.current.closed = true;
-    this.current.unsubscribe();
-    this.current.release?.();
+  /** Closes the open pond; resolves once its writer lock is really free (so it can be taken again at once). */
+  private async close(): Promise<void> {
+    const open = this.current;
+    if (!open) return;
+    open.closed = true;
+    open.unsubscribe();
     this.current = undefined;
+    await open.release?.();
   }
 
   async renamePond(id: string, name: string): Promise<void> {
@@ -122,14 +130,14 @@ export class PondService implements PondApi {
   }
 
   async deletePond(id: string): Promise<void> {
-    if (this.current?.pond.id === id) this.close();
+    if (this.current?.pond.id === id) await this.close();
     const release = await this.deps.coordinator.requestWriter(id, false);
     if (!release) throw new PondError('LOCKED', 'another tab has this pond open for writing; close it there first');
     try {
       await this.deps.host.removePond(id);
       await this.deps.names.delete(id);
     } finally {
-      release();
+      await release();
     }
   }
 
@@ -225,9 +233,9 @@ export class PondService implements PondApi {
     return (await this.open.pond.log(opts)).map(({ seq, timestamp, command, entries }) => ({ seq, timestamp, command, entries }));
   }
 
-  async copyIn(files: { name: string; data: Blob }[], dest: string, opts: { format: CopyFormat } & LongOp): Promise<NodeInfo[]> {
+  async copyIn(files: { name: string; data: Blob }[], dest: string, opts: CopyOptions & LongOp): Promise<NodeInfo[]> {
     return this.ops.run(opts, (signal, onProgress) =>
-      this.transact(`copy ${files.map((f) => f.name).join(' ')} ${dest} --format ${opts.format}`, (tx) => copyIntoPond(tx, files, dest, opts.format, { signal, onProgress }), signal),
+      this.transact(`copy ${files.map((f) => f.name).join(' ')} ${dest} --format ${opts.format}`, (tx) => copyIntoPond(tx, files, dest, opts, { signal, onProgress }), signal),
     );
   }
 
@@ -256,8 +264,110 @@ export class PondService implements PondApi {
     this.ops.watch(opId, onProgress);
   }
   // --- remote: S3 backup and restore, zip snapshots (delegates to src/api/remotes.ts) ---
+  // Created on first use, through inline imports so this section needs no edit at the top of the file.
+  private remoteOps?: Promise<import('./remotes').RemoteOps>;
+  private remotes(): Promise<import('./remotes').RemoteOps> {
+    this.remoteOps ??= import('./remotes').then((m) => new m.RemoteOps({
+      host: this.deps.host, names: this.deps.names, coordinator: this.deps.coordinator, configs: this.deps.remotes ?? new m.MemoryRemoteConfigs(),
+    }));
+    return this.remoteOps;
+  }
+
+  async remoteAdd(config: import('./remotes').RemoteInput): Promise<import('./remotes').RemoteSummary> {
+    return (await this.remotes()).add(config);
+  }
+
+  async remoteList(): Promise<import('./remotes').RemoteSummary[]> {
+    return (await this.remotes()).list();
+  }
+
+  async remoteRemove(name: string): Promise<void> {
+    return (await this.remotes()).remove(name);
+  }
+
+  async remotePonds(name: string, opts: LongOp = {}): Promise<string[]> {
+    const r = await this.remotes();
+    return this.ops.run(opts, (signal) => r.ponds(name, signal));
+  }
+
+  async push(remoteName: string, opts: LongOp = {}): Promise<import('./remotes').PushSummary> {
+    const r = await this.remotes();
+    const pond = this.open.pond;
+    return this.ops.run(opts, (signal, onProgress) => r.push(pond, remoteName, { signal, onProgress }));
+  }
+
+  async verify(remoteName: string, opts: LongOp = {}): Promise<import('./remotes').BackupReport> {
+    const r = await this.remotes();
+    const pond = this.open.pond;
+    return this.ops.run(opts, (signal, onProgress) => r.verify(pond, remoteName, { signal, onProgress }));
+  }
+
+  async restore(remoteName: string, pondId: string, opts: { name?: string } & LongOp = {}): Promise<import('./remotes').RestoreSummary> {
+    const r = await this.remotes();
+    return this.ops.run(opts, (signal, onProgress) => r.restore(remoteName, pondId, opts, { signal, onProgress }));
+  }
+
+  async exportZip(opts: { asOf?: number } & LongOp = {}): Promise<import('./remotes').ZipExport> {
+    const { zipBlob } = await import('./remotes');
+    const { pond, name } = this.open;
+    return this.ops.run(opts, (signal, onProgress) => zipBlob(pond, name, opts.asOf, { signal, onProgress }));
+  }
+
+  async importZip(zip: Blob, opts: { name?: string } & LongOp = {}): Promise<import('./remotes').RestoreSummary> {
+    const r = await this.remotes();
+    return this.ops.run(opts, (signal, onProgress) => r.importZip(zip, opts, { signal, onProgress }));
+  }
+
 
   // --- collect and reduce (delegates to src/api/collectors.ts) ---
+  private collectorsLoading: Promise<import('./collectors').Collectors> | undefined;
+
+  /** Loaded on first use: sessions that never collect never load the collectors. */
+  private collectors(): Promise<import('./collectors').Collectors> {
+    this.collectorsLoading ??= Promise.all([import('./collectors'), import('./collect-secrets')]).then(([{ Collectors }, { MemorySecretStore }]) => new Collectors({
+      pond: () => this.open.pond,
+      transact: (command, fn, signal) => this.transact(command, fn, signal),
+      secrets: this.deps.secrets ?? new MemorySecretStore(),
+      plot: (path, columns, width, range) => this.queries.plot(this.open.pond, path, columns, width, range),
+      ...(this.deps.fetch ? { fetch: this.deps.fetch } : {}),
+    }));
+    return this.collectorsLoading;
+  }
+
+  async mknod(factory: import('./collect-types').NodeFactory, path: string, configYaml: string, opts: { secret?: string } = {}): Promise<NodeInfo> {
+    return (await this.collectors()).mknod(factory, path, configYaml, opts);
+  }
+
+  async configuredNodes(): Promise<import('./collect-types').ConfiguredNode[]> {
+    return (await this.collectors()).configuredNodes();
+  }
+
+  async runNode(path: string, opts: LongOp = {}): Promise<import('./collect-types').RunResult> {
+    const c = await this.collectors();
+    return this.ops.run(opts, (signal, onProgress) => c.runNode(path, signal, onProgress));
+  }
+
+  async scheduleCollectors(everyMinutes: number | null): Promise<import('./collect-types').CollectorStatus> {
+    return (await this.collectors()).schedule(everyMinutes);
+  }
+
+  async collectorStatus(): Promise<import('./collect-types').CollectorStatus> {
+    return (await this.collectors()).status();
+  }
+
+  async plotAuto(path: string, columns: string[], width: number, range?: [number, number]): Promise<import('./collect-types').AutoPlotData> {
+    return (await this.collectors()).plotAuto(path, columns, width, range);
+  }
+
+  async importLaketech(files: { name: string; data: Blob }[], dest: string, opts: { zone: string; scope?: string } & LongOp): Promise<NodeInfo[]> {
+    const c = await this.collectors();
+    return this.ops.run(opts, (signal, onProgress) => c.importLaketech(files, dest, { zone: opts.zone, ...(opts.scope ? { scope: opts.scope } : {}) }, signal, onProgress));
+  }
+
+  async exportSeries(pattern: string, opts: { temporal: import('./collect-types').TemporalPart[] } & LongOp): Promise<import('./collect-types').ExportResult> {
+    const c = await this.collectors();
+    return this.ops.run(opts, (signal, onProgress) => c.exportSeries(pattern, opts.temporal, signal, onProgress));
+  }
 
 }
 

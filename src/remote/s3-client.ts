@@ -122,6 +122,9 @@ export class S3Remote {
       res = await this.fetchFn(signed!.url, {
         method: req.method,
         headers: signed!.headers ?? req.headers ?? {},
+        // A presigned URL is the same for every request signed within one second: the HTTP cache must never
+        // answer a verify or restore with bytes fetched before the object changed.
+        cache: 'no-store',
         ...(body ? { body: body as Uint8Array<ArrayBuffer> } : {}),
         ...(signal ? { signal } : {}),
       });

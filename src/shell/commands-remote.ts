@@ -1,4 +1,152 @@
-// Shell commands for backups: remote add|list|remove, push, pull/restore, verify, and zip snapshots.
-import type { Command } from './commands';
+// Shell commands for backups: remote add|list|remove|ponds, push, pull/restore, verify, and zip snapshots.
+import { PondError } from '../core/errors';
+import type { Command, ShellContext } from './commands';
+import { parseArgs } from './tokenize';
 
-export const REMOTE_COMMANDS: Record<string, Command> = {};
+const HOST = 'host:';
+
+function usage(name: string): PondError {
+  return new PondError('USAGE', `usage: ${REMOTE_COMMANDS[name]!.usage}`);
+}
+
+function value(flags: Map<string, string | true>, flag: string): string | undefined {
+  const v = flags.get(flag);
+  return typeof v === 'string' ? v : undefined;
+}
+
+function bytes(n: number): string {
+  if (n < 1024) return `${n} B`;
+  if (n < 1024 * 1024) return `${(n / 1024).toFixed(1)} KiB`;
+  return `${(n / 1024 / 1024).toFixed(1)} MiB`;
+}
+
+const REMOTE_USAGE = 'remote add NAME URL [--prefix P] [--key ID --secret S | --presign URL] [--region R] [--remember] | remote list | remote remove NAME | remote ponds NAME';
+
+async function remoteCommand(ctx: ShellContext, words: string[]): Promise<void> {
+  const [sub, ...rest] = words;
+  if (sub === 'add') {
+    const { positional, flags } = parseArgs(rest, ['--prefix', '--key', '--secret', '--presign', '--region', '--remember'], ['--prefix', '--key', '--secret', '--presign', '--region']);
+    if (positional.length !== 2) throw new PondError('USAGE', 'usage: remote add NAME URL [--prefix P] [--key ID --secret S | --presign URL] [--region R] [--remember]');
+    const key = value(flags, '--key'), secret = value(flags, '--secret'), presign = value(flags, '--presign');
+    if (presign && (key || secret)) throw new PondError('USAGE', 'remote add: give --key/--secret or --presign, not both');
+    if (!presign && (!key || !secret)) throw new PondError('USAGE', 'remote add: signing needs --key ID --secret S (both), or --presign URL');
+    if (presign && flags.has('--remember')) throw new PondError('USAGE', 'remote add: --remember keeps a secret key; a presign endpoint has none');
+    const r = await ctx.api.remoteAdd({
+      name: positional[0]!, bucketUrl: positional[1]!,
+      ...(flags.has('--prefix') ? { prefix: value(flags, '--prefix') } : {}),
+      ...(presign ? { presignUrl: presign } : { accessKeyId: key, secretAccessKey: secret }),
+      ...(flags.has('--region') ? { region: value(flags, '--region') } : {}),
+      rememberSecret: flags.has('--remember'),
+    });
+    ctx.out.push(`added remote ${r.name}: ${r.bucketUrl}${r.prefix ? ` prefix ${r.prefix}` : ''} (${r.signing === 'keys' ? `secret ${r.secret === 'remembered' ? 'remembered on this device' : 'kept for this session only'}` : 'presign endpoint'})`);
+    return;
+  }
+  if (sub === 'list' || sub === 'ls') {
+    if (rest.length) throw new PondError('USAGE', 'usage: remote list');
+    const all = await ctx.api.remoteList();
+    if (all.length === 0) ctx.out.push('no remotes; add one with: remote add NAME URL --key ID --secret S');
+    for (const r of all) {
+      const how = r.signing === 'keys' ? `keys ${r.accessKeyId} (${r.region}), secret ${r.secret}` : `presign ${r.presignUrl}`;
+      ctx.out.push(`${r.name}\t${r.bucketUrl}${r.prefix ? `/${r.prefix}` : ''}\t${how}`);
+    }
+    return;
+  }
+  if (sub === 'remove' || sub === 'rm') {
+    if (rest.length !== 1) throw new PondError('USAGE', 'usage: remote remove NAME');
+    await ctx.api.remoteRemove(rest[0]!);
+    ctx.out.push(`removed remote ${rest[0]}`);
+    return;
+  }
+  if (sub === 'ponds') {
+    if (rest.length !== 1) throw new PondError('USAGE', 'usage: remote ponds NAME');
+    const ids = await ctx.api.remotePonds(rest[0]!);
+    if (ids.length === 0) ctx.out.push(`no pond backups on ${rest[0]}`);
+    ctx.out.push(...ids);
+    return;
+  }
+  throw new PondError('USAGE', `usage: ${REMOTE_USAGE}`);
+}
+
+async function pull(ctx: ShellContext, words: string[], name: string): Promise<void> {
+  const { positional, flags } = parseArgs(words, ['--name'], ['--name']);
+  if (positional.length !== 2) throw usage(name);
+  const r = await ctx.api.restore(positional[0]!, positional[1]!, flags.has('--name') ? { name: value(flags, '--name') } : {});
+  ctx.out.push(`restored pond ${r.name} (${r.id}) at version ${r.version}: ${r.files} files from ${positional[0]}`);
+}
+
+export const REMOTE_COMMANDS: Record<string, Command> = {
+  remote: {
+    usage: 'remote add|list|remove|ponds …',
+    summary: 'configure S3 backup remotes: add NAME URL [--prefix P] [--key ID --secret S | --presign URL] [--region R] [--remember]',
+    run: remoteCommand,
+  },
+  push: {
+    usage: 'push NAME',
+    summary: 'back up the open pond to remote NAME (sends only what the bucket lacks)',
+    async run(ctx, words) {
+      const { positional } = parseArgs(words, []);
+      if (positional.length !== 1) throw usage('push');
+      const r = await ctx.api.push(positional[0]!);
+      ctx.out.push(`pushed ${r.sent.length} objects (${bytes(r.bytesSent)}) to ${r.remote}; ${r.alreadyThere} already there`);
+      if (r.remoteAhead) ctx.out.push(`note: the backup has newer commits than this pond; restore it elsewhere to see them`);
+    },
+  },
+  pull: {
+    usage: 'pull NAME POND_ID [--name N]',
+    summary: 'restore the backup of POND_ID from remote NAME as a new local pond',
+    run: (ctx, words) => pull(ctx, words, 'pull'),
+  },
+  restore: {
+    usage: 'restore NAME POND_ID [--name N]',
+    summary: 'same as pull',
+    run: (ctx, words) => pull(ctx, words, 'restore'),
+  },
+  verify: {
+    usage: 'verify NAME',
+    summary: 'download the open pond\'s backup on remote NAME and compare it object by object',
+    async run(ctx, words) {
+      const { positional } = parseArgs(words, []);
+      if (positional.length !== 1) throw usage('verify');
+      const r = await ctx.api.verify(positional[0]!);
+      for (const p of r.missing) ctx.out.push(`missing from the backup: ${p}`);
+      for (const p of r.extra) ctx.out.push(`only in the backup: ${p}`);
+      for (const c of r.corrupt) ctx.out.push(`damaged: ${c.key}: ${c.problem}`);
+      if (!r.ok) {
+        throw new PondError('CORRUPT', `backup of pond ${r.pondId} on ${r.remote} differs: ${r.missing.length} missing, ${r.extra.length} extra, ${r.corrupt.length} damaged; push again to repair`);
+      }
+      ctx.out.push(`backup of pond ${r.pondId} on ${r.remote} is complete: ${r.checked} objects match`);
+    },
+  },
+  'export-zip': {
+    usage: 'export-zip [--as-of N]',
+    summary: 'download the open pond (or its version N) as a zip snapshot',
+    async run(ctx, words) {
+      const { positional, flags } = parseArgs(words, ['--as-of'], ['--as-of']);
+      if (positional.length) throw usage('export-zip');
+      let asOf: number | undefined;
+      if (flags.has('--as-of')) {
+        asOf = Number(value(flags, '--as-of'));
+        if (!Number.isInteger(asOf) || asOf < 0) throw new PondError('USAGE', `--as-of needs a version number, not ${value(flags, '--as-of')}`);
+      }
+      const z = await ctx.api.exportZip(asOf === undefined ? {} : { asOf });
+      ctx.downloads.push({ name: z.name, data: new Uint8Array(await z.blob.arrayBuffer()) });
+      ctx.out.push(`${z.name}: version ${z.version}, ${z.files} files, ${bytes(z.blob.size)} (download)`);
+    },
+  },
+  'import-zip': {
+    usage: 'import-zip host:FILE [--name N]',
+    summary: 'import an attached zip snapshot as a new local pond',
+    async run(ctx, words) {
+      const { positional, flags } = parseArgs(words, ['--name'], ['--name']);
+      if (positional.length !== 1 || !positional[0]!.startsWith(HOST)) throw usage('import-zip');
+      const fileName = positional[0]!.slice(HOST.length);
+      const file = ctx.files.find((f) => f.name === fileName);
+      if (!file) {
+        const have = ctx.files.map((f) => f.name).join(', ') || 'none';
+        throw new PondError('NOT_FOUND', `import-zip: no attached file named ${fileName} (attached: ${have})`);
+      }
+      const r = await ctx.api.importZip(file.data, flags.has('--name') ? { name: value(flags, '--name') } : {});
+      ctx.out.push(`imported pond ${r.name} (${r.id}) at version ${r.version}: ${r.files} files`);
+    },
+  },
+};

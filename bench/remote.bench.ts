@@ -1,0 +1,180 @@
+// Backup benchmarks (issue "Backup, restore and sharing"): push of a 200 MiB pond to s3rver beside plain PUTs of the
+// same bytes, an incremental push after one small commit, and zip export/import of a 200 MiB pond.
+// s3rver is started by tools/bench.mjs (its URL arrives as VITE_BENCH_S3_URL); everything stays on 127.0.0.1.
+// Memory: performance.memory does not exist in a dedicated worker, so tools/bench.mjs samples the worker's heap over
+// CDP and prints the peak per benchmark; the pond is built from 1 MiB pieces so the build does not dominate it.
+import { MemoryPondNames } from '../src/api/pond-names';
+import { MemoryRemoteConfigs, RemoteOps, zipBlob } from '../src/api/remotes';
+import { MemoryCoordinator } from '../src/pond/coordination';
+import { Pond } from '../src/pond/pond';
+import { committedPondFiles } from '../src/remote/layout';
+import { runPool } from '../src/remote/multipart';
+import { push } from '../src/remote/push';
+import { S3Remote } from '../src/remote/s3-client';
+import { OpfsStore } from '../src/storage/opfs-store';
+import { OpfsPondHost } from '../src/storage/pond-host';
+import { collectGarbage, round, timed, type BenchContext, type BenchResult, type Benchmark } from './types';
+
+const MiB = 1024 * 1024;
+const KEYS = { kind: 'keys', accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER', region: 'us-east-1' } as const;
+
+function s3Url(): string {
+  const url = import.meta.env.VITE_BENCH_S3_URL as string | undefined;
+  if (!url) throw new Error('no s3rver: run through `npm run bench` (tools/bench.mjs starts it and sets VITE_BENCH_S3_URL)');
+  return url;
+}
+
+const tag = () => crypto.randomUUID().slice(0, 8);
+const remoteAt = (prefix: string) => new S3Remote({ bucketUrl: s3Url(), prefix, signing: KEYS });
+
+/** Pseudo-random bytes (xorshift32): incompressible, like Parquet and raw logger files. */
+function randomBytes(n: number, seed: number): Uint8Array {
+  const words = new Uint32Array(Math.ceil(n / 4));
+  let x = seed >>> 0 || 1;
+  for (let i = 0; i < words.length; i++) {
+    x ^= x << 13; x >>>= 0; x ^= x >>> 17; x ^= x << 5; x >>>= 0;
+    words[i] = x;
+  }
+  return new Uint8Array(words.buffer, 0, n);
+}
+
+async function removeOpfs(folder: string, name: string): Promise<void> {
+  try {
+    const dir = await (await navigator.storage.getDirectory()).getDirectoryHandle(folder);
+    await dir.removeEntry(name, { recursive: true });
+  } catch (e) {
+    if ((e as { name?: string }).name !== 'NotFoundError') throw e;
+  }
+}
+
+/** A pond in OPFS of `total` bytes: files of 20 MiB (big logger files, multipart-sized) plus a few small ones. */
+async function buildPond(ctx: BenchContext, total: number): Promise<{ pond: Pond; folder: string; id: string }> {
+  const { uuidv7 } = await import('uuidv7');
+  const id = uuidv7();
+  const folder = 'bench-remote';
+  const pond = await Pond.create(await OpfsStore.open(`${folder}/${id}`), { pondId: id });
+  ctx.log('[heap-mark build]');
+  const fileSize = Math.min(20 * MiB, total);
+  for (let i = 0, left = total; left > 0; i++, left -= fileSize) {
+    let blob = new Blob([]);
+    for (let off = 0; off < Math.min(fileSize, left); off += MiB) blob = new Blob([blob, randomBytes(Math.min(MiB, left - off), i * 1000 + off / MiB + 1) as Uint8Array<ArrayBuffer>]);
+    await pond.transact(`write /f${i}.bin`, (tx) => tx.writeFile(`/f${i}.bin`, 'file:data', blob));
+  }
+  for (let i = 0; i < 5; i++) await pond.transact(`note ${i}`, (tx) => tx.writeFile(`/notes/n${i}.txt`, 'file:data', randomBytes(2000, 100 + i), {}, { parents: true }));
+  ctx.log(`built a ${round(total / MiB)} MiB pond (${pond.version + 1} commits)`);
+  return { pond, folder, id };
+}
+
+/** Plain PUTs of the pond's files (one request per object, no hashing, no listing), 4 at a time like push. */
+async function plainPuts(pond: Pond, prefix: string): Promise<number> {
+  const { files } = await committedPondFiles(pond.store);
+  const remote = remoteAt(prefix);
+  let bytes = 0;
+  await runPool([...files.keys()], 4, async (path) => {
+    const data = await pond.store.read(path);
+    await remote.put(`${prefix}/${path}`, data);
+    bytes += data.length;
+  });
+  return bytes;
+}
+
+async function pushVsPlain(ctx: BenchContext): Promise<BenchResult> {
+  const size = ctx.quick ? 20 * MiB : 200 * MiB;
+  const reps = ctx.quick ? 1 : 2;
+  const { pond, folder, id } = await buildPond(ctx, size);
+  try {
+    const pushRates: number[] = [];
+    const singleRates: number[] = [];
+    const plainRates: number[] = [];
+    let objects = 0;
+    for (let r = 0; r < reps; r++) {
+      // Alternate which goes first, so neither always meets a warm (or a busy) s3rver.
+      const runPush = async () => {
+        collectGarbage();
+        ctx.log('[heap-mark push]');
+        const [ms, res] = await timed(() => push(pond.store, remoteAt(`bench-push-${tag()}`), pond.id));
+        objects = res.sent.length;
+        pushRates.push(size / MiB / (ms / 1000));
+      };
+      // The same push with multipart off: tells the cost of resumable multipart (on s3rver, completing an upload
+      // rewrites the whole object) apart from push's own work (listing, hashing, ordering).
+      const runSingle = async () => {
+        collectGarbage();
+        ctx.log('[heap-mark push-no-multipart]');
+        const [ms] = await timed(() => push(pond.store, remoteAt(`bench-single-${tag()}`), pond.id, { multipartThreshold: Number.MAX_SAFE_INTEGER }));
+        singleRates.push(size / MiB / (ms / 1000));
+      };
+      const runPlain = async () => {
+        collectGarbage();
+        ctx.log('[heap-mark plain-puts]');
+        const [ms] = await timed(() => plainPuts(pond, `bench-plain-${tag()}`));
+        plainRates.push(size / MiB / (ms / 1000));
+      };
+      const order = r % 2 === 0 ? [runPush, runSingle, runPlain] : [runPlain, runSingle, runPush];
+      for (const run of order) await run();
+      ctx.log(`rep ${r + 1}/${reps}: push ${round(pushRates.at(-1)!)} MiB/s, push without multipart ${round(singleRates.at(-1)!)} MiB/s, plain PUTs ${round(plainRates.at(-1)!)} MiB/s`);
+    }
+    const med = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor((xs.length - 1) / 2)]!;
+    return {
+      figure: round(med(pushRates)), unit: 'MiB/s', baseline: round(med(plainRates)), baselineLabel: `plain PUTs of the same ${round(size / MiB)} MiB`,
+      notes: `median of ${reps} interleaved repetitions, ${objects} objects (20 MiB blobs go multipart in 8 MiB parts, 4 in flight); push ${pushRates.map((x) => round(x, 1)).join(', ')} MiB/s, push without multipart ${singleRates.map((x) => round(x, 1)).join(', ')} MiB/s (median ${round(med(singleRates))}, ${round(med(singleRates) / med(plainRates))}x plain), plain ${plainRates.map((x) => round(x, 1)).join(', ')} MiB/s`,
+    };
+  } finally {
+    await removeOpfs(folder, id);
+  }
+}
+
+async function incremental(ctx: BenchContext): Promise<BenchResult> {
+  const size = ctx.quick ? 20 * MiB : 200 * MiB;
+  const { pond, folder, id } = await buildPond(ctx, size);
+  try {
+    const remote = remoteAt(`bench-incr-${tag()}`);
+    const [fullMs, full] = await timed(() => push(pond.store, remote, pond.id));
+    await pond.transact('small commit', (tx) => tx.writeFile('/notes/today.txt', 'file:data', new TextEncoder().encode('one more reading')));
+    const [ms, again] = await timed(() => push(pond.store, remote, pond.id));
+    let bytes = 0;
+    for (const p of again.sent) bytes += (await pond.store.size(p)) ?? 0;
+    ctx.log(`full push ${full.sent.length} objects in ${round(fullMs)} ms; after one small commit: ${again.sent.join(', ')}`);
+    return {
+      figure: again.sent.length, unit: 'objects', baseline: full.sent.length, baselineLabel: 'objects in the full push',
+      notes: `after one small commit the push sent ${again.sent.length} objects, ${bytes} bytes, in ${round(ms)} ms (1 listing + 1 HEAD + ${again.sent.length} PUTs); the first push sent ${full.sent.length} objects in ${round(fullMs)} ms`,
+      details: { sent: again.sent, bytes, ms: round(ms), fullMs: round(fullMs) },
+    };
+  } finally {
+    await removeOpfs(folder, id);
+  }
+}
+
+async function zipRoundTrip(ctx: BenchContext): Promise<BenchResult> {
+  const size = ctx.quick ? 20 * MiB : 200 * MiB;
+  const { pond, folder, id } = await buildPond(ctx, size);
+  const host = new OpfsPondHost('bench-remote-import');
+  try {
+    const { files } = await committedPondFiles(pond.store);
+    collectGarbage();
+    const [rawMs] = await timed(async () => { for (const p of files.keys()) await pond.store.read(p); });
+    collectGarbage();
+    const work = { signal: new AbortController().signal, onProgress: () => undefined };
+    ctx.log('[heap-mark export]');
+    const [exportMs, zip] = await timed(() => zipBlob(pond, 'bench', undefined, work));
+    collectGarbage();
+    ctx.log('[heap-mark import]');
+    const ops = new RemoteOps({ host, names: new MemoryPondNames(), coordinator: new MemoryCoordinator(), configs: new MemoryRemoteConfigs() });
+    const [importMs, imported] = await timed(() => ops.importZip(zip.blob, {}, work));
+    ctx.log(`zip ${round(zip.blob.size / MiB)} MiB: export ${round(exportMs)} ms, import ${round(importMs)} ms (${imported.files} files)`);
+    return {
+      figure: round(exportMs + importMs), unit: 'ms', baseline: round(rawMs), baselineLabel: `reading the same ${round(size / MiB)} MiB from OPFS once`,
+      notes: `export ${round(exportMs)} ms (${round(size / MiB / (exportMs / 1000))} MiB/s; reads and hashes every file twice), import ${round(importMs)} ms (${round(size / MiB / (importMs / 1000))} MiB/s; hash + staged write + move); the worker heap peak per phase (build, export, import) is printed by the runner`,
+      details: { exportMs: round(exportMs), importMs: round(importMs), zipBytes: zip.blob.size },
+    };
+  } finally {
+    await removeOpfs(folder, id);
+    await removeOpfs('bench-remote-import', id);
+  }
+}
+
+export const benchmarks: Benchmark[] = [
+  { name: 'remote/push-200MiB', goal: '>= 0.8x plain PUTs', met: (r) => r.figure / r.baseline >= 0.8, run: pushVsPlain },
+  { name: 'remote/incremental-push', goal: 'only the new commit (2 objects)', met: (r) => r.figure === 2, run: incremental },
+  { name: 'remote/zip-200MiB', goal: 'export + import time and heap (no goal)', run: zipRoundTrip },
+];

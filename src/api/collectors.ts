@@ -1,0 +1,222 @@
+// Collect and reduce, as the pond service delegates it: configured nodes (mknod / run), the interval scheduler,
+// plots from derived tables, LakeTech imports and Hive-partitioned exports. Owns a QueryEngine of its own (its
+// own DuckDB connection and version cache), so reduce runs never disturb the views the UI has bound.
+import { PondError } from '../core/errors';
+import type { Pond } from '../pond/pond';
+import type { Transaction } from '../pond/transaction';
+import { QueryEngine } from '../query/engine';
+import { parseResolution } from '../query/reduce';
+import { formatPath, parsePath } from '../tinyfs/paths';
+import { glob, resolve, tryResolve } from '../tinyfs/resolve';
+import { checkFactory, parseNodeConfig, reducedPath, type NodeConfig, type NodeFactory, type TemporalReduceConfig } from './collect-config';
+import { exportSeries, importLaketechFiles } from './collect-files';
+import { runHydroVu } from './collect-hydrovu';
+import { runTemporalReduce } from './collect-reduce';
+import { CollectScheduler } from './collect-scheduler';
+import type { SecretStore } from './collect-secrets';
+import type { AutoPlotData, CollectorStatus, ConfiguredNode, ExportResult, RunResult } from './collect-types';
+import type { Progress } from './operations';
+import type { NodeInfo, PlotData } from './pond-api';
+import { nodeInfo } from './node-info';
+
+export interface CollectorsDeps {
+  /** The open pond (throws when none is open). */
+  pond(): Pond;
+  /** The service's transaction: commits, then tells this tab's views and the other tabs. */
+  transact<T>(command: string, fn: (tx: Transaction) => Promise<T>, signal?: AbortSignal): Promise<T>;
+  secrets: SecretStore;
+  /** The service's M4 plot of a table or series. */
+  plot(path: string, columns: string[], width: number, range?: [number, number]): Promise<PlotData>;
+  fetch?: typeof fetch;
+  online?: () => boolean;
+}
+
+const utf8 = new TextDecoder();
+const noProgress: Progress = () => undefined;
+
+export class Collectors {
+  readonly scheduler: CollectScheduler;
+  private engineInstance: QueryEngine | undefined;
+  private statusPond: string | undefined;
+
+  constructor(private readonly deps: CollectorsDeps) {
+    this.scheduler = new CollectScheduler({
+      runAll: () => this.runAll(),
+      online: deps.online ?? (() => (typeof navigator === 'undefined' ? true : navigator.onLine)),
+      now: Date.now,
+      setTimer: (fn, ms) => setTimeout(fn, ms),
+      clearTimer: (h) => clearTimeout(h as ReturnType<typeof setTimeout>),
+    });
+  }
+
+  /** DuckDB starts with the first reduce or export, not with the worker. */
+  private get engine(): QueryEngine {
+    return (this.engineInstance ??= new QueryEngine());
+  }
+
+  /** Stores a node's YAML config (new node, or a new version of it) and, for HydroVu, its secret in IndexedDB. */
+  async mknod(factoryName: string, path: string, yaml: string, opts: { secret?: string } = {}): Promise<NodeInfo> {
+    const factory = checkFactory(factoryName);
+    const segments = parsePath(path);
+    const shown = formatPath(segments);
+    parseNodeConfig(factory, yaml); // a bad config fails before anything is written
+    if (opts.secret !== undefined && factory !== 'hydrovu') throw new PondError('USAGE', `mknod: --secret is only for hydrovu nodes`);
+    if (opts.secret !== undefined && (opts.secret === '' || yaml.includes(opts.secret))) {
+      throw new PondError('INVALID_INPUT', 'mknod: the secret must be non-empty and must not appear in the config');
+    }
+    // The command recorded in the log names no secret: the log travels with backups.
+    const info = await this.deps.transact(`mknod ${factory} ${shown}`, async (tx) => {
+      await tx.writeFile(shown, 'file:data', new TextEncoder().encode(yaml), { attrs: { factory } }, { parents: true });
+      return nodeInfo(segments, resolve(tx.state, segments).node);
+    });
+    if (opts.secret !== undefined) await this.deps.secrets.set(this.deps.pond().id, shown, opts.secret);
+    return info;
+  }
+
+  /** The configured nodes of the open pond (file:data whose latest version names a factory). */
+  async configuredNodes(): Promise<ConfiguredNode[]> {
+    const pond = this.deps.pond();
+    const out: ConfiguredNode[] = [];
+    for (const m of glob(pond.fs, '/**')) {
+      const last = m.node.versions[m.node.versions.length - 1];
+      if (m.node.type !== 'file:data' || !last?.attrs.factory) continue;
+      const path = formatPath(m.segments);
+      const config = utf8.decode(await pond.readVersion(m.node.id, undefined, path));
+      const factory = checkFactory(last.attrs.factory);
+      const node: ConfiguredNode = { path, factory, version: last.version, config };
+      if (factory === 'hydrovu') {
+        node.hasSecret = (await this.deps.secrets.get(pond.id, path)) !== undefined;
+        try {
+          const parsed = parseNodeConfig('hydrovu', config) as Extract<NodeConfig, { factory: 'hydrovu' }>;
+          node.activeDevices = parsed.config.devices.filter((d) => d.active).length;
+        } catch {
+          node.activeDevices = 0; // shown as is; running it reports the config error
+        }
+      }
+      out.push(node);
+    }
+    return out;
+  }
+
+  private async load(path: string): Promise<{ path: string; config: NodeConfig }> {
+    const pond = this.deps.pond();
+    const segments = parsePath(path);
+    const shown = formatPath(segments);
+    const node = resolve(pond.fs, segments).node;
+    const factory = node.type === 'file:data' ? node.versions[node.versions.length - 1]?.attrs.factory : undefined;
+    if (!factory) throw new PondError('WRONG_TYPE', `${shown} is not a configured node (make one with mknod FACTORY ${shown} --config FILE)`);
+    return { path: shown, config: parseNodeConfig(checkFactory(factory), utf8.decode(await pond.readVersion(node.id, undefined, shown))) };
+  }
+
+  /** Runs a node once, as one transaction, never at the same time as another run; records its status. */
+  async runNode(path: string, signal: AbortSignal, onProgress: Progress = noProgress): Promise<RunResult> {
+    const { path: shown, config } = await this.load(path);
+    return this.scheduler.exclusive(() => this.record(shown, () => this.runOnce(shown, config, signal, onProgress)));
+  }
+
+  private record(path: string, fn: () => Promise<RunResult>): Promise<RunResult> {
+    const pondId = this.deps.pond().id;
+    if (this.statusPond !== pondId) this.scheduler.statuses.clear(); // statuses belong to one pond
+    this.statusPond = pondId;
+    return this.scheduler.record(path, fn, (r) => r.summary);
+  }
+
+  private async runOnce(path: string, node: NodeConfig, signal: AbortSignal, onProgress: Progress): Promise<RunResult> {
+    const pond = this.deps.pond();
+    const secret = node.factory === 'hydrovu' ? await this.deps.secrets.get(pond.id, path) : undefined;
+    const r = await this.deps.transact(`run ${path}`, (tx) =>
+      node.factory === 'hydrovu'
+        ? runHydroVu(tx, path, node.config, secret, { signal, onProgress, ...(this.deps.fetch ? { fetch: this.deps.fetch } : {}) })
+        : runTemporalReduce(tx, pond, this.engine, path, node.config, { signal, onProgress }), signal);
+    return { ...r, pondVersion: this.deps.pond().version };
+  }
+
+  /** A scheduled run: collectors first, then derived tables (so they fold in what was just collected). */
+  private async runAll(): Promise<void> {
+    const pond = this.deps.pond();
+    if (pond.readOnly) return;
+    const nodes = (await this.configuredNodes()).filter((n) => n.factory !== 'hydrovu' || (n.hasSecret && (n.activeDevices ?? 0) > 0));
+    nodes.sort((a, b) => (a.factory === b.factory ? 0 : a.factory === 'hydrovu' ? -1 : 1));
+    for (const n of nodes) {
+      // One node's failure (recorded in its status) must not keep the others from running.
+      await this.load(n.path).then(({ config }) => this.record(n.path, () => this.runOnce(n.path, config, new AbortController().signal, noProgress))).catch(() => undefined);
+    }
+  }
+
+  /** Turns interval runs on (every `everyMinutes`) or off (null). */
+  schedule(everyMinutes: number | null): CollectorStatus {
+    if (everyMinutes === null) this.scheduler.stop();
+    else {
+      if (!(Number.isFinite(everyMinutes) && everyMinutes >= 1)) throw new PondError('INVALID_INPUT', `the interval must be at least 1 minute, got ${everyMinutes}`);
+      this.scheduler.start(everyMinutes);
+    }
+    return this.status();
+  }
+
+  status(): CollectorStatus {
+    const s = this.scheduler;
+    let pondId: string | undefined;
+    try {
+      pondId = this.deps.pond().id;
+    } catch {
+      pondId = undefined; // no pond open: no node statuses to show
+    }
+    // Statuses are kept for the pond that ran last; another pond's would name paths that do not exist here.
+    const nodes = pondId !== undefined && pondId === this.statusPond ? [...s.statuses.values()].map((x) => ({ ...x })) : [];
+    return { everyMinutes: s.everyMinutes, nextRunAt: s.nextRunAt, running: s.running, skipped: s.skipped, nodes };
+  }
+
+  /** The temporal-reduce nodes whose input pattern matches `path`. */
+  private async reducersOf(path: string): Promise<TemporalReduceConfig[]> {
+    const out: TemporalReduceConfig[] = [];
+    for (const n of await this.configuredNodes()) {
+      if (n.factory !== 'temporal-reduce') continue;
+      const { config } = await this.load(n.path).catch(() => ({ config: undefined }));
+      if (config?.factory !== 'temporal-reduce') continue;
+      if (glob(this.deps.pond().fs, config.config.input).some((m) => formatPath(m.segments) === path)) out.push(config.config);
+    }
+    return out;
+  }
+
+  /**
+   * Plots `columns` of a series from the coarsest derived table that still has at least one bucket per pixel over
+   * the range (its `col.avg` columns), else from the series itself. The extent is always the raw series'.
+   */
+  async plotAuto(path: string, columns: string[], width: number, range?: [number, number]): Promise<AutoPlotData> {
+    const shown = formatPath(parsePath(path));
+    // The extent from version metadata: the raw series is read only when it is what gets drawn.
+    const versions = resolve(this.deps.pond().fs, parsePath(shown)).node.versions;
+    const mins = versions.map((v) => v.minEventTime).filter((t): t is number => t !== null);
+    const maxs = versions.map((v) => v.maxEventTime).filter((t): t is number => t !== null);
+    const extent: [number, number] | null = mins.length ? [Math.min(...mins), Math.max(...maxs)] : null;
+    const span = range ? range[1] - range[0] : extent ? extent[1] - extent[0] + 1 : 0;
+    const rawPlot = async (): Promise<AutoPlotData> => ({ ...(await this.deps.plot(shown, columns, width, range)), source: shown, resolution: null });
+    if (span <= 0) return rawPlot();
+    let best: { path: string; resolution: string; width: number } | undefined;
+    for (const c of await this.reducersOf(shown)) {
+      for (const r of c.resolutions) {
+        const w = parseResolution(r);
+        const p = reducedPath(c.output, shown, r);
+        const node = tryResolve(this.deps.pond().fs, parsePath(p))?.node;
+        if (!node || node.type !== 'file:table' || !c.aggregations.includes('avg')) continue;
+        if (span / w >= width && (!best || w > best.width)) best = { path: p, resolution: r, width: w };
+      }
+    }
+    if (!best) return rawPlot();
+    // Bucket starts cover [start - width, end): widen the range so the first partial bucket is not lost.
+    const reduced = await this.deps.plot(best.path, columns.map((c) => `${c}.avg`), width, range ? [range[0] - best.width + 1, range[1]] : undefined);
+    const y = Object.fromEntries(columns.map((c) => [c, reduced.y[`${c}.avg`] ?? []]));
+    return { x: reduced.x, y, extent, source: best.path, resolution: best.resolution };
+  }
+
+  async importLaketech(files: { name: string; data: Blob }[], dest: string, opts: { zone: string; scope?: string }, signal: AbortSignal, onProgress: Progress): Promise<NodeInfo[]> {
+    const command = `import-laketech ${files.map((f) => f.name).join(' ')} ${dest} --zone ${opts.zone}`;
+    return this.deps.transact(command, (tx) => importLaketechFiles(tx, files, dest, { ...opts, signal, onProgress }), signal);
+  }
+
+  async exportSeries(pattern: string, temporal: readonly string[], signal: AbortSignal, onProgress: Progress): Promise<ExportResult> {
+    return exportSeries(this.deps.pond(), this.engine, pattern, temporal, { signal, onProgress });
+  }
+}
+
+export type { NodeFactory };

@@ -1,0 +1,334 @@
+// Backups from the app: remote (S3 bucket) configurations kept in IndexedDB, and the pond worker's side of push,
+// verify, restore and zip snapshots. The transfer logic lives in src/remote/; this file decides which store, which
+// pond id and which keys, and makes "restore" and "import" create a NEW local pond or nothing at all.
+import { openDB, type IDBPDatabase } from 'idb';
+import { PondError } from '../core/errors';
+import type { Store } from '../core/store';
+import { decodeEntries } from '../oplog/entry-codec';
+import { decodeCommit, logPath, type Commit } from '../oplog/delta-log';
+import { readCommit } from '../oplog/log-store';
+import type { Coordinator } from '../pond/coordination';
+import { blobPath } from '../pond/layout';
+import { Pond } from '../pond/pond';
+import { S3Remote, exportZip, importZip, push, restore, validateRemoteConfig, verify, type RemoteConfig, type TransferProgress, type VerifyReport } from '../remote/index';
+import { parseManifest, MANIFEST_MAX_BYTES, MANIFEST_NAME } from '../remote/zip-manifest';
+import { badZip, extractEntry, readCentralDirectory, type ZipEntry } from '../remote/zip-reader';
+import type { PondHost } from '../storage/pond-host';
+import type { PondNames } from './pond-names';
+import type { ProgressCallback } from './pond-api';
+
+/** What the user types to add a remote: keys (signed here) or a presign endpoint (keys stay on a server). */
+export interface RemoteInput {
+  name: string;
+  bucketUrl: string;
+  prefix?: string;
+  region?: string;
+  accessKeyId?: string;
+  secretAccessKey?: string;
+  presignUrl?: string;
+  /** Keep the secret key in IndexedDB; otherwise it lives in the worker's memory until the tab closes. */
+  rememberSecret?: boolean;
+}
+
+/** A remote as listed: never the secret, only whether this session can sign with it. */
+export interface RemoteSummary {
+  name: string;
+  bucketUrl: string;
+  prefix: string;
+  signing: 'keys' | 'presign';
+  accessKeyId?: string;
+  region?: string;
+  presignUrl?: string;
+  secret: 'remembered' | 'session' | 'missing' | 'none';
+}
+
+/** A stored configuration: `secretAccessKey` is present only when the user asked to remember it. */
+export interface StoredRemote {
+  name: string;
+  bucketUrl: string;
+  prefix: string;
+  signing: { kind: 'keys'; accessKeyId: string; region: string; secretAccessKey?: string } | { kind: 'endpoint'; url: string };
+}
+
+export interface PushSummary {
+  remote: string;
+  pondId: string;
+  /** Pond paths sent, in upload order, and their total size. */
+  sent: string[];
+  bytesSent: number;
+  alreadyThere: number;
+  remoteAhead: boolean;
+}
+
+/** The pond a restore or import created (not opened: the caller decides), and how many files it got. */
+export interface RestoreSummary { id: string; name: string; version: number; files: number }
+export interface ZipExport { name: string; blob: Blob; files: number; version: number }
+export type BackupReport = VerifyReport & { remote: string; pondId: string };
+
+/** Where configurations are kept: IndexedDB in the worker, memory in node tests. */
+export interface RemoteConfigStore {
+  all(): Promise<StoredRemote[]>;
+  put(remote: StoredRemote): Promise<void>;
+  delete(name: string): Promise<void>;
+}
+
+export class IdbRemoteConfigs implements RemoteConfigStore {
+  private db: Promise<IDBPDatabase> | undefined;
+  // Its own database: 'duckpond-settings' belongs to pond-names.ts, and sharing it would need coordinated upgrades.
+  private open(): Promise<IDBPDatabase> {
+    this.db ??= openDB('duckpond-remotes', 1, { upgrade: (db) => void db.createObjectStore('remotes', { keyPath: 'name' }) });
+    return this.db;
+  }
+  async all(): Promise<StoredRemote[]> { return (await (await this.open()).getAll('remotes')) as StoredRemote[]; }
+  async put(remote: StoredRemote): Promise<void> { await (await this.open()).put('remotes', remote); }
+  async delete(name: string): Promise<void> { await (await this.open()).delete('remotes', name); }
+}
+
+export class MemoryRemoteConfigs implements RemoteConfigStore {
+  readonly saved = new Map<string, StoredRemote>();
+  async all() { return [...this.saved.values()].map((r) => structuredClone(r)); }
+  async put(remote: StoredRemote) { this.saved.set(remote.name, structuredClone(remote)); }
+  async delete(name: string) { this.saved.delete(name); }
+}
+
+const REMOTE_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
+const bad = (message: string, field?: string) => new PondError('INVALID_INPUT', message, field ? { detail: { field } } : {});
+
+/** Checks what the user typed; returns the stored form and the secret (kept apart so it is saved only on request). */
+export function checkRemoteInput(input: RemoteInput): { stored: StoredRemote; secret?: string } {
+  const name = String(input?.name ?? '').trim();
+  if (!REMOTE_NAME.test(name)) throw bad(`remote name ${JSON.stringify(name)}: use 1 to 64 letters, digits, '.', '_' or '-'`, 'name');
+  const hasKeys = !!(input.accessKeyId || input.secretAccessKey);
+  if (hasKeys && input.presignUrl) throw bad('give either keys (access key id and secret) or a presign endpoint, not both', 'signing');
+  if (!hasKeys && !input.presignUrl) throw bad('a remote needs keys (access key id and secret) or a presign endpoint URL to sign requests', 'signing');
+  const signing: RemoteConfig['signing'] = input.presignUrl
+    ? { kind: 'endpoint', url: input.presignUrl }
+    : { kind: 'keys', accessKeyId: input.accessKeyId ?? '', secretAccessKey: input.secretAccessKey ?? '', region: input.region?.trim() || 'us-east-1' };
+  const valid = validateRemoteConfig({ bucketUrl: input.bucketUrl, prefix: input.prefix, signing });
+  const s = valid.signing;
+  return s.kind === 'keys'
+    ? { stored: { name, bucketUrl: valid.bucketUrl, prefix: valid.prefix, signing: { kind: 'keys', accessKeyId: s.accessKeyId, region: s.region, ...(input.rememberSecret ? { secretAccessKey: s.secretAccessKey } : {}) } }, secret: s.secretAccessKey }
+    : { stored: { name, bucketUrl: valid.bucketUrl, prefix: valid.prefix, signing: { kind: 'endpoint', url: s.url } } };
+}
+
+/** Adapts the remote layer's transfer report to the API's (done, total, what) progress. */
+export function transferProgress(onProgress: ProgressCallback): (p: TransferProgress) => void {
+  return (p) => onProgress(p.bytesDone, p.bytesTotal || undefined, `${p.phase}: ${p.filesDone}/${p.filesTotal} files${p.path ? ` (${p.path})` : ''}`);
+}
+
+interface Work { signal: AbortSignal; onProgress: ProgressCallback }
+
+/**
+ * The worker-side remote operations. One per PondService (so per tab): the secrets not remembered live here
+ * and die with the worker. Restore and import take the new pond's writer lock, so no tab opens it half-made.
+ */
+export class RemoteOps {
+  private readonly sessionSecrets = new Map<string, string>();
+
+  constructor(private readonly deps: { host: PondHost; names: PondNames; coordinator: Coordinator; configs: RemoteConfigStore; fetch?: typeof fetch }) {}
+
+  async add(input: RemoteInput): Promise<RemoteSummary> {
+    const { stored, secret } = checkRemoteInput(input);
+    if ((await this.deps.configs.all()).some((r) => r.name === stored.name)) {
+      throw new PondError('ALREADY_EXISTS', `a remote named ${stored.name} exists; remove it first to change it`, { detail: { name: stored.name } });
+    }
+    await this.deps.configs.put(stored);
+    if (secret !== undefined && !input.rememberSecret) this.sessionSecrets.set(stored.name, secret);
+    return this.summary(stored);
+  }
+
+  async list(): Promise<RemoteSummary[]> {
+    return (await this.deps.configs.all()).sort((a, b) => (a.name < b.name ? -1 : 1)).map((r) => this.summary(r));
+  }
+
+  async remove(name: string): Promise<void> {
+    await this.find(name);
+    await this.deps.configs.delete(name);
+    this.sessionSecrets.delete(name);
+  }
+
+  private summary(r: StoredRemote): RemoteSummary {
+    const base = { name: r.name, bucketUrl: r.bucketUrl, prefix: r.prefix };
+    if (r.signing.kind === 'endpoint') return { ...base, signing: 'presign', presignUrl: r.signing.url, secret: 'none' };
+    const secret = r.signing.secretAccessKey ? 'remembered' : this.sessionSecrets.has(r.name) ? 'session' : 'missing';
+    return { ...base, signing: 'keys', accessKeyId: r.signing.accessKeyId, region: r.signing.region, secret };
+  }
+
+  private async find(name: string): Promise<StoredRemote> {
+    const r = (await this.deps.configs.all()).find((x) => x.name === name);
+    if (!r) throw new PondError('NOT_FOUND', `no remote named ${JSON.stringify(name)}; add one with: remote add NAME URL …`, { detail: { name } });
+    return r;
+  }
+
+  /** An S3 client for a configured remote; a forgotten session secret is an error that says what to do. */
+  async client(name: string): Promise<S3Remote> {
+    const r = await this.find(name);
+    const s = r.signing;
+    if (s.kind === 'endpoint') return new S3Remote({ bucketUrl: r.bucketUrl, prefix: r.prefix, signing: s }, this.fetchOpt());
+    const secretAccessKey = s.secretAccessKey ?? this.sessionSecrets.get(name);
+    if (!secretAccessKey) {
+      throw new PondError('INVALID_INPUT', `remote ${name}: the secret key was not remembered and this tab no longer has it; remove the remote and add it again with its secret`, { detail: { name } });
+    }
+    return new S3Remote({ bucketUrl: r.bucketUrl, prefix: r.prefix, signing: { kind: 'keys', accessKeyId: s.accessKeyId, secretAccessKey, region: s.region } }, this.fetchOpt());
+  }
+
+  private fetchOpt() {
+    return this.deps.fetch ? { fetch: this.deps.fetch } : {};
+  }
+
+  async push(pond: Pond, name: string, w: Work): Promise<PushSummary> {
+    const remote = await this.client(name);
+    const r = await push(pond.store, remote, pond.id, { signal: w.signal, onProgress: transferProgress(w.onProgress) });
+    let bytesSent = 0;
+    for (const p of r.sent) bytesSent += (await pond.store.size(p)) ?? 0;
+    return { remote: name, pondId: pond.id, sent: r.sent, bytesSent, alreadyThere: r.alreadyThere, remoteAhead: r.remoteAhead };
+  }
+
+  async verify(pond: Pond, name: string, w: Work): Promise<BackupReport> {
+    const report = await verify(pond.store, await this.client(name), pond.id, { signal: w.signal, onProgress: transferProgress(w.onProgress) });
+    return { ...report, remote: name, pondId: pond.id };
+  }
+
+  /** Pond ids with a backup on the remote (first key segment under the prefix). */
+  async ponds(name: string, signal?: AbortSignal): Promise<string[]> {
+    const remote = await this.client(name);
+    const base = remote.config.prefix ? `${remote.config.prefix}/` : '';
+    const ids = new Set<string>();
+    for (const o of await remote.list(base, signal)) {
+      const rest = o.key.slice(base.length);
+      if (rest.includes('/_delta_log/')) ids.add(rest.slice(0, rest.indexOf('/')));
+    }
+    return [...ids].sort();
+  }
+
+  async restore(name: string, pondId: string, opts: { name?: string }, w: Work): Promise<RestoreSummary> {
+    const remote = await this.client(name);
+    return this.intoNewPond(pondId, opts.name ?? `${name}: pond ${pondId.slice(-6)}`, async (store) => {
+      return (await restore(remote, pondId, store, { signal: w.signal, onProgress: transferProgress(w.onProgress) })).restored.length;
+    });
+  }
+
+  async importZip(zip: Blob, opts: { name?: string }, w: Work): Promise<RestoreSummary> {
+    const pondId = await zipPondId(zip, w.signal);
+    return this.intoNewPond(pondId, opts.name ?? `imported pond ${pondId.slice(-6)}`, async (store) => {
+      return (await importZip(zip, store, { signal: w.signal, onProgress: transferProgress(w.onProgress) })).files;
+    });
+  }
+
+  /** Creates local pond `pondId` by `fill`, checks it opens as that pond, and removes it again on any failure. */
+  private async intoNewPond(pondId: string, displayName: string, fill: (store: Store) => Promise<number>): Promise<RestoreSummary> {
+    const { host } = this.deps;
+    if ((await host.listPondIds()).includes(pondId)) {
+      throw new PondError('ALREADY_EXISTS', `pond ${pondId} already exists on this device; delete it first or keep using it`, { detail: { pondId } });
+    }
+    const release = await this.deps.coordinator.requestWriter(pondId, false);
+    if (!release) throw new PondError('LOCKED', `another tab is creating or using pond ${pondId}`, { detail: { pondId } });
+    try {
+      const store = await host.openStore(pondId); // validates the id before anything is created
+      try {
+        const files = await fill(store);
+        const pond = await Pond.open(store, { readOnly: true });
+        if (pond.id !== pondId) throw new PondError('CORRUPT', `the data names pond ${pond.id}, not ${pondId}`, { detail: { pondId } });
+        await this.deps.names.set(pondId, displayName);
+        return { id: pondId, name: displayName, version: pond.version, files };
+      } catch (e) {
+        await host.removePond(pondId).catch(() => undefined); // never leave a half pond that would fail to open
+        throw e;
+      }
+    } finally {
+      release();
+    }
+  }
+}
+
+/** The pond id a snapshot carries: its manifest's, or else the metaData of its first commit. */
+async function zipPondId(zip: Blob, signal?: AbortSignal): Promise<string> {
+  const { entries, cdOffset } = await readCentralDirectory(zip);
+  const read = async (e: ZipEntry, limit: number): Promise<Uint8Array> => {
+    const parts: Uint8Array[] = [];
+    await extractEntry(zip, e, cdOffset, limit, async (c) => void parts.push(c), signal);
+    return new Uint8Array(await new Blob(parts as Uint8Array<ArrayBuffer>[]).arrayBuffer());
+  };
+  const m = entries.find((e) => e.name === MANIFEST_NAME);
+  if (!m) throw badZip('', `has no ${MANIFEST_NAME}: not a DuckPond snapshot`);
+  const manifest = parseManifest(await read(m, Math.min(m.size, MANIFEST_MAX_BYTES)));
+  if (manifest.pondId) return manifest.pondId;
+  const first = entries.find((e) => e.name === logPath(0));
+  if (!first) throw badZip(logPath(0), 'is missing: the snapshot has no first commit');
+  let commit: Commit;
+  try {
+    commit = decodeCommit(0, await read(first, 1 << 20));
+  } catch (e) {
+    throw badZip(logPath(0), `is not a commit (${(e as Error).message})`);
+  }
+  if (!commit.metaData) throw badZip(logPath(0), 'has no pond id (metaData)');
+  return commit.metaData.id;
+}
+
+/**
+ * The pond files as they were at version `asOf`: commits 0..asOf, the oplog files those commits add and the blobs
+ * their rows name. Files of later commits are hidden, so exporting this view gives a pond whose head is `asOf`.
+ */
+export async function storeAsOf(store: Store, asOf: number): Promise<Store> {
+  if (!Number.isInteger(asOf) || asOf < 0) throw bad(`--as-of needs a version number (0 or more), not ${asOf}`, 'asOf');
+  if ((await store.size(logPath(asOf))) === undefined) throw new PondError('NOT_FOUND', `version ${asOf} does not exist in this pond`, { detail: { version: asOf } });
+  const keep = new Set<string>();
+  for (let v = 0; v <= asOf; v++) {
+    keep.add(logPath(v));
+    for (const add of (await readCommit(store, v)).adds) {
+      keep.add(add.path);
+      for (const e of await decodeEntries(await store.read(add.path), add.path)) if (e.sha256) keep.add(blobPath(e.sha256));
+    }
+  }
+  const dirs = new Set<string>();
+  for (const p of keep) for (let i = p.indexOf('/'); i > 0; i = p.indexOf('/', i + 1)) dirs.add(p.slice(0, i));
+  const hidden = (path: string) => new PondError('NOT_FOUND', `${path} is not part of version ${asOf}`, { detail: { path } });
+  const readOnly = () => { throw new PondError('READ_ONLY', `a view of version ${asOf} cannot be changed`); };
+  return {
+    read: async (p) => { if (!keep.has(p)) throw hidden(p); return store.read(p); },
+    readRange: async (p, o, l) => { if (!keep.has(p)) throw hidden(p); return store.readRange(p, o, l); },
+    size: async (p) => (keep.has(p) ? store.size(p) : undefined),
+    list: async (dir) => {
+      const d = dir.replace(/\/$/, '');
+      return (await store.list(d)).filter((n) => {
+        const path = d ? `${d}/${n.replace(/\/$/, '')}` : n.replace(/\/$/, '');
+        return n.endsWith('/') ? dirs.has(path) : keep.has(path);
+      });
+    },
+    write: async () => readOnly(), createWriter: async () => readOnly(), move: async () => readOnly(),
+    remove: async () => readOnly(), removeTree: async () => readOnly(),
+  };
+}
+
+/** The zip of the pond (as of `asOf` when given) as one Blob, built in pieces so the JS heap holds one piece at a time. */
+export async function zipBlob(pond: Pond, displayName: string, asOf: number | undefined, w: Work): Promise<ZipExport> {
+  // A pond open in time travel exports the version it shows; its store holds every later commit too.
+  const at = asOf ?? pond.asOf;
+  const version = at ?? pond.version;
+  const store = at === undefined ? pond.store : await storeAsOf(pond.store, at);
+  let files = 0;
+  const report = transferProgress(w.onProgress);
+  const reader = exportZip(store, {
+    pondId: pond.id, signal: w.signal,
+    onProgress: (p) => { files = p.filesTotal; report(p); },
+  }).getReader();
+  // Folding pieces into a Blob hands their bytes to the browser's blob storage (which may spill to disk).
+  let blob = new Blob([], { type: 'application/zip' });
+  let piece: Uint8Array[] = [];
+  let pieceBytes = 0;
+  const fold = () => {
+    blob = new Blob([blob, ...(piece as Uint8Array<ArrayBuffer>[])], { type: 'application/zip' });
+    piece = [];
+    pieceBytes = 0;
+  };
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    piece.push(value);
+    pieceBytes += value.length;
+    if (pieceBytes >= 8 << 20) fold();
+  }
+  fold();
+  const slug = displayName.replace(/[^A-Za-z0-9._-]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 60) || 'pond';
+  return { name: `${slug}-v${version}.zip`, blob, files, version };
+}

@@ -1,0 +1,249 @@
+// <backup-panel .client .info>: S3 remotes (list, add, remove), push / verify / restore with a progress bar and
+// Cancel, and zip snapshots (download, optionally as of the viewed version; import from a file picker).
+// Self-contained: it calls the worker itself and tells the app only `pond-opened` (PondInfo) when the user opens
+// a pond it restored or imported, the same event <pond-switcher> sends.
+import { LitElement, css, html, nothing } from 'lit';
+import { customElement, property, state } from 'lit/decorators.js';
+import { Task, TaskStatus } from '@lit/task';
+import type { LongOp, PondInfo, ProgressCallback } from '../api/pond-api';
+import type { RestoreSummary } from '../api/remotes';
+import type { PondClient } from './pond-client';
+import { errorText, fmtBytes, isAbort } from './format';
+import { base } from './styles';
+
+interface Job { label: string; work: (signal: AbortSignal, onProgress: ProgressCallback) => Promise<string> }
+
+@customElement('backup-panel')
+export class BackupPanel extends LitElement {
+  static override styles = [base, css`
+    :host { display: flex; flex-direction: column; gap: 16px; }
+    :host([hidden]) { display: none; }
+    section { border: 1px solid var(--line); border-radius: 10px; padding: 10px 12px; display: flex; flex-direction: column; gap: 8px; }
+    form { display: grid; grid-template-columns: repeat(auto-fit, minmax(200px, 1fr)); gap: 8px; align-items: end; }
+    label { display: flex; flex-direction: column; gap: 4px; font-size: 0.9rem; }
+    label.check { flex-direction: row; align-items: center; }
+    progress { width: 100%; height: 18px; }
+    .ok { color: var(--ok-fg); background: var(--ok-bg); padding: 6px 8px; border-radius: 6px; white-space: pre-wrap; }
+  `];
+
+  /** The client, not its `api`: a comlink proxy answers every property read, so Lit would take it for a directive. */
+  @property({ attribute: false }) client?: PondClient;
+  @property({ attribute: false }) info?: PondInfo;
+  @state() private revision = 0;
+  @state() private signing: 'keys' | 'presign' = 'keys';
+  @state() private progress: { done: number; total?: number; what: string } | undefined;
+  @state() private result = '';
+  @state() private created: RestoreSummary | undefined;
+  @state() private backups: string[] = [];
+  /** Failures of the quick calls (add, remove, list backups); the long ones show the job's error. */
+  @state() private error = '';
+
+  private readonly remotes = new Task(this, {
+    args: () => [this.client, this.revision] as const,
+    task: async ([client]) => (client ? client.api.remoteList() : []),
+  });
+
+  /** The one long operation at a time; Task gives it an AbortSignal, and Cancel aborts it. */
+  private readonly job = new Task(this, {
+    autoRun: false,
+    args: () => [undefined] as [Job | undefined],
+    task: async ([job], { signal }) => {
+      if (!job || !this.client) return '';
+      this.progress = { done: 0, what: job.label };
+      this.result = '';
+      try {
+        return await job.work(signal, (done, total, what) => { this.progress = { done, total, what }; });
+      } finally {
+        this.progress = undefined;
+      }
+    },
+  });
+
+  private start(label: string, work: Job['work']): void {
+    this.created = undefined;
+    this.error = '';
+    void this.job.run([{ label, work }]).then(() => {
+      if (this.job.status === TaskStatus.COMPLETE) this.result = this.job.value ?? '';
+    });
+  }
+
+  /** Runs a worker call as a long operation: progress through the client's proxied callback, cancel by signal. */
+  private long<T>(call: (op: LongOp) => Promise<T>, signal: AbortSignal, onProgress: ProgressCallback): Promise<T> {
+    return this.client!.longOp(call, { signal, onProgress });
+  }
+
+  private field(form: HTMLFormElement, name: string): string {
+    return (form.elements.namedItem(name) as HTMLInputElement | null)?.value.trim() ?? '';
+  }
+
+  private async add(e: Event): Promise<void> {
+    e.preventDefault();
+    const form = e.target as HTMLFormElement;
+    const f = (n: string) => this.field(form, n);
+    const keys = this.signing === 'keys';
+    try {
+      await this.client!.api.remoteAdd({
+        name: f('name'), bucketUrl: f('bucketUrl'), prefix: f('prefix'),
+        ...(keys ? { accessKeyId: f('accessKeyId'), secretAccessKey: f('secretAccessKey'), region: f('region') || undefined, rememberSecret: (form.elements.namedItem('remember') as HTMLInputElement).checked } : { presignUrl: f('presignUrl') }),
+      });
+      form.reset();
+      this.error = '';
+      this.result = 'Remote added.';
+      this.revision++;
+    } catch (err) {
+      this.result = '';
+      this.error = errorText(err);
+    }
+  }
+
+  private async removeRemote(name: string): Promise<void> {
+    if (!confirm(`Remove remote “${name}” from this device? The backups in the bucket are not touched.`)) return;
+    try {
+      await this.client!.api.remoteRemove(name);
+      this.error = '';
+    } catch (err) {
+      this.error = errorText(err);
+    }
+    this.revision++;
+  }
+
+  private push(name: string): void {
+    this.start(`Pushing to ${name}…`, async (signal, onProgress) => {
+      const r = await this.long((op) => this.client!.api.push(name, op), signal, onProgress);
+      return `Pushed ${r.sent.length} objects (${fmtBytes(r.bytesSent)}) to ${name}; ${r.alreadyThere} were already there.${r.remoteAhead ? '\nThe backup has newer commits than this pond.' : ''}`;
+    });
+  }
+
+  private verify(name: string): void {
+    this.start(`Verifying the backup on ${name}…`, async (signal, onProgress) => {
+      const r = await this.long((op) => this.client!.api.verify(name, op), signal, onProgress);
+      if (r.ok) return `The backup on ${name} is complete: ${r.checked} objects match.`;
+      const lines = [...r.missing.map((p) => `missing: ${p}`), ...r.extra.map((p) => `only in the backup: ${p}`), ...r.corrupt.map((c) => `damaged: ${c.key}: ${c.problem}`)];
+      throw new Error(`The backup on ${name} differs (push again to repair):\n${lines.join('\n')}`);
+    });
+  }
+
+  private restore(e: Event): void {
+    e.preventDefault();
+    const form = e.target as HTMLFormElement;
+    const remote = this.field(form, 'remote'), pondId = this.field(form, 'pondId');
+    this.start(`Restoring ${pondId} from ${remote}…`, async (signal, onProgress) => {
+      this.created = await this.long((op) => this.client!.api.restore(remote, pondId, op), signal, onProgress);
+      return `Restored “${this.created.name}” (version ${this.created.version}, ${this.created.files} files).`;
+    });
+  }
+
+  private async listBackups(remote: string): Promise<void> {
+    try {
+      this.backups = await this.client!.api.remotePonds(remote);
+      this.error = '';
+      this.result = this.backups.length ? `${this.backups.length} pond backups on ${remote} (pick one in Restore).` : `No pond backups on ${remote}.`;
+    } catch (err) {
+      this.error = errorText(err);
+    }
+  }
+
+  private exportZip(e: Event): void {
+    e.preventDefault();
+    const raw = this.field(e.target as HTMLFormElement, 'asOf');
+    const asOf = raw === '' ? undefined : Number(raw);
+    this.start('Writing the zip…', async (signal, onProgress) => {
+      const z = await this.long((op) => this.client!.api.exportZip({ ...op, ...(asOf === undefined ? {} : { asOf }) }), signal, onProgress);
+      const url = URL.createObjectURL(z.blob);
+      const a = Object.assign(document.createElement('a'), { href: url, download: z.name, rel: 'noopener' });
+      document.body.append(a);
+      a.click();
+      a.remove();
+      setTimeout(() => URL.revokeObjectURL(url), 60_000); // Safari reads the URL after the click returns
+      return `Downloaded ${z.name}: version ${z.version}, ${z.files} files, ${fmtBytes(z.blob.size)}.`;
+    });
+  }
+
+  private importZip(e: Event): void {
+    const input = e.target as HTMLInputElement;
+    const file = input.files?.[0];
+    input.value = '';
+    if (!file) return;
+    this.start(`Importing ${file.name}…`, async (signal, onProgress) => {
+      this.created = await this.long((op) => this.client!.api.importZip(file, { ...op, name: file.name.replace(/\.zip$/i, '') }), signal, onProgress);
+      return `Imported “${this.created.name}” (version ${this.created.version}, ${this.created.files} files).`;
+    });
+  }
+
+  private async openCreated(): Promise<void> {
+    const id = this.created?.id;
+    if (!id) return;
+    try {
+      const info = await this.client!.api.openPond(id);
+      this.dispatchEvent(new CustomEvent('pond-opened', { detail: info, bubbles: true, composed: true }));
+      this.created = undefined;
+    } catch (err) {
+      this.error = errorText(err);
+    }
+  }
+
+  protected override render() {
+    const busy = this.job.status === TaskStatus.PENDING;
+    const remotes = this.remotes.value ?? [];
+    const p = this.progress;
+    return html`
+      ${busy && p ? html`<div role="status" data-testid="backup-progress">
+          <div class="row"><span>${p.what}</span><span class="spacer"></span><button @click=${() => this.job.abort()}>Cancel</button></div>
+          <progress max=${p.total ?? 1} .value=${p.total ? p.done : 0} aria-label="Progress"></progress>
+          ${p.total ? html`<span class="muted">${fmtBytes(p.done)} of ${fmtBytes(p.total)}</span>` : nothing}</div>` : nothing}
+      ${this.job.status === TaskStatus.ERROR && !isAbort(this.job.error) ? html`<p class="error" role="alert">${errorText(this.job.error)}</p>` : nothing}
+      ${this.error ? html`<p class="error" role="alert">${this.error}</p>` : nothing}
+      ${this.job.status === TaskStatus.ERROR && isAbort(this.job.error) ? html`<p class="muted" role="status">Cancelled.</p>` : nothing}
+      ${this.result ? html`<p class="ok" role="status" data-testid="backup-result">${this.result}
+          ${this.created ? html`<button @click=${() => void this.openCreated()}>Open it</button>` : nothing}</p>` : nothing}
+      <section aria-label="Remotes">
+        <h2>S3 remotes</h2>
+        ${remotes.length === 0 ? html`<p class="muted">No remotes yet. Add a bucket below to back up this pond.</p>` : html`<table>
+          <thead><tr><th>Name</th><th>Bucket</th><th>Signing</th><th></th></tr></thead>
+          <tbody>${remotes.map((r) => html`<tr>
+            <td>${r.name}</td><td>${r.bucketUrl}${r.prefix ? `/${r.prefix}` : ''}</td>
+            <td>${r.signing === 'keys' ? `keys ${r.accessKeyId}, secret ${r.secret}` : 'presign endpoint'}</td>
+            <td class="row">
+              <button class="primary" ?disabled=${busy || !this.info} @click=${() => this.push(r.name)}>Push</button>
+              <button ?disabled=${busy || !this.info} @click=${() => this.verify(r.name)}>Verify</button>
+              <button ?disabled=${busy} @click=${() => void this.listBackups(r.name)}>Backups</button>
+              <button class="danger" ?disabled=${busy} @click=${() => void this.removeRemote(r.name)} aria-label=${`Remove remote ${r.name}`}>Remove</button></td>
+          </tr>`)}</tbody></table>`}
+        <form @submit=${(e: Event) => void this.add(e)} aria-label="Add a remote">
+          <label>Name <input name="name" required placeholder="lab-bucket" /></label>
+          <label>Bucket URL <input name="bucketUrl" type="url" required placeholder="https://bucket.s3.eu-west-1.amazonaws.com" /></label>
+          <label>Prefix <input name="prefix" placeholder="backups" /></label>
+          <label>Signing <select @change=${(e: Event) => { this.signing = (e.target as HTMLSelectElement).value as 'keys' | 'presign'; }}>
+            <option value="keys" ?selected=${this.signing === 'keys'}>Access keys</option>
+            <option value="presign" ?selected=${this.signing === 'presign'}>Presign endpoint</option></select></label>
+          ${this.signing === 'keys' ? html`
+            <label>Access key id <input name="accessKeyId" required autocomplete="off" /></label>
+            <label>Secret key <input name="secretAccessKey" type="password" required autocomplete="off" /></label>
+            <label>Region <input name="region" placeholder="us-east-1" /></label>
+            <label class="check"><input type="checkbox" name="remember" /> Remember the secret on this device</label>`
+          : html`<label>Presign endpoint URL <input name="presignUrl" type="url" required /></label>`}
+          <button type="submit" ?disabled=${busy}>Add remote</button>
+        </form>
+      </section>
+      <section aria-label="Restore">
+        <h2>Restore a backup as a new pond</h2>
+        <form @submit=${(e: Event) => this.restore(e)}>
+          <label>Remote <select name="remote" required>${remotes.map((r) => html`<option value=${r.name}>${r.name}</option>`)}</select></label>
+          <label>Pond id <input name="pondId" required list="backup-ids" autocomplete="off" /></label>
+          <datalist id="backup-ids">${this.backups.map((id) => html`<option value=${id}></option>`)}</datalist>
+          <button type="submit" class="primary" ?disabled=${busy || remotes.length === 0}>Restore</button>
+        </form>
+      </section>
+      <section aria-label="Zip snapshots">
+        <h2>Zip snapshots</h2>
+        <form @submit=${(e: Event) => this.exportZip(e)}>
+          <label>Version <input name="asOf" type="number" min="0" step="1" .value=${this.info?.asOf !== undefined ? String(this.info.asOf) : ''}
+              placeholder=${this.info ? `latest (${this.info.version})` : ''} /></label>
+          <button type="submit" class="primary" ?disabled=${busy || !this.info}>Download zip</button>
+        </form>
+        <label>Import a zip as a new pond <input type="file" accept=".zip,application/zip" ?disabled=${busy} data-testid="zip-picker" @change=${(e: Event) => this.importZip(e)} /></label>
+      </section>`;
+  }
+}
+
+declare global { interface HTMLElementTagNameMap { 'backup-panel': BackupPanel } }

@@ -1,0 +1,96 @@
+// <backup-panel> against the real pond worker and s3rver: add a remote through its form, push with a result line,
+// cancel a long push from its progress bar, download a zip and import it with the file picker.
+import { afterEach, describe, expect, inject, it, vi } from 'vitest';
+import type { PondInfo } from '../../../src/api/pond-api';
+import { connectPond, type PondClient } from '../../../src/ui/pond-client';
+import type { BackupPanel } from '../../../src/ui/backup-panel';
+import '../../../src/ui/backup-panel';
+
+const clients: PondClient[] = [];
+const panels: BackupPanel[] = [];
+afterEach(() => {
+  for (const p of panels.splice(0)) p.remove();
+  for (const c of clients.splice(0)) c.worker.terminate();
+});
+
+async function mount(name: string): Promise<{ c: PondClient; el: BackupPanel; root: ShadowRoot }> {
+  const c = connectPond();
+  clients.push(c);
+  await c.api.createPond(name);
+  const el = document.createElement('backup-panel');
+  el.client = c;
+  el.info = await c.api.info();
+  document.body.append(el);
+  panels.push(el);
+  await el.updateComplete;
+  return { c, el, root: el.shadowRoot! };
+}
+
+const button = (root: ShadowRoot, text: string) => {
+  const b = [...root.querySelectorAll('button')].find((x) => x.textContent?.trim() === text);
+  if (!b) throw new Error(`no button ${text}`);
+  return b;
+};
+const result = (root: ShadowRoot) => root.querySelector('[data-testid="backup-result"]')?.textContent ?? '';
+
+async function addRemote(el: BackupPanel, root: ShadowRoot, name: string): Promise<void> {
+  const form = root.querySelector<HTMLFormElement>('form[aria-label="Add a remote"]')!;
+  const set = (field: string, value: string) => { (form.elements.namedItem(field) as HTMLInputElement).value = value; };
+  set('name', name);
+  set('bucketUrl', inject('s3Url'));
+  set('prefix', 'panel');
+  set('accessKeyId', 'S3RVER');
+  set('secretAccessKey', 'S3RVER');
+  form.requestSubmit();
+  await vi.waitFor(() => expect(result(root)).toContain('Remote added.'));
+  await vi.waitFor(() => expect(root.querySelector('table')?.textContent).toContain(name));
+  await el.updateComplete;
+}
+
+describe('<backup-panel>', () => {
+  it('adds a remote from its form (secret not shown), pushes, and cancels a long push from the progress bar', async () => {
+    const { c, el, root } = await mount('panel push');
+    await c.api.writeFile('/small.txt', new Blob(['hello']));
+    const name = `panel${crypto.randomUUID().slice(0, 6)}`;
+    await addRemote(el, root, name);
+    expect(root.querySelector('table')!.textContent).toMatch(/keys S3RVER, secret session/);
+    button(root, 'Push').click();
+    await vi.waitFor(() => expect(result(root)).toMatch(new RegExp(`Pushed 4 objects \\(.*\\) to ${name}; 0 were already there`)), { timeout: 20_000 });
+
+    await c.api.writeFile('/big.bin', new Blob([new Uint8Array(48 * 1024 * 1024).map((_, i) => (i * 13) & 0xff)]));
+    button(root, 'Push').click();
+    await vi.waitFor(() => expect(root.querySelector('[data-testid="backup-progress"] progress')).not.toBeNull(), { timeout: 20_000 });
+    await vi.waitFor(() => expect(Number(root.querySelector<HTMLProgressElement>('[data-testid="backup-progress"] progress')!.value)).toBeGreaterThan(0), { timeout: 30_000 });
+    button(root, 'Cancel').click();
+    await vi.waitFor(() => expect(root.textContent).toContain('Cancelled.'), { timeout: 30_000 });
+    expect(root.querySelector('[data-testid="backup-progress"]')).toBeNull();
+  });
+
+  it('downloads a zip snapshot and imports it with the file picker as a new pond, then opens it', async () => {
+    const { c, el, root } = await mount('panel zip');
+    await c.api.writeFile('/data.txt', new Blob(['zipped']));
+    let downloaded: { name: string; href: string } | undefined;
+    // Catch the download link the panel clicks (the test page cannot save files).
+    const click = vi.spyOn(HTMLAnchorElement.prototype, 'click').mockImplementation(function (this: HTMLAnchorElement) { downloaded = { name: this.download, href: this.href }; });
+    root.querySelector<HTMLFormElement>('form:has(input[name="asOf"])')!.requestSubmit();
+    await vi.waitFor(() => expect(result(root)).toMatch(/Downloaded panel-zip-v1\.zip: version 1, 4 files/));
+    click.mockRestore();
+    expect(downloaded?.name).toBe('panel-zip-v1.zip');
+    const zip = await (await fetch(downloaded!.href)).blob();
+
+    const { id } = await c.api.info();
+    await c.api.createPond('elsewhere');
+    await c.api.deletePond(id);
+    const picker = root.querySelector<HTMLInputElement>('[data-testid="zip-picker"]')!;
+    const dt = new DataTransfer();
+    dt.items.add(new File([zip], 'field trip.zip', { type: 'application/zip' }));
+    picker.files = dt.files;
+    picker.dispatchEvent(new Event('change'));
+    await vi.waitFor(() => expect(result(root)).toMatch(/Imported “field trip” \(version 1, 4 files\)/));
+    const opened = new Promise<PondInfo>((resolve) => el.addEventListener('pond-opened', (e) => resolve((e as CustomEvent<PondInfo>).detail), { once: true }));
+    await el.updateComplete;
+    button(root, 'Open it').click();
+    expect(await opened).toMatchObject({ id, name: 'field trip', version: 1 });
+    expect(new TextDecoder().decode(await c.api.readFile('/data.txt'))).toBe('zipped');
+  });
+});
