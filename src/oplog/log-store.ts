@@ -94,12 +94,26 @@ export async function readLog(store: Store, sha256Hex: (b: Uint8Array) => Promis
   let tornTail: number | undefined;
   const chain: Commit[] = [];
   const loaded = new Map<string, OplogEntry[]>();
+  // Each commit with its oplog rows. With the hint, the commits since the last compaction are known up front, so
+  // their reads are all issued at once (OPFS latency overlaps); the walk below still decides what counts.
+  const fetchCommit = (v: number) => readCommit(store, v).then(async (commit) => ({
+    commit, files: await Promise.all(commit.adds.map(async (add) => [add.path, await readOplogFile(store, add, sha256Hex)] as const)),
+  }));
+  const ahead = new Map<number, ReturnType<typeof fetchCommit>>();
+  if (hint !== undefined && versions[0] === hint) {
+    for (const v of versions) {
+      const p = fetchCommit(v);
+      p.catch(() => undefined); // judged when the walk reaches it (a torn tail is not an error)
+      ahead.set(v, p);
+    }
+  }
   for (let v = head; v >= 0; v--) {
     let commit: Commit;
     try {
-      commit = await readCommit(store, v);
+      const fetched = await (ahead.get(v) ?? fetchCommit(v));
+      commit = fetched.commit;
       // The data files must be whole too: they were flushed before the log entry, but flush is only best effort.
-      for (const add of commit.adds) loaded.set(add.path, await readOplogFile(store, add, sha256Hex));
+      for (const [path, rows] of fetched.files) loaded.set(path, rows);
     } catch (e) {
       const isTail = v === newest && asOf === undefined && chain.length === 0;
       if (isTail && (isPondError(e, 'CORRUPT') || isPondError(e, 'NOT_FOUND'))) {
