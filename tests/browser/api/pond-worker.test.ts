@@ -77,6 +77,18 @@ describe('series through the pond worker', () => {
     expect(await rowsOf(c, 'SELECT count(*)::INTEGER AS n, count(DISTINCT b)::INTEGER AS k FROM source', '/l.series')).toEqual([{ n: 200_000, k: 7 }]);
   });
 
+  it('sql binds several pond files at once, each to its own table name', async () => {
+    const c = connect();
+    await c.api.createPond('join');
+    await c.api.copyIn([csv('timestamp,site,temp\n2024-01-01T00:00:00Z,a,1.5\n2024-01-01T01:00:00Z,b,2.5\n')], '/t.series', { format: 'series' });
+    await c.api.copyIn([csv('timestamp,site,name\n2024-01-01T00:00:00Z,a,Lake A\n2024-01-01T00:00:00Z,b,Lake B\n', 'sites.csv')], '/sites.series', { format: 'series' });
+    const r = await c.api.exec(`sql "SELECT s.name, t.temp FROM t JOIN sites s USING (site) ORDER BY s.name" --table t=/t.series --table sites=/sites.series`);
+    expect(r).toMatchObject({ exitCode: 0, stdout: expect.stringMatching(/^name +\| temp\n[-+]+\nLake A +\| 1\.5\nLake B +\| 2\.5\n\(2 rows\)\n$/) });
+    expect(await c.api.exec('sql "SELECT 1" --table bad')).toMatchObject({ exitCode: 2, stderr: expect.stringMatching(/NAME=PATH/) });
+    const err = await c.api.exec('sql "SELEC oops FROM t" --table t=/t.series');
+    expect(err).toMatchObject({ exitCode: 1, stderr: expect.stringMatching(/syntax error.*\[QUERY\]/is) });
+  });
+
   it('draws a plot with M4 and reports overlapping versions', async () => {
     const c = connect();
     await c.api.createPond('plot');
