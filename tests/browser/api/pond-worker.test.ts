@@ -1,17 +1,9 @@
 // The whole path in real Chromium: UI-side client → comlink → pond worker → OPFS, DuckDB and parquet-wasm.
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { tableFromIPC } from 'apache-arrow';
-import { connectPond, type PondClient } from '../../../src/ui/pond-client';
+import type { PondClient } from '../../../src/ui/pond-client';
+import { connect } from '../../helpers/pond-clients';
 
-const clients: PondClient[] = [];
-const connect = () => {
-  const c = connectPond();
-  clients.push(c);
-  return c;
-};
-afterEach(() => {
-  for (const c of clients.splice(0)) c.worker.terminate();
-});
 
 const csv = (text: string, name = 'part.csv') => ({ name, data: new Blob([text]) });
 const rowsOf = async (c: PondClient, sql: string, path: string) => tableFromIPC((await c.api.query(sql, { source: path })).ipc).toArray().map((r) => r.toJSON());

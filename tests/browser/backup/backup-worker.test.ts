@@ -1,20 +1,12 @@
 // Backup, restore and zip snapshots through the REAL pond worker (comlink → worker → OPFS, IndexedDB) against
 // s3rver on 127.0.0.1 (SigV4 checked), as the app and scripts use them.
-import { afterEach, describe, expect, inject, it } from 'vitest';
+import { describe, expect, inject, it } from 'vitest';
 import { tableFromIPC } from 'apache-arrow';
-import { connectPond, type PondClient } from '../../../src/ui/pond-client';
+import type { PondClient } from '../../../src/ui/pond-client';
+import { connect } from '../../helpers/pond-clients';
 import { objectKey } from '../../../src/remote/config';
 import { keyRemote } from '../remote/s3-helpers';
 
-const clients: PondClient[] = [];
-const connect = () => {
-  const c = connectPond();
-  clients.push(c);
-  return c;
-};
-afterEach(() => {
-  for (const c of clients.splice(0)) c.worker.terminate();
-});
 
 const PREFIX = 'app-backups';
 const uniq = () => `r${crypto.randomUUID().slice(0, 8)}`;

@@ -1,21 +1,13 @@
 // LakeTech imports and Hive-partitioned exports through the real pond worker.
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { tableFromIPC } from 'apache-arrow';
 import { unzipSync } from 'fflate';
 import { parquetToArrow } from '../../../src/formats/parquet';
-import { connectPond, type PondClient } from '../../../src/ui/pond-client';
+import type { PondClient } from '../../../src/ui/pond-client';
+import { connect } from '../../helpers/pond-clients';
 import surfaceUrl from '../../fixtures/laketech/fb-surface.csv?url';
 import bottomUrl from '../../fixtures/laketech/fb-bottom-report.htm?url';
 
-const clients: PondClient[] = [];
-const connect = () => {
-  const c = connectPond();
-  clients.push(c);
-  return c;
-};
-afterEach(() => {
-  for (const c of clients.splice(0)) c.worker.terminate();
-});
 
 const fixture = async (url: string, name: string) => ({ name, data: await (await fetch(url)).blob() });
 const rows = async (c: PondClient, sql: string, path: string) => tableFromIPC((await c.api.query(sql, { source: path })).ipc).toArray().map((r) => r.toJSON());

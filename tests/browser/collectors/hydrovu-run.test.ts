@@ -1,8 +1,9 @@
 // HydroVu collection through the real pond worker (comlink → worker → OPFS, DuckDB) against the HydroVu-shaped
 // test server: mknod + run, resuming, a failed run, where the secret is (not) kept, changing parameter sets.
-import { afterEach, beforeEach, describe, expect, inject, it } from 'vitest';
+import { beforeEach, describe, expect, inject, it } from 'vitest';
 import { tableFromIPC } from 'apache-arrow';
-import { connectPond, type PondClient } from '../../../src/ui/pond-client';
+import type { PondClient } from '../../../src/ui/pond-client';
+import { connect } from '../../helpers/pond-clients';
 
 const url = inject('hydrovuUrl');
 const SURFACE = '9007199254740993';
@@ -21,15 +22,6 @@ devices:
   - { name: Old logger, id: 1234, active: false }
 `;
 
-const clients: PondClient[] = [];
-const connect = () => {
-  const c = connectPond();
-  clients.push(c);
-  return c;
-};
-afterEach(() => {
-  for (const c of clients.splice(0)) c.worker.terminate();
-});
 
 async function stats(): Promise<Record<string, number>> {
   return (await fetch(`${url}__test/stats`)).json();

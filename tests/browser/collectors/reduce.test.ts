@@ -1,18 +1,10 @@
 // temporal-reduce nodes through the real pond worker: exact bucket values, counts per bucket, incremental updates
 // equal to a full recompute, and plots drawn from the coarsest derived table that still fills the width.
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { tableFromIPC } from 'apache-arrow';
-import { connectPond, type PondClient } from '../../../src/ui/pond-client';
+import type { PondClient } from '../../../src/ui/pond-client';
+import { connect } from '../../helpers/pond-clients';
 
-const clients: PondClient[] = [];
-const connect = () => {
-  const c = connectPond();
-  clients.push(c);
-  return c;
-};
-afterEach(() => {
-  for (const c of clients.splice(0)) c.worker.terminate();
-});
 
 const HOUR = 3_600_000;
 const iso = (ms: number) => new Date(ms).toISOString();
