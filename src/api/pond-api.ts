@@ -1,6 +1,8 @@
 // The one typed boundary between the UI (main thread) and the pond worker. Everything crosses it through
 // comlink: plain data, transferred buffers, Blobs, and proxied callbacks for progress.
 import type { EntryType } from '../core/entry';
+import type { AutoPlotData, CollectorStatus, ConfiguredNode, ExportResult, NodeFactory, RunResult, TemporalPart } from './collect-types';
+import type { BackupReport, PushSummary, RemoteInput, RemoteSummary, RestoreSummary, ZipExport } from './remotes';
 
 export interface PondSummary {
   id: string;
@@ -164,40 +166,39 @@ export interface PondApi {
   watch(opId: string, onProgress: ProgressCallback): Promise<void>;
 
   // --- remote: S3 backup and restore, zip snapshots (src/api/remotes.ts) ---
-  // Types live in remotes.ts (imported inline so this section needs no edit at the top of the file).
   /** Adds a remote (bucket URL, prefix, keys or presign endpoint); the secret is stored only with `rememberSecret`. */
-  remoteAdd(config: import('./remotes').RemoteInput): Promise<import('./remotes').RemoteSummary>;
+  remoteAdd(config: RemoteInput): Promise<RemoteSummary>;
   /** The configured remotes, without secrets. */
-  remoteList(): Promise<import('./remotes').RemoteSummary[]>;
+  remoteList(): Promise<RemoteSummary[]>;
   remoteRemove(name: string): Promise<void>;
   /** Pond ids that have a backup on the remote. */
   remotePonds(name: string, opts?: LongOp): Promise<string[]>;
   /** Backs up the open pond to the remote, sending only what the bucket lacks. */
-  push(remoteName: string, opts?: LongOp): Promise<import('./remotes').PushSummary>;
+  push(remoteName: string, opts?: LongOp): Promise<PushSummary>;
   /** Downloads and compares every object of the open pond's backup. */
-  verify(remoteName: string, opts?: LongOp): Promise<import('./remotes').BackupReport>;
+  verify(remoteName: string, opts?: LongOp): Promise<BackupReport>;
   /** Restores a backup into a NEW local pond with the same id (not opened); refused when that id exists here. */
-  restore(remoteName: string, pondId: string, opts?: { name?: string } & LongOp): Promise<import('./remotes').RestoreSummary>;
+  restore(remoteName: string, pondId: string, opts?: { name?: string } & LongOp): Promise<RestoreSummary>;
   /** The open pond (as of `asOf`, or the version it shows) as a zip snapshot Blob, for a download. */
-  exportZip(opts?: { asOf?: number } & LongOp): Promise<import('./remotes').ZipExport>;
+  exportZip(opts?: { asOf?: number } & LongOp): Promise<ZipExport>;
   /** Imports a zip snapshot as a NEW local pond (not opened); refused when its pond id exists here. */
-  importZip(zip: Blob, opts?: { name?: string } & LongOp): Promise<import('./remotes').RestoreSummary>;
+  importZip(zip: Blob, opts?: { name?: string } & LongOp): Promise<RestoreSummary>;
 
   // --- collect and reduce: HydroVu, LakeTech, derived series (src/api/collectors.ts) ---
   /** Creates a configured node (factory `hydrovu` or `temporal-reduce`) from YAML, or a new version of its config. A HydroVu secret goes to this browser's IndexedDB, never into the pond. */
-  mknod(factory: import('./collect-types').NodeFactory, path: string, configYaml: string, opts?: { secret?: string }): Promise<NodeInfo>;
+  mknod(factory: NodeFactory, path: string, configYaml: string, opts?: { secret?: string }): Promise<NodeInfo>;
   /** The open pond's configured nodes. */
-  configuredNodes(): Promise<import('./collect-types').ConfiguredNode[]>;
+  configuredNodes(): Promise<ConfiguredNode[]>;
   /** Runs a configured node once, as one transaction (a failed run commits nothing); never two runs at once. */
-  runNode(path: string, opts?: LongOp): Promise<import('./collect-types').RunResult>;
+  runNode(path: string, opts?: LongOp): Promise<RunResult>;
   /** Turns interval runs of all configured nodes on (every N minutes, while online) or off (null). */
-  scheduleCollectors(everyMinutes: number | null): Promise<import('./collect-types').CollectorStatus>;
+  scheduleCollectors(everyMinutes: number | null): Promise<CollectorStatus>;
   /** Interval state and the last result or error of each node run in this session. */
-  collectorStatus(): Promise<import('./collect-types').CollectorStatus>;
+  collectorStatus(): Promise<CollectorStatus>;
   /** Like plot, from the coarsest derived (temporal-reduce) table with at least one point per pixel, else the series. */
-  plotAuto(path: string, columns: string[], width: number, range?: [number, number]): Promise<import('./collect-types').AutoPlotData>;
+  plotAuto(path: string, columns: string[], width: number, range?: [number, number]): Promise<AutoPlotData>;
   /** Imports LakeTech CSV exports or In-Situ Excel HTML reports (local times in `zone`) as series versions. */
   importLaketech(files: { name: string; data: Blob }[], dest: string, opts: { zone: string; scope?: string } & LongOp): Promise<NodeInfo[]>;
   /** Series and tables matching `pattern` as Hive-partitioned Parquet (`year=2024/month=03/…`) in one zip. */
-  exportSeries(pattern: string, opts: { temporal: import('./collect-types').TemporalPart[] } & LongOp): Promise<import('./collect-types').ExportResult>;
+  exportSeries(pattern: string, opts: { temporal: TemporalPart[] } & LongOp): Promise<ExportResult>;
 }

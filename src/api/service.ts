@@ -14,6 +14,10 @@ import type { PondNames } from './pond-names';
 import type { Bindings, CopyOptions, DescribeInfo, ExecResult, LongOp, NodeInfo, PlotData, PondApi, PondInfo, PondSummary, QueryResult, TxnInfo, VersionInfo } from './pond-api';
 import { Operations } from './operations';
 import { Queries } from './queries';
+import type { SecretStore } from './collect-secrets';
+import type { AutoPlotData, CollectorStatus, ConfiguredNode, ExportResult, NodeFactory, RunResult, TemporalPart } from './collect-types';
+import type { Collectors } from './collectors';
+import { MemoryRemoteConfigs, RemoteOps, type BackupReport, type PushSummary, type RemoteConfigStore, type RemoteInput, type RemoteSummary, type RestoreSummary, type ZipExport } from './remotes';
 
 export interface ServiceDeps {
   host: PondHost;
@@ -23,9 +27,9 @@ export interface ServiceDeps {
   exec?: (api: PondApi, line: string, files: { name: string; data: Blob }[]) => Promise<ExecResult>;
   compactEvery?: number;
   /** Where remote (backup) configurations are kept; in memory for the session when absent. */
-  remotes?: import('./remotes').RemoteConfigStore;
+  remotes?: RemoteConfigStore;
   /** Where collector secrets live (IndexedDB in the worker); in memory when absent. */
-  secrets?: import('./collect-secrets').SecretStore;
+  secrets?: SecretStore;
   /** The fetch collectors use (tests); globalThis.fetch when absent. */
   fetch?: typeof fetch;
 }
@@ -264,20 +268,19 @@ export class PondService implements PondApi {
     this.ops.watch(opId, onProgress);
   }
   // --- remote: S3 backup and restore, zip snapshots (delegates to src/api/remotes.ts) ---
-  // Created on first use, through inline imports so this section needs no edit at the top of the file.
-  private remoteOps?: Promise<import('./remotes').RemoteOps>;
-  private remotes(): Promise<import('./remotes').RemoteOps> {
-    this.remoteOps ??= import('./remotes').then((m) => new m.RemoteOps({
-      host: this.deps.host, names: this.deps.names, coordinator: this.deps.coordinator, configs: this.deps.remotes ?? new m.MemoryRemoteConfigs(),
-    }));
+  private remoteOps?: RemoteOps;
+  private async remotes(): Promise<RemoteOps> {
+    this.remoteOps ??= new RemoteOps({
+      host: this.deps.host, names: this.deps.names, coordinator: this.deps.coordinator, configs: this.deps.remotes ?? new MemoryRemoteConfigs(),
+    });
     return this.remoteOps;
   }
 
-  async remoteAdd(config: import('./remotes').RemoteInput): Promise<import('./remotes').RemoteSummary> {
+  async remoteAdd(config: RemoteInput): Promise<RemoteSummary> {
     return (await this.remotes()).add(config);
   }
 
-  async remoteList(): Promise<import('./remotes').RemoteSummary[]> {
+  async remoteList(): Promise<RemoteSummary[]> {
     return (await this.remotes()).list();
   }
 
@@ -290,40 +293,40 @@ export class PondService implements PondApi {
     return this.ops.run(opts, (signal) => r.ponds(name, signal));
   }
 
-  async push(remoteName: string, opts: LongOp = {}): Promise<import('./remotes').PushSummary> {
+  async push(remoteName: string, opts: LongOp = {}): Promise<PushSummary> {
     const r = await this.remotes();
     const pond = this.open.pond;
     return this.ops.run(opts, (signal, onProgress) => r.push(pond, remoteName, { signal, onProgress }));
   }
 
-  async verify(remoteName: string, opts: LongOp = {}): Promise<import('./remotes').BackupReport> {
+  async verify(remoteName: string, opts: LongOp = {}): Promise<BackupReport> {
     const r = await this.remotes();
     const pond = this.open.pond;
     return this.ops.run(opts, (signal, onProgress) => r.verify(pond, remoteName, { signal, onProgress }));
   }
 
-  async restore(remoteName: string, pondId: string, opts: { name?: string } & LongOp = {}): Promise<import('./remotes').RestoreSummary> {
+  async restore(remoteName: string, pondId: string, opts: { name?: string } & LongOp = {}): Promise<RestoreSummary> {
     const r = await this.remotes();
     return this.ops.run(opts, (signal, onProgress) => r.restore(remoteName, pondId, opts, { signal, onProgress }));
   }
 
-  async exportZip(opts: { asOf?: number } & LongOp = {}): Promise<import('./remotes').ZipExport> {
+  async exportZip(opts: { asOf?: number } & LongOp = {}): Promise<ZipExport> {
     const { zipBlob } = await import('./remotes');
     const { pond, name } = this.open;
     return this.ops.run(opts, (signal, onProgress) => zipBlob(pond, name, opts.asOf, { signal, onProgress }));
   }
 
-  async importZip(zip: Blob, opts: { name?: string } & LongOp = {}): Promise<import('./remotes').RestoreSummary> {
+  async importZip(zip: Blob, opts: { name?: string } & LongOp = {}): Promise<RestoreSummary> {
     const r = await this.remotes();
     return this.ops.run(opts, (signal, onProgress) => r.importZip(zip, opts, { signal, onProgress }));
   }
 
 
   // --- collect and reduce (delegates to src/api/collectors.ts) ---
-  private collectorsLoading: Promise<import('./collectors').Collectors> | undefined;
+  private collectorsLoading: Promise<Collectors> | undefined;
 
   /** Loaded on first use: sessions that never collect never load the collectors. */
-  private collectors(): Promise<import('./collectors').Collectors> {
+  private collectors(): Promise<Collectors> {
     this.collectorsLoading ??= Promise.all([import('./collectors'), import('./collect-secrets')]).then(([{ Collectors }, { MemorySecretStore }]) => new Collectors({
       pond: () => this.open.pond,
       transact: (command, fn, signal) => this.transact(command, fn, signal),
@@ -334,28 +337,28 @@ export class PondService implements PondApi {
     return this.collectorsLoading;
   }
 
-  async mknod(factory: import('./collect-types').NodeFactory, path: string, configYaml: string, opts: { secret?: string } = {}): Promise<NodeInfo> {
+  async mknod(factory: NodeFactory, path: string, configYaml: string, opts: { secret?: string } = {}): Promise<NodeInfo> {
     return (await this.collectors()).mknod(factory, path, configYaml, opts);
   }
 
-  async configuredNodes(): Promise<import('./collect-types').ConfiguredNode[]> {
+  async configuredNodes(): Promise<ConfiguredNode[]> {
     return (await this.collectors()).configuredNodes();
   }
 
-  async runNode(path: string, opts: LongOp = {}): Promise<import('./collect-types').RunResult> {
+  async runNode(path: string, opts: LongOp = {}): Promise<RunResult> {
     const c = await this.collectors();
     return this.ops.run(opts, (signal, onProgress) => c.runNode(path, signal, onProgress));
   }
 
-  async scheduleCollectors(everyMinutes: number | null): Promise<import('./collect-types').CollectorStatus> {
+  async scheduleCollectors(everyMinutes: number | null): Promise<CollectorStatus> {
     return (await this.collectors()).schedule(everyMinutes);
   }
 
-  async collectorStatus(): Promise<import('./collect-types').CollectorStatus> {
+  async collectorStatus(): Promise<CollectorStatus> {
     return (await this.collectors()).status();
   }
 
-  async plotAuto(path: string, columns: string[], width: number, range?: [number, number]): Promise<import('./collect-types').AutoPlotData> {
+  async plotAuto(path: string, columns: string[], width: number, range?: [number, number]): Promise<AutoPlotData> {
     return (await this.collectors()).plotAuto(path, columns, width, range);
   }
 
@@ -364,7 +367,7 @@ export class PondService implements PondApi {
     return this.ops.run(opts, (signal, onProgress) => c.importLaketech(files, dest, { zone: opts.zone, ...(opts.scope ? { scope: opts.scope } : {}) }, signal, onProgress));
   }
 
-  async exportSeries(pattern: string, opts: { temporal: import('./collect-types').TemporalPart[] } & LongOp): Promise<import('./collect-types').ExportResult> {
+  async exportSeries(pattern: string, opts: { temporal: TemporalPart[] } & LongOp): Promise<ExportResult> {
     const c = await this.collectors();
     return this.ops.run(opts, (signal, onProgress) => c.exportSeries(pattern, opts.temporal, signal, onProgress));
   }
