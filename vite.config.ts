@@ -7,13 +7,27 @@ import { CHROMIUM_ARGS } from './tools/chromium.mjs';
 
 const chromePath = process.env.CHROME_PATH ?? '/usr/bin/chromium';
 
+/**
+ * The app's Content-Security-Policy: only its own origin, except `connect-src`, which must reach the S3 bucket and
+ * HydroVu API (or proxy) the user configures at run time (any https origin; plain http only on this machine).
+ * It goes into index.html's <meta> and, from the preview server, into every response header: a dedicated worker
+ * (which is what talks to S3 and HydroVu) takes the policy of its own script response, not the page's <meta>.
+ * 'unsafe-eval': apache-arrow's Builder compiles its null-value check with `new Function` (builder/valid.mjs), and
+ * the pond worker builds Arrow vectors from JS values (oplog rows, collected data); scripts still come only from self.
+ */
+const CSP = [
+  "default-src 'self'", "script-src 'self' 'wasm-unsafe-eval' 'unsafe-eval'", "worker-src 'self' blob:", "style-src 'self' 'unsafe-inline'",
+  "img-src 'self' data: blob:", "connect-src 'self' https: http://127.0.0.1:* http://localhost:*", "object-src 'none'", "base-uri 'self'",
+].join('; ');
+
 export default defineConfig({
   build: { target: 'es2022', sourcemap: true, chunkSizeWarningLimit: 2048 },
   worker: { format: 'es' },
   optimizeDeps: { exclude: ['parquet-wasm', '@duckdb/duckdb-wasm'] },
   server: { host: '127.0.0.1' },
-  preview: { host: '127.0.0.1' },
+  preview: { host: '127.0.0.1', headers: { 'Content-Security-Policy': CSP } },
   plugins: [
+    { name: 'duckpond-csp', transformIndexHtml: (html: string) => html.replace('%DUCKPOND_CSP%', CSP) },
     VitePWA({
       registerType: 'prompt',
       injectRegister: false,

@@ -4,6 +4,8 @@ import { Table, type RecordBatch, type Schema } from 'apache-arrow';
 import { isPondError, PondError, throwIfAborted } from '../core/errors';
 import { parquetToArrow } from '../formats/parquet';
 import { getDuckDb } from './duckdb';
+import type { M4Options, M4Result } from './m4';
+import { fastM4Eligible, m4Compute, PlotColumns, toColumnArray, toTimeArray, type VersionArrays } from './m4-fast';
 import { mayIntersect } from './overlaps';
 import { checkSchemaCompatible, mergedSchema, withoutTimeZones } from './schema';
 import { ident, queryError, timeRangePredicate } from './sql';
@@ -47,6 +49,13 @@ export interface Page {
 export interface QueryEngineOptions extends VersionCacheLimits {
   /** The DuckDB instance; the worker's shared one by default. */
   db?: AsyncDuckDB | Promise<AsyncDuckDB>;
+  /**
+   * Bytes of query results kept for repeating the same read-only statement over unchanged bound views (default
+   * 64 MiB; 0 turns the result cache off). See `query`.
+   */
+  maxResultBytes?: number;
+  /** Bytes of plotted columns kept in JS for `m4` (default 256 MiB; 0 turns the JS M4 path off). */
+  maxPlotBytes?: number;
 }
 
 interface Bound {
@@ -65,9 +74,19 @@ interface Bound {
 export class QueryEngine {
   private connecting: Promise<{ conn: AsyncDuckDBConnection; cache: VersionCache }> | undefined;
   private readonly bound = new Map<string, Bound>();
+  /** The SQL each of our views was last created with, so an unchanged re-bind costs no DuckDB round trip. */
+  private readonly viewSql = new Map<string, string>();
+  /** Results of cacheable statements by SQL text; cleared whenever a view changes or a statement may write. */
+  private readonly results = new Map<string, { table: Table; bytes: number }>();
+  private resultBytes = 0;
+  /** Whether a statement reads only our version tables (EXPLAIN-checked), by SQL text; cleared like `results`. */
+  private readonly cacheable = new Map<string, boolean>();
+  private readonly plot: PlotColumns;
   private tail: Promise<unknown> = Promise.resolve();
 
-  constructor(private readonly options: QueryEngineOptions = {}) {}
+  constructor(private readonly options: QueryEngineOptions = {}) {
+    this.plot = new PlotColumns(options.maxPlotBytes ?? 256 * 1024 * 1024);
+  }
 
   /** Makes `tableName` a view of `source` (union by name of its versions) and loads what it needs. */
   async bind(tableName: string, source: BindSource, opts: BindOptions = {}): Promise<void> {
@@ -79,12 +98,20 @@ export class QueryEngine {
     const b: Bound = { source, timeRange: range, selected };
     await this.exclusive(opts.signal, async ({ conn, cache }) => {
       const tables = await this.materialise(cache, b, opts.signal);
+      const key = tableName.toLowerCase();
       try {
-        await run(conn, `CREATE OR REPLACE TEMP VIEW ${ident(tableName)} AS ${viewSql(b, tables)}`);
+        const sql = `CREATE OR REPLACE TEMP VIEW ${ident(tableName)} AS ${viewSql(b, tables)}`;
+        // Re-binding the same versions (every API call re-binds) leaves the view as it is: no round trip.
+        if (this.viewSql.get(key) !== sql) {
+          this.invalidate();
+          this.viewSql.delete(key);
+          await run(conn, sql);
+          this.viewSql.set(key, sql);
+        }
       } finally {
         for (const v of b.selected) cache.release(versionKey(source.fileKey, v.version));
       }
-      this.bound.set(tableName.toLowerCase(), b);
+      this.bound.set(key, b);
       await cache.trim();
     });
   }
@@ -93,18 +120,44 @@ export class QueryEngine {
   async unbind(tableName: string): Promise<void> {
     await this.exclusive(undefined, async ({ conn }) => {
       this.bound.delete(tableName.toLowerCase());
+      this.viewSql.delete(tableName.toLowerCase());
+      this.invalidate();
       await run(conn, `DROP VIEW IF EXISTS ${ident(tableName)}`);
     });
   }
 
   /** Drops the cached versions of a file, e.g. after the pond removed it. */
   async forget(fileKey: string): Promise<void> {
-    await this.exclusive(undefined, ({ cache }) => cache.dropFile(fileKey));
+    await this.exclusive(undefined, ({ cache }) => {
+      this.invalidate(); // the pond may have rewritten the file: results over it are stale
+      return cache.dropFile(fileKey);
+    });
   }
 
-  /** Runs SQL over the bound views; DuckDB errors become PondError QUERY with the SQL and position. */
+  /**
+   * Runs SQL over the bound views; DuckDB errors become PondError QUERY with the SQL and position.
+   *
+   * Result cache: a single read-only statement (SELECT / WITH / FROM / VALUES) that names a bound view, calls no
+   * volatile function and, by DuckDB's own plan, scans nothing but the version tables of this engine, has its
+   * result kept (up to `maxResultBytes`) and returned again for the same SQL text. Version tables never change
+   * under a key, and every event that could change such a result empties the cache: a view re-bound to other
+   * versions or range, unbind, forget, close, and any statement that is not read-only (DDL, SET, INSERT…).
+   * The returned Table may be shared between callers: treat it as immutable (Arrow tables are).
+   */
   async query(sql: string, opts: QueryOptions = {}): Promise<Table> {
     return this.exclusive(opts.signal, async ({ conn, cache }) => {
+      const readOnly = isReadOnly(sql);
+      if (!readOnly) {
+        // It may drop or replace views (ours included), change settings or write tables: forget what we know.
+        this.invalidate();
+        this.viewSql.clear();
+      }
+      const hit = this.results.get(sql);
+      if (hit) {
+        this.results.delete(sql); // refresh recency
+        this.results.set(sql, hit);
+        return hit.table;
+      }
       const pinned: string[] = [];
       // A view's versions may have been evicted since it was bound: load them again before DuckDB binds it.
       const ensure = async (views: Bound[]) => {
@@ -114,10 +167,14 @@ export class QueryEngine {
         }
       };
       try {
-        await ensure(this.referencedViews(sql));
+        const views = this.referencedViews(sql);
+        await ensure(views);
         await cache.trim();
         try {
-          return await execute(conn, sql, opts.signal);
+          const cacheable = readOnly && CACHEABLE.test(sql) && views.length > 0 && this.maxResultBytes() > 0 && !VOLATILE.test(sql) && (await this.readsOnlyVersions(conn, sql, cache));
+          const table = await execute(conn, sql, opts.signal);
+          if (cacheable) this.remember(sql, table);
+          return table;
         } catch (e) {
           // A bound view reached indirectly (through a view of the caller's own) was not seen by the lexical
           // scan: load everything bound and try once more.
@@ -161,11 +218,55 @@ export class QueryEngine {
     return this.exclusive(undefined, async ({ cache }) => cache.stats());
   }
 
+  /**
+   * M4 over a bound view computed in JS (see m4-fast.ts), or undefined when the view or its columns do not allow
+   * the exact JS path (then `m4` runs the SQL form). Used by `m4`; `o` is already validated there.
+   */
+  async m4Fast(tableName: string, o: M4Options & { signal?: AbortSignal }): Promise<M4Result | undefined> {
+    const [start, end] = o.range;
+    if (this.plot.maxBytes <= 0 || (end - start) * o.width >= 2 ** 62) return undefined;
+    return this.exclusive(o.signal, async ({ conn, cache }) => {
+      const b = this.bound.get(tableName.toLowerCase());
+      if (!b || b.source.timestampColumn !== o.timestampColumn) return undefined;
+      const wanted = b.selected.filter((v) => mayIntersect(v, o.range));
+      const pinned: string[] = [];
+      try {
+        // The view's columns are those of all its versions: one no version has is the SQL form's binder error
+        // (also when every version was pruned), so let the SQL form report it.
+        const present = new Set<string>();
+        for (const v of b.selected) {
+          const c = cache.peek(versionKey(b.source.fileKey, v.version));
+          if (!c) return undefined; // evicted: the SQL form reloads what it needs
+          for (const f of c.schema.fields) present.add(f.name);
+        }
+        if (o.columns.some((col) => !present.has(col))) return undefined;
+        const arrays: VersionArrays[] = [];
+        for (const v of wanted) {
+          throwIfAborted(o.signal, 'query');
+          const key = versionKey(b.source.fileKey, v.version);
+          const c = await cache.acquire(key, async () => withoutTimeZones(await parquetToArrow(await v.load(), `${b.source.fileKey} v${v.version}`)));
+          pinned.push(key);
+          if (!fastM4Eligible(c.schema, o.timestampColumn, o.columns)) return undefined;
+          const a = await this.plotArrays(conn, c.table, c.schema, o.timestampColumn, o.columns);
+          if (!a) return undefined;
+          arrays.push(a);
+        }
+        throwIfAborted(o.signal, 'query');
+        return m4Compute(arrays, o, b.timeRange);
+      } finally {
+        for (const k of pinned) cache.release(k);
+      }
+    });
+  }
+
   /** Drops views and cached tables and closes the connection. */
   async close(): Promise<void> {
     if (!this.connecting) return;
     await this.exclusive(undefined, async ({ conn, cache }) => {
       await cache.dropFile();
+      this.invalidate();
+      this.viewSql.clear();
+      this.plot.clear();
       this.bound.clear();
       await conn.close();
     });
@@ -176,7 +277,7 @@ export class QueryEngine {
     this.connecting ??= (async () => {
       const db = await (this.options.db ?? getDuckDb());
       const conn = await db.connect();
-      return { conn, cache: new VersionCache(conn, this.options) };
+      return { conn, cache: new VersionCache(conn, this.options, (table) => this.plot.drop(table)) };
     })();
     return this.connecting;
   }
@@ -188,6 +289,77 @@ export class QueryEngine {
       return fn(await this.connection());
     });
     this.tail = next.catch(() => undefined);
+    return next;
+  }
+
+  private maxResultBytes(): number {
+    return this.options.maxResultBytes ?? 64 * 1024 * 1024;
+  }
+
+  /** Forgets every cached result and cacheability verdict. */
+  private invalidate(): void {
+    this.results.clear();
+    this.cacheable.clear();
+    this.resultBytes = 0;
+  }
+
+  private remember(sql: string, table: Table): void {
+    const bytes = table.batches.reduce((s, b) => s + b.data.byteLength, 0) + sql.length * 2;
+    const max = this.maxResultBytes();
+    if (bytes > max / 4) return;
+    for (const [k, e] of this.results) {
+      if (this.resultBytes + bytes <= max) break;
+      this.results.delete(k);
+      this.resultBytes -= e.bytes;
+    }
+    this.results.set(sql, { table, bytes });
+    this.resultBytes += bytes;
+  }
+
+  /**
+   * Whether DuckDB's plan for `sql` reads nothing but this engine's version tables (no user or main tables, no
+   * table functions): then its result depends only on the bound views. One EXPLAIN per distinct SQL text.
+   */
+  private async readsOnlyVersions(conn: AsyncDuckDBConnection, sql: string, cache: VersionCache): Promise<boolean> {
+    const known = this.cacheable.get(sql);
+    if (known !== undefined) return known;
+    let plan: unknown;
+    try {
+      const t = await conn.query(`EXPLAIN (FORMAT JSON) ${sql}`);
+      plan = JSON.parse(String(t.getChild('explain_value')?.get(0) ?? 'null'));
+    } catch {
+      return false; // the statement itself will report its error (or is retried after a reload)
+    }
+    const ok = planReadsOnly(plan, (name) => cache.isVersionTable(name));
+    this.cacheable.set(sql, ok);
+    return ok;
+  }
+
+  /** A version table's time and value columns as JS arrays, from the plot LRU or fetched once from DuckDB. */
+  private async plotArrays(conn: AsyncDuckDBConnection, table: string, schema: Schema, ts: string, columns: string[]): Promise<VersionArrays | undefined> {
+    let a = this.plot.get(table);
+    const has = new Set(schema.fields.map((f) => f.name));
+    const missing = columns.filter((c) => !a?.columns.has(c));
+    if (a && missing.length === 0) return a;
+    const fetched = missing.filter((c) => has.has(c));
+    const select = [...(a ? [] : [`epoch_us(${ident(ts)})::DOUBLE AS t`]), ...fetched.map((c, i) => `${ident(c)}::DOUBLE AS c${i}`)];
+    let r: Table | undefined;
+    if (select.length > 0) {
+      const sql = `SELECT ${select.join(', ')} FROM ${ident(table)}`;
+      try {
+        r = await conn.query(sql);
+      } catch (e) {
+        throw queryError(sql, e);
+      }
+    }
+    if (!a) {
+      const t = toTimeArray(r!.getChild('t')!);
+      if (!t) return undefined;
+      a = { ...t, columns: new Map() };
+    }
+    const next: VersionArrays = { t: a.t, sorted: a.sorted, columns: new Map(a.columns) };
+    for (const c of missing) next.columns.set(c, has.has(c) ? toColumnArray(r!.getChild(`c${fetched.indexOf(c)}`)!) : null);
+    this.plot.set(table, next);
     return next;
   }
 
@@ -240,6 +412,34 @@ function viewSql(b: Bound, tables: string[]): string {
   const union = tables.map((t) => `SELECT * FROM ${ident(t)}`).join(' UNION ALL BY NAME ');
   if (!b.timeRange || !ts) return union;
   return `SELECT * FROM (${union}) WHERE ${timeRangePredicate(ts, b.timeRange)}`;
+}
+
+/** One statement that only reads (by its first keyword; a `;` inside makes it "may write", conservatively). */
+function isReadOnly(sql: string): boolean {
+  const body = sql.trim().replace(/;\s*$/, '');
+  return /^[(\s]*(SELECT|WITH|FROM|VALUES|DESCRIBE|SHOW|SUMMARIZE|EXPLAIN)\b/i.test(body) && !body.includes(';');
+}
+
+/** Statements whose results may be cached (still subject to the checks in `query`). */
+const CACHEABLE = /^[(\s]*(SELECT|WITH|FROM|VALUES)\b/i;
+
+/** Functions (and sampling) whose results differ between runs: statements naming them are never cached. */
+const VOLATILE = /\b(random|rand|uuid|gen_random_uuid|uuidv4|uuidv7|now|today|current_\w+|localtime|localtimestamp|get_current_\w+|transaction_timestamp|statement_timestamp|nextval|currval|setseed|sample|tablesample|reservoir|bernoulli|system)\b/i;
+
+/** Leaves of a physical plan (EXPLAIN FORMAT JSON) that read no data of their own. */
+const PURE_LEAVES = new Set(['DUMMY_SCAN', 'EMPTY_RESULT', 'COLUMN_DATA_SCAN', 'CTE_SCAN', 'DELIM_SCAN', 'CHUNK_SCAN', 'RECURSIVE_CTE_SCAN', 'RECURSIVE_RECURRING_CTE_SCAN']);
+
+/** Whether every leaf of the plan is a scan of a version table (per `isVersion`) or reads no data. */
+function planReadsOnly(plan: unknown, isVersion: (table: string) => boolean): boolean {
+  if (!Array.isArray(plan) || plan.length === 0) return false;
+  const ok = (n: { name?: unknown; children?: unknown; extra_info?: Record<string, unknown> }): boolean => {
+    const name = String(n.name ?? '').trim();
+    const kids = Array.isArray(n.children) ? (n.children as (typeof n)[]) : [];
+    if (name === 'SEQ_SCAN' || name === 'TABLE_SCAN') return typeof n.extra_info?.Table === 'string' && isVersion(n.extra_info.Table) && kids.every(ok);
+    if (kids.length === 0) return PURE_LEAVES.has(name);
+    return kids.every(ok);
+  };
+  return (plan as Parameters<typeof ok>[0][]).every(ok);
 }
 
 async function run(conn: AsyncDuckDBConnection, sql: string): Promise<void> {

@@ -94,6 +94,10 @@ export function toUPlotData(r: M4Result, columns: string[]): [Float64Array, ...(
 
 /** Runs M4 over a bound view and returns plot-ready arrays. */
 export async function m4(engine: QueryEngine, table: string, o: M4Options & { signal?: AbortSignal }): Promise<M4Result> {
-  const t = await engine.query(m4Sql(table, o), { signal: o.signal });
+  const sql = m4Sql(table, o); // validates width, columns, range and names whichever path runs
+  // Over a bound view of plain numeric columns the same rows come from a JS pass over cached arrays (m4-fast.ts).
+  const fast = await engine.m4Fast(table, o);
+  if (fast) return fast;
+  const t = await engine.query(sql, { signal: o.signal });
   return m4Arrays(t, o.columns);
 }

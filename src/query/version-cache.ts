@@ -50,7 +50,12 @@ export class VersionCache {
   private readonly maxRows: number;
   private readonly maxBytes: number;
 
-  constructor(private readonly conn: AsyncDuckDBConnection, limits: VersionCacheLimits = {}) {
+  constructor(
+    private readonly conn: AsyncDuckDBConnection,
+    limits: VersionCacheLimits = {},
+    /** Told the table name of every entry dropped (evicted or forgotten), so derived caches can follow. */
+    private readonly onEvict?: (table: string) => void,
+  ) {
     this.maxRows = limits.maxRows ?? 50_000_000;
     this.maxBytes = limits.maxBytes ?? 1024 * 1024 * 1024;
   }
@@ -63,6 +68,11 @@ export class VersionCache {
       this.names.set(key, name);
     }
     return name;
+  }
+
+  /** Whether `table` is one of this cache's version tables (loaded or not). */
+  isVersionTable(table: string): boolean {
+    return table.startsWith(this.prefix) && /^\d+$/.test(table.slice(this.prefix.length));
   }
 
   /** The cached entry for `key`, if any (does not touch its recency). */
@@ -127,6 +137,7 @@ export class VersionCache {
     this.entries.delete(key);
     this.rows -= e.rows;
     this.bytes -= e.bytes;
+    this.onEvict?.(e.table);
     const sql = `DROP TABLE IF EXISTS ${ident(e.table)}`;
     try {
       await this.conn.query(sql);

@@ -44,7 +44,7 @@ async function freshProfile(baseURL: string): Promise<{ context: BrowserContext;
   const dir = mkdtempSync(join(tmpdir(), 'duckpond-backup-profile-'));
   profiles.push(dir);
   const context = await chromium.launchPersistentContext(dir, {
-    executablePath: process.env.CHROME_PATH ?? '/usr/bin/chromium', args: CHROMIUM_ARGS as string[], baseURL, serviceWorkers: 'block',
+    executablePath: process.env.CHROME_PATH ?? '/usr/bin/chromium', args: CHROMIUM_ARGS as string[], bypassCSP: true, baseURL, serviceWorkers: 'block',
   });
   const page = context.pages()[0] ?? (await context.newPage());
   await page.goto('/');

@@ -43,7 +43,7 @@ test.describe('with a persistent browser profile', () => {
   test.afterEach(() => rmSync(profile, { recursive: true, force: true }));
 
   const launch = (baseURL: string) => chromium.launchPersistentContext(profile, {
-    executablePath: process.env.CHROME_PATH ?? '/usr/bin/chromium', args: CHROMIUM_ARGS as string[], baseURL,
+    executablePath: process.env.CHROME_PATH ?? '/usr/bin/chromium', args: CHROMIUM_ARGS as string[], bypassCSP: true, baseURL,
   });
 
   test('a pond survives a browser restart', async ({ baseURL }) => {

@@ -14,7 +14,7 @@ const URL_ = `http://127.0.0.1:${PORT}/`;
 
 test('the app boots, opens its pond and queries with the server stopped and the browser restarted', async () => {
   const profile = mkdtempSync(join(tmpdir(), 'duckpond-offline-'));
-  const launch = () => chromium.launchPersistentContext(profile, { executablePath: process.env.CHROME_PATH ?? '/usr/bin/chromium', args: CHROMIUM_ARGS as string[] });
+  const launch = () => chromium.launchPersistentContext(profile, { executablePath: process.env.CHROME_PATH ?? '/usr/bin/chromium', args: CHROMIUM_ARGS as string[], bypassCSP: true });
   let server: PreviewServer | undefined = await preview({ build: { outDir: process.env.E2E_OUT_DIR ?? 'dist' }, preview: { host: '127.0.0.1', port: PORT, strictPort: true }, logLevel: 'warn' });
   try {
     let context = await launch();
