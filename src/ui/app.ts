@@ -21,9 +21,13 @@ import './sql-console';
 import './storage-status';
 import './import-dialog';
 import './sw-notices';
+import './backup-panel';
+import './collect-panel';
 
-type Tab = 'details' | 'history' | 'shell' | 'sql';
-const TABS: [Tab, string][] = [['details', 'Details'], ['history', 'History'], ['shell', 'Shell'], ['sql', 'SQL']];
+type Tab = 'details' | 'history' | 'shell' | 'sql' | 'collect' | 'backup';
+const TABS: [Tab, string][] = [
+  ['details', 'Details'], ['history', 'History'], ['shell', 'Shell'], ['sql', 'SQL'], ['collect', 'Collect'], ['backup', 'Backup'],
+];
 const LAST_POND = 'duckpond.lastPond'; // UI state, not pond data: localStorage is enough
 
 @customElement('duckpond-app')
@@ -254,6 +258,10 @@ export class DuckpondApp extends LitElement {
               @open-as-of=${(e: CustomEvent<number>) => void this.openAsOf(e.detail === info.version && info.asOf !== undefined ? undefined : e.detail)}></history-pane>` : nothing}
           <shell-panel .client=${client} ?hidden=${this.tab !== 'shell'}></shell-panel>
           ${this.tab === 'sql' ? html`<sql-console .client=${this.client} .path=${this.selected && /table|series/.test(this.selected.type) ? this.selected.path : ''}></sql-console>` : nothing}
+          ${this.tab === 'collect' ? html`<collect-panel .client=${client} .pondId=${info.id} .version=${version} ?readOnly=${info.readOnly}></collect-panel>` : nothing}
+          <!-- Kept mounted, like the shell: a running push keeps its progress bar when the user looks elsewhere. -->
+          <backup-panel .client=${client} .info=${info} ?hidden=${this.tab !== 'backup'}
+            @pond-opened=${(e: CustomEvent<PondInfo>) => this.opened(e.detail)}></backup-panel>
         </div>
       </section>
     </main>`;

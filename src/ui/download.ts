@@ -11,3 +11,16 @@ export function downloadBytes(name: string, data: Uint8Array, type = 'applicatio
   // The click starts the download synchronously in Chromium, but Safari reads the URL later: revoke lazily.
   setTimeout(() => URL.revokeObjectURL(url), 60_000);
 }
+
+/** Offers a Blob (e.g. one assembled from chunks) as a download without copying it into one array first. */
+export function downloadBlob(name: string, blob: Blob): void {
+  const url = URL.createObjectURL(blob);
+  const a = document.createElement('a');
+  a.href = url;
+  a.download = name;
+  a.rel = 'noopener';
+  document.body.append(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 60_000);
+}

@@ -25,3 +25,13 @@ export const ENTRY_LABEL: Record<EntryType, { label: string }> = {
 export function isAbort(e: unknown): boolean {
   return (e instanceof PondError && e.code === 'ABORTED') || (e instanceof DOMException && e.name === 'AbortError');
 }
+
+/** One value of a query result as text: Arrow hands timestamps over as epoch milliseconds; pond times are UTC. */
+export function cellText(v: unknown, type: string): string {
+  if (v === null || v === undefined) return '∅';
+  if (typeof v === 'number' && /timestamp/i.test(type)) return new Date(v).toISOString().replace('T', ' ').replace('.000Z', '');
+  if (v instanceof Date) return v.toISOString().replace('T', ' ').replace('.000Z', '');
+  if (typeof v === 'bigint') return v.toString();
+  if (typeof v === 'number') return Number.isInteger(v) ? String(v) : v.toPrecision(6).replace(/\.?0+$/, '');
+  return String(v);
+}

@@ -1,7 +1,8 @@
 // <node-details>: one entry's stat and versions; for tables and series also the schema (attrs `columns`,
-// `timestamp_column`), row counts and event-time ranges, and a chart. Raw files get a download of any version.
+// `timestamp_column`), row counts and event-time ranges, and a chart or the rows (<table-view>; the only view
+// of a table without a time column). Every version downloads as stored (Parquet for tables and series).
 import { LitElement, css, html, nothing } from 'lit';
-import { customElement, property } from 'lit/decorators.js';
+import { customElement, property, state } from 'lit/decorators.js';
 import { Task } from '@lit/task';
 import type { NodeInfo, VersionInfo } from '../api/pond-api';
 import type { PondClient } from './pond-client';
@@ -10,6 +11,7 @@ import { ICONS } from './icons';
 import { downloadBytes } from './download';
 import { base } from './styles';
 import './series-chart';
+import './table-view';
 
 interface Details { node: NodeInfo; versions: VersionInfo[] }
 
@@ -23,6 +25,8 @@ export class NodeDetails extends LitElement {
     .scroll { overflow-x: auto; }
     .scroll td, .scroll th { white-space: nowrap; }
     code { font-size: 0.85rem; }
+    button[aria-pressed='true'] { background: var(--sel); border-color: var(--accent); font-weight: 600; }
+    [role='group'] { margin: 0 0 8px; }
   `];
 
   /** The client, not its `api`: a comlink proxy answers every property read, so Lit would take it for a directive. */
@@ -31,6 +35,8 @@ export class NodeDetails extends LitElement {
   @property() path = '';
   /** The pond's version: details reload after a commit (a new version of this file, or its removal). */
   @property({ type: Number }) version = 0;
+  /** Chart or rows of a table/series; kept across selections, since people compare files the same way. */
+  @state() private view: 'chart' | 'table' = 'chart';
 
   private readonly details = new Task(this, {
     args: () => [this.client, this.path, this.version] as const,
@@ -75,8 +81,13 @@ export class NodeDetails extends LitElement {
           <dt>Event times</dt><dd>${mins.length ? html`${fmtTime(Math.min(...mins))} → ${fmtTime(Math.max(...maxs))}` : '—'}</dd>
           <dt>Columns</dt><dd>${columns.map((c, i) => html`${i ? ', ' : ''}<code>${c.name}</code> <span class="muted">${c.type}</span>`)}</dd>` : nothing}
       </dl>
-      ${tabular && tsCol ? html`<series-chart .client=${this.client} .path=${node.path} .version=${this.version}
+      ${tabular ? html`<div class="row" role="group" aria-label="View">
+          <button aria-pressed=${String(this.view === 'chart' && !!tsCol)} ?disabled=${!tsCol} @click=${() => { this.view = 'chart'; }}>Chart</button>
+          <button aria-pressed=${String(this.view === 'table' || !tsCol)} @click=${() => { this.view = 'table'; }}>Rows</button></div>` : nothing}
+      ${tabular && tsCol && this.view === 'chart' ? html`<series-chart .client=${this.client} .path=${node.path} .version=${this.version}
           .columns=${columns.filter((c) => c.name !== tsCol && /^(u?int|float|decimal)/.test(c.type)).map((c) => c.name)}></series-chart>` : nothing}
+      ${tabular && (this.view === 'table' || !tsCol) ? html`<table-view .client=${this.client} .path=${node.path} .type=${node.type}
+          .tsColumn=${tsCol} .version=${this.version}></table-view>` : nothing}
       ${versions.length ? html`
         <div class="scroll"><table>
           <thead><tr><th>v</th><th>txn</th><th>committed</th><th>size</th>${tabular ? html`<th>rows</th><th>event times</th>` : nothing}<th></th></tr></thead>

@@ -5,7 +5,8 @@ import { customElement, property, state } from 'lit/decorators.js';
 import { Task, TaskStatus } from '@lit/task';
 import type { Bindings } from '../api/pond-api';
 import type { PondClient } from './pond-client';
-import { errorText, isAbort } from './format';
+import { PondError } from '../core/errors';
+import { cellText, errorText, isAbort } from './format';
 import { base } from './styles';
 
 const SHOWN_ROWS = 200; // the DOM, not DuckDB, is the limit on a tablet
@@ -19,6 +20,7 @@ export class SqlConsole extends LitElement {
     .scroll { overflow: auto; max-height: 50vh; border: 1px solid var(--line); border-radius: 8px; }
     td { font-variant-numeric: tabular-nums; white-space: nowrap; }
     th { position: sticky; top: 0; background: var(--panel); }
+    pre.caret { font-family: ui-monospace, monospace; background: var(--panel); border: 1px solid var(--line); border-radius: 8px; padding: 8px; overflow-x: auto; margin: 0; }
   `];
 
   @property({ attribute: false }) client?: PondClient;
@@ -80,7 +82,7 @@ export class SqlConsole extends LitElement {
       </form>
       ${this.answer.render({
         complete: (a) => this.renderAnswer(a),
-        error: (e) => html`<p class="error" role="alert">${isAbort(e) ? 'Query cancelled.' : errorText(e)}</p>`,
+        error: (e) => html`<p class="error" role="alert">${isAbort(e) ? 'Query cancelled.' : errorText(e)}</p>${errorPosition(e)}`,
       })}`;
   }
 
@@ -88,19 +90,28 @@ export class SqlConsole extends LitElement {
     return html`<p class="muted" data-testid="sql-rows">${a.rows} row${a.rows === 1 ? '' : 's'}${a.rows > a.data.length ? `, first ${a.data.length} shown` : ''}</p>
       <div class="scroll"><table>
         <thead><tr>${a.columns.map((c) => html`<th title=${c.type}>${c.name}</th>`)}</tr></thead>
-        <tbody>${a.data.map((row) => html`<tr>${row.map((v, i) => html`<td>${cell(v, a.columns[i]?.type ?? '')}</td>`)}</tr>`)}</tbody>
+        <tbody>${a.data.map((row) => html`<tr>${row.map((v, i) => html`<td>${cellText(v, a.columns[i]?.type ?? '')}</td>`)}</tr>`)}</tbody>
       </table></div>`;
   }
 }
 
-function cell(v: unknown, type: string): string {
-  if (v === null || v === undefined) return '∅';
-  // Arrow hands timestamps over as epoch milliseconds; pond times are UTC.
-  if (typeof v === 'number' && /timestamp/i.test(type)) return new Date(v).toISOString().replace('T', ' ').replace('.000Z', '');
-  if (v instanceof Date) return v.toISOString().replace('T', ' ').replace('.000Z', '');
-  if (typeof v === 'bigint') return v.toString();
-  if (typeof v === 'number') return Number.isInteger(v) ? String(v) : v.toPrecision(6).replace(/\.?0+$/, '');
-  return String(v);
+/**
+ * Where DuckDB says the error is: the SQL line and a caret under the column. DuckDB counts the column within the
+ * excerpt it printed (long lines are cut around the error), so its excerpt is shown when it is not the whole line.
+ */
+function errorPosition(e: unknown) {
+  if (!(e instanceof PondError) || e.code !== 'QUERY') return nothing;
+  const d = e.detail as { sql?: string; duckdbMessage?: string; position?: { line: number; column: number } } | undefined;
+  const pos = d?.position;
+  if (!pos) return nothing;
+  const excerpt = new RegExp(`LINE ${pos.line}: ([^\\n]*)`).exec(d?.duckdbMessage ?? '')?.[1];
+  const line = d?.sql?.split('\n')[pos.line - 1];
+  const text = excerpt ?? line ?? '';
+  const offset = line !== undefined && excerpt !== undefined && line.trimEnd() !== excerpt.trimEnd() ? line.indexOf(excerpt) : 0;
+  const column = pos.column + Math.max(0, offset);
+  return html`<p class="muted" data-testid="sql-error-position">Line ${pos.line}, column ${column + 1}:</p>
+    <pre class="caret" data-testid="sql-error-caret" aria-label="Line ${pos.line}: ${line ?? text}; the error is at column ${column + 1}"
+    >${line !== undefined && offset >= 0 ? line : text}\n${' '.repeat(offset >= 0 ? column : pos.column)}^</pre>`;
 }
 
 declare global { interface HTMLElementTagNameMap { 'sql-console': SqlConsole } }
