@@ -12,11 +12,11 @@ const chromePath = process.env.CHROME_PATH ?? '/usr/bin/chromium';
  * HydroVu API (or proxy) the user configures at run time (any https origin; plain http only on this machine).
  * It goes into index.html's <meta> and, from the preview server, into every response header: a dedicated worker
  * (which is what talks to S3 and HydroVu) takes the policy of its own script response, not the page's <meta>.
- * 'unsafe-eval': apache-arrow's Builder compiles its null-value check with `new Function` (builder/valid.mjs), and
- * the pond worker builds Arrow vectors from JS values (oplog rows, collected data); scripts still come only from self.
+ * No 'unsafe-eval': apache-arrow's Builders compile their null check with `new Function`, so the app builds its
+ * Arrow columns from buffers (src/core/arrow-columns.ts); tests/e2e/csp.spec.ts fails if anything evaluates strings.
  */
 const CSP = [
-  "default-src 'self'", "script-src 'self' 'wasm-unsafe-eval' 'unsafe-eval'", "worker-src 'self' blob:", "style-src 'self' 'unsafe-inline'",
+  "default-src 'self'", "script-src 'self' 'wasm-unsafe-eval'", "worker-src 'self' blob:", "style-src 'self' 'unsafe-inline'",
   "img-src 'self' data: blob:", "connect-src 'self' https: http://127.0.0.1:* http://localhost:*", "object-src 'none'", "base-uri 'self'",
 ].join('; ');
 

@@ -1,9 +1,7 @@
 // OplogEntry rows <-> Parquet files (one per transaction, or one per compaction). The column types follow the
 // Delta schemaString in delta-log.ts: times are Timestamp(µs, UTC), counters Int64.
-import {
-  Binary, Field, Int64, Schema, Table, TimestampMicrosecond, Utf8, makeData, makeVector, tableFromIPC, tableToIPC,
-  vectorFromArray, type Data, type DataType, type Vector,
-} from 'apache-arrow';
+import { Binary, Field, Int64, Schema, Table, TimestampMicrosecond, Utf8, tableFromIPC, tableToIPC, type Data, type Vector } from 'apache-arrow';
+import { binaryColumn, int64Column, utf8Column } from '../core/arrow-columns';
 import { PondError } from '../core/errors';
 import { isEntryType, type OplogEntry } from '../core/entry';
 import { loadParquetWasm } from '../core/parquet-wasm';
@@ -25,36 +23,21 @@ export const OPLOG_ARROW_SCHEMA = new Schema([
   new Field('txn_seq', new Int64(), false),
 ]);
 
-/** An Int64-backed column (Int64 or Timestamp) from JS numbers, exact below 2^53. */
-function int64Column<T extends DataType>(type: T, values: readonly (number | null)[]): Vector<T> {
-  const data = new BigInt64Array(values.length);
-  const validity = new Uint8Array(Math.ceil(values.length / 8));
-  let nullCount = 0;
-  values.forEach((v, i) => {
-    if (v === null) nullCount++;
-    else {
-      data[i] = BigInt(v);
-      validity[i >> 3]! |= 1 << (i & 7);
-    }
-  });
-  return makeVector(makeData({ type, length: values.length, nullCount, data, nullBitmap: nullCount ? validity : undefined } as never)) as Vector<T>;
-}
-
 /** The entries as an Arrow table with the oplog schema. */
 export function entriesToArrow(entries: readonly OplogEntry[]): Table {
   const col = <K extends keyof OplogEntry>(k: K) => entries.map((e) => e[k]);
   return new Table(OPLOG_ARROW_SCHEMA, {
-    part_id: vectorFromArray(col('part_id'), new Utf8()),
-    node_id: vectorFromArray(col('node_id'), new Utf8()),
-    entry_type: vectorFromArray(col('entry_type') as string[], new Utf8()),
+    part_id: utf8Column(col('part_id')),
+    node_id: utf8Column(col('node_id')),
+    entry_type: utf8Column(col('entry_type')),
     version: int64Column(new Int64(), col('version')),
     timestamp: int64Column(TS, col('timestamp')),
-    content: vectorFromArray(col('content'), new Binary()),
-    sha256: vectorFromArray(col('sha256'), new Utf8()),
+    content: binaryColumn(col('content')),
+    sha256: utf8Column(col('sha256')),
     size: int64Column(new Int64(), col('size')),
     min_event_time: int64Column(TS, col('min_event_time')),
     max_event_time: int64Column(TS, col('max_event_time')),
-    extended_attributes: vectorFromArray(col('extended_attributes'), new Utf8()),
+    extended_attributes: utf8Column(col('extended_attributes')),
     txn_seq: int64Column(new Int64(), col('txn_seq')),
   });
 }

@@ -1,7 +1,8 @@
 // Temporal reduce (the original's `temporal-reduce`): per time bucket, avg/min/max/count/sum of each numeric
 // column, output as `col.agg` columns, buckets from time_bucket(width, ts, epoch). Also the incremental form
 // that recomputes only the buckets a new version touches.
-import { Table, vectorFromArray, type DataType, type Vector } from 'apache-arrow';
+import { Table, type DataType, type Vector } from 'apache-arrow';
+import { nullColumn } from '../core/arrow-columns';
 import { PondError } from '../core/errors';
 import type { QueryEngine } from './engine';
 import { ident, intervalLiteral, timeRangePredicate } from './sql';
@@ -144,5 +145,5 @@ export function mergeReduced(previous: Table, fresh: Table, tsColumn: string, [s
 
 /** A column of `length` nulls of `type`, for rows from a result that lacked the column. */
 function nullVector(type: DataType, length: number): Vector {
-  return vectorFromArray(new Array<null>(length).fill(null), type);
+  return nullColumn(type, length);
 }
