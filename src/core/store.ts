@@ -34,8 +34,3 @@ export interface StoreWriter {
   /** Closes without the promise of durability and deletes the partial file. */
   abort(): Promise<void>;
 }
-
-/** Joins store path segments with '/', ignoring empty ones. */
-export function joinStorePath(...parts: string[]): string {
-  return parts.filter((p) => p.length > 0).join('/');
-}

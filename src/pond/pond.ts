@@ -169,11 +169,6 @@ export class Pond {
     return loadContent(this.store, v, `${what} v${v.version}`);
   }
 
-  /** Path in the store of a blob (for streaming reads of large content). */
-  blobPathOf(sha256: string): string {
-    return blobPath(sha256);
-  }
-
   /** The transaction history, newest first. */
   async log(opts: { limit?: number; includeCompactions?: boolean } = {}): Promise<TxnRecord[]> {
     const out: TxnRecord[] = [];
