@@ -13,7 +13,7 @@ import { encodeDelta, emptyDelta } from '../oplog/directory';
 import { FsState } from '../tinyfs/state';
 import { loadContent } from './blobs';
 import { sha256Hex } from './hash';
-import { blobPath, oplogFilePath, TMP_DIR, tmpPath } from './layout';
+import { oplogFilePath, TMP_DIR, tmpPath } from './layout';
 import { Transaction } from './transaction';
 
 export interface OpenOptions {
