@@ -21,7 +21,6 @@ export class HistoryPane extends LitElement {
 
   /** The client, not its `api`: a comlink proxy answers every property read, so Lit would take it for a directive. */
   @property({ attribute: false }) client?: PondClient;
-  private get api() { return this.client?.api; }
   @property() pondId = '';
   /** The version shown (head, or the time-travel version). */
   @property({ type: Number }) version = 0;

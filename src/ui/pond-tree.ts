@@ -33,7 +33,6 @@ export class PondTree extends LitElement {
 
   /** The client, not its `api`: a comlink proxy answers every property read, so Lit would take it for a directive. */
   @property({ attribute: false }) client?: PondClient;
-  private get api() { return this.client?.api; }
   /** The pond's version: a change reloads the listed directories. */
   @property({ type: Number }) version = 0;
   /** Pond id: a switch forgets expansion and selection. */
