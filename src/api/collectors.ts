@@ -18,6 +18,7 @@ import type { AutoPlotData, CollectorStatus, ConfiguredNode, ExportResult, RunRe
 import type { Progress } from './operations';
 import type { NodeInfo, PlotData } from './pond-api';
 import { nodeInfo } from './node-info';
+import { eventExtent } from './queries';
 
 export interface CollectorsDeps {
   /** The open pond (throws when none is open). */
@@ -167,15 +168,30 @@ export class Collectors {
   }
 
   /** The temporal-reduce nodes whose input pattern matches `path`. */
-  private async reducersOf(path: string): Promise<TemporalReduceConfig[]> {
-    const out: TemporalReduceConfig[] = [];
-    for (const n of await this.configuredNodes()) {
-      if (n.factory !== 'temporal-reduce') continue;
-      const { config } = await this.load(n.path).catch(() => ({ config: undefined }));
-      if (config?.factory !== 'temporal-reduce') continue;
-      if (glob(this.deps.pond().fs, config.config.input).some((m) => formatPath(m.segments) === path)) out.push(config.config);
+  /**
+   * The pond's temporal-reduce configs, parsed once per pond version: plotAuto asks on every chart redraw, and the
+   * configs change only with a commit.
+   */
+  private async reduceConfigs(): Promise<TemporalReduceConfig[]> {
+    const pond = this.deps.pond();
+    const key = `${pond.id}@${pond.version}`;
+    if (this.reduceConfigCache?.key === key) return this.reduceConfigCache.configs;
+    const configs: TemporalReduceConfig[] = [];
+    for (const m of glob(pond.fs, '/**')) {
+      const last = m.node.versions[m.node.versions.length - 1];
+      if (m.node.type !== 'file:data' || last?.attrs.factory !== 'temporal-reduce') continue;
+      const { config } = await this.load(formatPath(m.segments)).catch(() => ({ config: undefined })); // a bad config plots raw
+      if (config?.factory === 'temporal-reduce') configs.push(config.config);
     }
-    return out;
+    this.reduceConfigCache = { key, configs };
+    return configs;
+  }
+
+  private reduceConfigCache: { key: string; configs: TemporalReduceConfig[] } | undefined;
+
+  private async reducersOf(path: string): Promise<TemporalReduceConfig[]> {
+    const fs = this.deps.pond().fs;
+    return (await this.reduceConfigs()).filter((c) => glob(fs, c.input).some((m) => formatPath(m.segments) === path));
   }
 
   /**
@@ -185,10 +201,7 @@ export class Collectors {
   async plotAuto(path: string, columns: string[], width: number, range?: [number, number]): Promise<AutoPlotData> {
     const shown = formatPath(parsePath(path));
     // The extent from version metadata: the raw series is read only when it is what gets drawn.
-    const versions = resolve(this.deps.pond().fs, parsePath(shown)).node.versions;
-    const mins = versions.map((v) => v.minEventTime).filter((t): t is number => t !== null);
-    const maxs = versions.map((v) => v.maxEventTime).filter((t): t is number => t !== null);
-    const extent: [number, number] | null = mins.length ? [Math.min(...mins), Math.max(...maxs)] : null;
+    const extent = eventExtent(resolve(this.deps.pond().fs, parsePath(shown)).node.versions);
     const span = range ? range[1] - range[0] : extent ? extent[1] - extent[0] + 1 : 0;
     const rawPlot = async (): Promise<AutoPlotData> => ({ ...(await this.deps.plot(shown, columns, width, range)), source: shown, resolution: null });
     if (span <= 0) return rawPlot();

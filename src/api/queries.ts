@@ -14,6 +14,13 @@ import type { Bindings, DescribeInfo, PlotData, QueryResult } from './pond-api';
 
 const DEFAULT_LIMIT = 10_000;
 
+/** The event-time range (UTC µs) covered by a file's versions, from their recorded min/max: no data is read. */
+export function eventExtent(versions: readonly { minEventTime: number | null; maxEventTime: number | null }[]): [number, number] | null {
+  const mins = versions.map((v) => v.minEventTime).filter((t): t is number => t !== null);
+  const maxs = versions.map((v) => v.maxEventTime).filter((t): t is number => t !== null);
+  return mins.length ? [Math.min(...mins), Math.max(...maxs)] : null;
+}
+
 export class Queries {
   private engine: QueryEngine | undefined;
 
@@ -79,9 +86,7 @@ export class Queries {
   async plot(pond: Pond, path: string, columns: string[], width: number, range?: [number, number], signal?: AbortSignal): Promise<PlotData> {
     const src = this.source(pond, path);
     if (!src.timestampColumn) throw new PondError('INVALID_INPUT', `${src.path} has no timestamp column to plot against`);
-    const mins = src.versions.map((v) => v.minEventTime).filter((t): t is number => t !== null);
-    const maxs = src.versions.map((v) => v.maxEventTime).filter((t): t is number => t !== null);
-    const extent: [number, number] | null = mins.length ? [Math.min(...mins), Math.max(...maxs)] : null;
+    const extent = eventExtent(src.versions);
     const span: [number, number] | null = range ?? (extent ? [extent[0], extent[1] + 1] : null);
     if (!span) return { x: new Float64Array(), y: Object.fromEntries(columns.map((c) => [c, []])), extent };
     const view = `plot_${src.fileKey.replace(/-/g, '')}`;
