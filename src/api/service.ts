@@ -14,10 +14,10 @@ import type { PondNames } from './pond-names';
 import type { Bindings, CopyOptions, DescribeInfo, ExecResult, LongOp, NodeInfo, PlotData, PondApi, PondInfo, PondSummary, QueryResult, TxnInfo, VersionInfo } from './pond-api';
 import { Operations } from './operations';
 import { Queries } from './queries';
-import type { SecretStore } from './collect-secrets';
+import { MemorySecretStore, type SecretStore } from './collect-secrets';
 import type { AutoPlotData, CollectorStatus, ConfiguredNode, ExportResult, NodeFactory, RunResult, TemporalPart } from './collect-types';
-import type { Collectors } from './collectors';
-import { MemoryRemoteConfigs, RemoteOps, type BackupReport, type PushSummary, type RemoteConfigStore, type RemoteInput, type RemoteSummary, type RestoreSummary, type ZipExport } from './remotes';
+import { Collectors } from './collectors';
+import { MemoryRemoteConfigs, RemoteOps, zipBlob, type BackupReport, type PushSummary, type RemoteConfigStore, type RemoteInput, type RemoteSummary, type RestoreSummary, type ZipExport } from './remotes';
 
 export interface ServiceDeps {
   host: PondHost;
@@ -269,7 +269,7 @@ export class PondService implements PondApi {
   }
   // --- remote: S3 backup and restore, zip snapshots (delegates to src/api/remotes.ts) ---
   private remoteOps?: RemoteOps;
-  private async remotes(): Promise<RemoteOps> {
+  private get remotes(): RemoteOps {
     this.remoteOps ??= new RemoteOps({
       host: this.deps.host, names: this.deps.names, coordinator: this.deps.coordinator, configs: this.deps.remotes ?? new MemoryRemoteConfigs(),
     });
@@ -277,98 +277,95 @@ export class PondService implements PondApi {
   }
 
   async remoteAdd(config: RemoteInput): Promise<RemoteSummary> {
-    return (await this.remotes()).add(config);
+    return this.remotes.add(config);
   }
 
   async remoteList(): Promise<RemoteSummary[]> {
-    return (await this.remotes()).list();
+    return this.remotes.list();
   }
 
   async remoteRemove(name: string): Promise<void> {
-    return (await this.remotes()).remove(name);
+    return this.remotes.remove(name);
   }
 
   async remotePonds(name: string, opts: LongOp = {}): Promise<string[]> {
-    const r = await this.remotes();
+    const r = this.remotes;
     return this.ops.run(opts, (signal) => r.ponds(name, signal));
   }
 
   async push(remoteName: string, opts: LongOp = {}): Promise<PushSummary> {
-    const r = await this.remotes();
+    const r = this.remotes;
     const pond = this.open.pond;
     return this.ops.run(opts, (signal, onProgress) => r.push(pond, remoteName, { signal, onProgress }));
   }
 
   async verify(remoteName: string, opts: LongOp = {}): Promise<BackupReport> {
-    const r = await this.remotes();
+    const r = this.remotes;
     const pond = this.open.pond;
     return this.ops.run(opts, (signal, onProgress) => r.verify(pond, remoteName, { signal, onProgress }));
   }
 
   async restore(remoteName: string, pondId: string, opts: { name?: string } & LongOp = {}): Promise<RestoreSummary> {
-    const r = await this.remotes();
+    const r = this.remotes;
     return this.ops.run(opts, (signal, onProgress) => r.restore(remoteName, pondId, opts, { signal, onProgress }));
   }
 
   async exportZip(opts: { asOf?: number } & LongOp = {}): Promise<ZipExport> {
-    const { zipBlob } = await import('./remotes');
     const { pond, name } = this.open;
     return this.ops.run(opts, (signal, onProgress) => zipBlob(pond, name, opts.asOf, { signal, onProgress }));
   }
 
   async importZip(zip: Blob, opts: { name?: string } & LongOp = {}): Promise<RestoreSummary> {
-    const r = await this.remotes();
+    const r = this.remotes;
     return this.ops.run(opts, (signal, onProgress) => r.importZip(zip, opts, { signal, onProgress }));
   }
 
 
   // --- collect and reduce (delegates to src/api/collectors.ts) ---
-  private collectorsLoading: Promise<Collectors> | undefined;
-
-  /** Loaded on first use: sessions that never collect never load the collectors. */
-  private collectors(): Promise<Collectors> {
-    this.collectorsLoading ??= Promise.all([import('./collectors'), import('./collect-secrets')]).then(([{ Collectors }, { MemorySecretStore }]) => new Collectors({
+  private collectorOps: Collectors | undefined;
+  private get collectors(): Collectors {
+    this.collectorOps ??= new Collectors({
       pond: () => this.open.pond,
       transact: (command, fn, signal) => this.transact(command, fn, signal),
       secrets: this.deps.secrets ?? new MemorySecretStore(),
       plot: (path, columns, width, range) => this.queries.plot(this.open.pond, path, columns, width, range),
       ...(this.deps.fetch ? { fetch: this.deps.fetch } : {}),
-    }));
-    return this.collectorsLoading;
+    });
+    return this.collectorOps;
   }
 
   async mknod(factory: NodeFactory, path: string, configYaml: string, opts: { secret?: string } = {}): Promise<NodeInfo> {
-    return (await this.collectors()).mknod(factory, path, configYaml, opts);
+    return this.collectors.mknod(factory, path, configYaml, opts);
   }
 
   async configuredNodes(): Promise<ConfiguredNode[]> {
-    return (await this.collectors()).configuredNodes();
+    return this.collectors.configuredNodes();
   }
 
   async runNode(path: string, opts: LongOp = {}): Promise<RunResult> {
-    const c = await this.collectors();
+    const c = this.collectors;
     return this.ops.run(opts, (signal, onProgress) => c.runNode(path, signal, onProgress));
   }
 
   async scheduleCollectors(everyMinutes: number | null): Promise<CollectorStatus> {
-    return (await this.collectors()).schedule(everyMinutes);
+    return this.collectors.schedule(everyMinutes);
   }
 
   async collectorStatus(): Promise<CollectorStatus> {
-    return (await this.collectors()).status();
+    return this.collectors.status();
   }
 
   async plotAuto(path: string, columns: string[], width: number, range?: [number, number]): Promise<AutoPlotData> {
-    return (await this.collectors()).plotAuto(path, columns, width, range);
+    return this.collectors.plotAuto(path, columns, width, range);
   }
 
   async importLaketech(files: { name: string; data: Blob }[], dest: string, opts: { zone: string; scope?: string } & LongOp): Promise<NodeInfo[]> {
-    const c = await this.collectors();
+    const c = this.collectors;
     return this.ops.run(opts, (signal, onProgress) => c.importLaketech(files, dest, { zone: opts.zone, ...(opts.scope ? { scope: opts.scope } : {}) }, signal, onProgress));
   }
 
   async exportSeries(pattern: string, opts: { temporal: TemporalPart[] } & LongOp): Promise<ExportResult> {
-    const c = await this.collectors();
+    const c = this.collectors;
     return this.ops.run(opts, (signal, onProgress) => c.exportSeries(pattern, opts.temporal, signal, onProgress));
   }
 
