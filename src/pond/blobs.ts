@@ -51,32 +51,20 @@ async function storeBytes(store: Store, bytes: Uint8Array, opts: ContentOptions)
 }
 
 async function storeStream(store: Store, chunks: AsyncIterable<Uint8Array>, total: number | undefined, opts: ContentOptions): Promise<PreparedContent> {
-  const hasher = await streamingSha256();
-  let head: Uint8Array[] = [];
+  const sink = await ContentSink.open(store, opts.newId);
   let size = 0;
-  let writer: Awaited<ReturnType<Store['createWriter']>> | undefined;
-  const tmp = tmpPath(opts.newId());
   try {
     for await (const chunk of chunks) {
       throwIfAborted(opts.signal, 'writing content');
-      hasher.update(chunk);
+      await sink.write(chunk);
       size += chunk.length;
-      if (!writer) {
-        head.push(chunk);
-        if (size < INLINE_LIMIT) continue; // may still fit inline
-        writer = await store.createWriter(tmp);
-        for (const h of head) await writer.write(h);
-        head = [];
-      } else await writer.write(chunk);
       opts.onProgress?.(size, total);
     }
-    if (!writer) return { inline: concat(head, size), sha256: hasher.hex(), size };
-    await writer.close();
+    return await sink.finish();
   } catch (e) {
-    await writer?.abort().catch(() => undefined);
+    await sink.abort().catch(() => undefined); // the original error matters more than a failed clean-up
     throw e;
   }
-  return placeBlob(store, tmp, hasher.hex(), size);
 }
 
 /**
