@@ -83,7 +83,7 @@ export class Pond {
     const readOnly = opts.readOnly === true || opts.asOf !== undefined;
     const snap = await readLog(store, sha256Hex, opts.asOf);
     const state = FsState.empty();
-    await replayEntries(state, snap.entries, (sha) => loadContent(store, { inline: null, sha256: sha, size: 0 }, `directory blob ${sha}`));
+    await replayEntries(state, snap.entries, directoryBlobs(store));
     if (!state.root) throw new PondError('CORRUPT', 'the log has no root directory');
     if (!readOnly) {
       // A torn last commit never counted; remove it so the next commit can take its number. tmp/ holds only
@@ -131,7 +131,7 @@ export class Pond {
     const add = await commitRows(this.store, seq, rows, undefined, command, ts, []);
     // Durable now: fold the same rows into the live state exactly as a reopen would.
     const next = this.state.fork();
-    await replayEntries(next, rows, (sha) => loadContent(this.store, { inline: null, sha256: sha, size: 0 }, `directory blob ${sha}`));
+    await replayEntries(next, rows, directoryBlobs(this.store));
     this.state = next.commitInto();
     this.head = seq;
     this.liveFiles.push(add);
@@ -180,6 +180,11 @@ export class Pond {
     }
     return out;
   }
+}
+
+/** Replay's loader for directory versions large enough to be blobs (hash-checked like any content). */
+function directoryBlobs(store: Store): (sha256: string) => Promise<Uint8Array> {
+  return (sha256) => loadContent(store, { inline: null, sha256, size: 0 }, `directory blob ${sha256}`);
 }
 
 /** Writes the rows' oplog file and then the commit that adds it; returns the add action. */
