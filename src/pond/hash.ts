@@ -1,10 +1,16 @@
 // SHA-256 for content addressing. WebCrypto (native, SHA-NI) for whole buffers; hash-wasm for streams,
 // because WebCrypto cannot hash incrementally.
 import { createSHA256, type IHasher } from 'hash-wasm';
+import { SHA256_HEX } from './layout';
 
 export async function sha256Hex(bytes: Uint8Array): Promise<string> {
   const digest = await crypto.subtle.digest('SHA-256', bytes as Uint8Array<ArrayBuffer>);
   return toHex(new Uint8Array(digest));
+}
+
+/** True for a lower-case hex SHA-256 (64 characters), the form blob names and hash headers use. */
+export function isSha256Hex(s: unknown): s is string {
+  return typeof s === 'string' && SHA256_HEX.test(s);
 }
 
 export function toHex(bytes: Uint8Array): string {

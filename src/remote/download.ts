@@ -3,7 +3,7 @@ import { PondError } from '../core/errors';
 import type { StoreWriter } from '../core/store';
 import { blobHashOf } from './layout';
 import type { S3Remote } from './s3-client';
-import { createStreamingSha256, isSha256Hex } from './sha256';
+import { streamingSha256, isSha256Hex } from '../pond/hash';
 
 export interface CheckedObject {
   sha256: string;
@@ -20,7 +20,7 @@ export async function downloadChecked(
 ): Promise<CheckedObject> {
   const res = await remote.get(key, signal);
   const recorded = res.headers.get('x-amz-meta-sha256');
-  const hasher = await createStreamingSha256();
+  const hasher = await streamingSha256();
   let size = 0;
   const reader = res.body?.getReader();
   if (reader) {
@@ -38,7 +38,7 @@ export async function downloadChecked(
       onBytes(value.length);
     }
   }
-  const sha256 = hasher.digestHex();
+  const sha256 = hasher.hex();
   if (size !== listedSize) throw corrupt(key, path, `has ${size} bytes, the bucket listing says ${listedSize}`);
   if (recorded === null) {
     throw corrupt(key, path, 'carries no x-amz-meta-sha256 (not pushed by DuckPond, or the bucket CORS rule does not expose x-amz-meta-sha256)');

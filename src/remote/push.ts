@@ -7,7 +7,7 @@ import { blobHashOf, classifyPondPath, committedPondFiles, sortForWrite } from '
 import { assertPartSize, runPool, uploadMultipart } from './multipart';
 import { ProgressTracker, type ProgressCallback } from './progress';
 import { corsAdvice, type S3Remote } from './s3-client';
-import { sha256Hex } from './sha256';
+import { sha256Hex } from '../pond/hash';
 
 export interface PushOptions {
   signal?: AbortSignal;

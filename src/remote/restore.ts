@@ -8,7 +8,7 @@ import { runPool } from './multipart';
 import { ProgressTracker, type ProgressCallback } from './progress';
 import { listRemotePond } from './push';
 import type { S3Remote } from './s3-client';
-import { sha256Hex } from './sha256';
+import { sha256Hex } from '../pond/hash';
 import { commitStaged, dropStage, isEmptyStore, stagingDir } from './staging';
 
 export interface RestoreOptions {

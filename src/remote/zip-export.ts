@@ -4,7 +4,7 @@ import { PondError, throwIfAborted } from '../core/errors';
 import type { Store } from '../core/store';
 import { classifyPondPath, committedPondFiles, sortForWrite } from './layout';
 import { ProgressTracker, type ProgressCallback } from './progress';
-import { createStreamingSha256 } from './sha256';
+import { streamingSha256 } from '../pond/hash';
 import { MANIFEST_NAME, type ManifestFile, type ZipManifest } from './zip-manifest';
 
 export interface ZipExportOptions {
@@ -37,12 +37,12 @@ export async function* zipChunks(store: Store, opts: ZipExportOptions = {}): Asy
   progress.set({ phase: 'checking' });
   const listed: ManifestFile[] = [];
   for (const path of paths) {
-    const h = await createStreamingSha256();
+    const h = await streamingSha256();
     for await (const c of chunksOf(store, path, files.get(path)!, chunkSize, signal)) {
       h.update(c);
       progress.bytes(c.length, path);
     }
-    listed.push({ path, size: files.get(path)!, sha256: h.digestHex() });
+    listed.push({ path, size: files.get(path)!, sha256: h.hex() });
   }
   const manifest: ZipManifest = { format: 'duckpond-snapshot', version: 1, ...(opts.pondId ? { pondId: opts.pondId } : {}), created: new Date().toISOString(), files: listed };
 
@@ -69,7 +69,7 @@ export async function* zipChunks(store: Store, opts: ZipExportOptions = {}): Asy
     const kind = classifyPondPath(f.path);
     const entry = kind === 'log' || kind === 'checkpoint' ? new ZipDeflate(f.path, { level: 6 }) : new ZipPassThrough(f.path);
     zip.add(entry);
-    const h = await createStreamingSha256();
+    const h = await streamingSha256();
     let sent = 0;
     for await (const c of chunksOf(store, f.path, f.size, chunkSize, signal)) {
       h.update(c);
@@ -79,7 +79,7 @@ export async function* zipChunks(store: Store, opts: ZipExportOptions = {}): Asy
       yield* drain();
     }
     if (f.size === 0) entry.push(new Uint8Array(0), true);
-    if (h.digestHex() !== f.sha256) throw new PondError('CONFLICT', `${f.path} changed while the zip was being written; export again`, { detail: { path: f.path } });
+    if (h.hex() !== f.sha256) throw new PondError('CONFLICT', `${f.path} changed while the zip was being written; export again`, { detail: { path: f.path } });
     progress.file(f.path);
     yield* drain();
   }

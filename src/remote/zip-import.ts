@@ -6,7 +6,7 @@ import type { Store } from '../core/store';
 import { classifyPondPath } from './layout';
 import { ProgressTracker, type ProgressCallback } from './progress';
 import { commitStaged, dropStage, isEmptyStore, stagingDir } from './staging';
-import { createStreamingSha256 } from './sha256';
+import { streamingSha256 } from '../pond/hash';
 import { MANIFEST_MAX_BYTES, MANIFEST_NAME, parseManifest, type ZipManifest } from './zip-manifest';
 import { badZip, extractEntry, readCentralDirectory, type ZipEntry } from './zip-reader';
 
@@ -96,7 +96,7 @@ export async function importZip(zip: Blob | Uint8Array, store: Store, opts: ZipI
       const m = expected.get(e.name)!;
       const writer = await store.createWriter(`${stage}/${e.name}`);
       try {
-        const h = await createStreamingSha256();
+        const h = await streamingSha256();
         // The manifest size is the hard limit: an entry that inflates further stops at the first extra chunk.
         const n = await extractEntry(blob, e, cdOffset, m.size, async (c) => {
           h.update(c);
@@ -104,7 +104,7 @@ export async function importZip(zip: Blob | Uint8Array, store: Store, opts: ZipI
           progress.bytes(c.length, e.name);
         }, signal);
         if (n !== m.size) throw badZip(e.name, `inflated to ${n} bytes, the manifest says ${m.size}`);
-        const sha = h.digestHex();
+        const sha = h.hex();
         if (sha !== m.sha256) throw badZip(e.name, `SHA-256 ${sha} does not match the manifest's ${m.sha256}`);
         await writer.close();
       } catch (err) {

@@ -1,7 +1,7 @@
 // The manifest.json of a zip snapshot: every pond file with its size and SHA-256, checked on import.
 import { PondError } from '../core/errors';
 import { classifyPondPath } from './layout';
-import { isSha256Hex } from './sha256';
+import { isSha256Hex } from '../pond/hash';
 
 export const MANIFEST_NAME = 'manifest.json';
 /** A manifest larger than this is not one of ours (a million files is about 150 MB; ponds are far smaller). */

@@ -1,7 +1,7 @@
 // Builds small fake ponds (real layout, fake content) in any Store, for remote and zip tests in node and browser.
 import type { Store } from '../../../src/core/store';
 import { logPath } from '../../../src/remote/layout';
-import { sha256Hex } from '../../../src/remote/sha256';
+import { sha256Hex } from '../../../src/pond/hash';
 
 /** Deterministic pseudo-random bytes (xorshift), so failures reproduce and content is incompressible. */
 export function noise(size: number, seed: number): Uint8Array {

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { isPondError } from '../../../src/core/errors';
 import { zipChunks } from '../../../src/remote/zip-export';
 import { importZip, unsafeEntryName } from '../../../src/remote/zip-import';
-import { sha256Hex } from '../../../src/remote/sha256';
+import { sha256Hex } from '../../../src/pond/hash';
 import { MemoryStore } from '../../../src/storage/memory-store';
 import { makePond, noise, sameFiles, snapshot } from './pond-fixture';
 
