@@ -44,7 +44,7 @@ export default defineConfig({
           { src: 'icon-512.png', sizes: '512x512', type: 'image/png' },
           { src: 'icon-512.png', sizes: '512x512', type: 'image/png', purpose: 'maskable' },
         ],
-        // Shown by the browser's install dialog (and refreshed by tests/e2e/ui-data.spec.ts).
+        // Shown by the browser's install dialog (tests/e2e/ui-data.spec.ts takes fresh ones into test-results/screenshots).
         screenshots: [
           { src: 'screenshots/main-1280x800.png', sizes: '1280x800', type: 'image/png', form_factor: 'wide', label: 'A series with its charts' },
           { src: 'screenshots/main-768x1024.png', sizes: '768x1024', type: 'image/png', form_factor: 'narrow', label: 'The pond on a tablet' },

@@ -142,12 +142,14 @@ test.describe('data views', () => {
     await openDemo(page);
     await expect(chart(page).locator('canvas').first()).toBeVisible();
     await expect(page.getByTestId('chart-summary')).toContainText('water_temp_c');
-    mkdirSync('public/screenshots', { recursive: true });
-    await page.screenshot({ path: 'public/screenshots/main-1280x800.png' });
+    // Kept as test artifacts; copy them to public/screenshots/ by hand when the look changes (a test run must not
+    // rewrite tracked files).
+    mkdirSync('test-results/screenshots', { recursive: true });
+    await page.screenshot({ path: 'test-results/screenshots/main-1280x800.png' });
     const before = (await drawn(page)).plots;
     await page.setViewportSize({ width: 768, height: 1024 });
     await expect(chart(page)).not.toHaveAttribute('data-plots', String(before)); // redrawn for the new width
     await expect(chart(page).locator('canvas').first()).toBeVisible();
-    await page.screenshot({ path: 'public/screenshots/main-768x1024.png' });
+    await page.screenshot({ path: 'test-results/screenshots/main-768x1024.png' });
   });
 });
