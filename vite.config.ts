@@ -1,6 +1,7 @@
 /// <reference types="vitest/config" />
 import { defineConfig } from 'vite';
 import { VitePWA } from 'vite-plugin-pwa';
+import { contentSecurityPolicy } from './src/core/csp.ts'; // with extension: vite loads its config natively
 import { playwright } from '@vitest/browser-playwright';
 // @ts-expect-error plain .mjs helper shared with the node tools
 import { CHROMIUM_ARGS } from './tools/chromium.mjs';
@@ -8,17 +9,11 @@ import { CHROMIUM_ARGS } from './tools/chromium.mjs';
 const chromePath = process.env.CHROME_PATH ?? '/usr/bin/chromium';
 
 /**
- * The app's Content-Security-Policy: only its own origin, except `connect-src`, which must reach the S3 bucket and
- * HydroVu API (or proxy) the user configures at run time (any https origin; plain http only on this machine).
- * It goes into index.html's <meta> and, from the preview server, into every response header: a dedicated worker
- * (which is what talks to S3 and HydroVu) takes the policy of its own script response, not the page's <meta>.
- * No 'unsafe-eval': apache-arrow's Builders compile their null check with `new Function`, so the app builds its
- * Arrow columns from buffers (src/core/arrow-columns.ts); tests/e2e/csp.spec.ts fails if anything evaluates strings.
+ * The page's Content-Security-Policy (src/core/csp.ts): only its own origin, `connect-src 'self'` included. It goes into
+ * index.html's <meta> and the preview server's headers; the service worker adds the user's S3/HydroVu origins to the
+ * network worker's script alone (workers/sw.ts).
  */
-const CSP = [
-  "default-src 'self'", "script-src 'self' 'wasm-unsafe-eval'", "worker-src 'self' blob:", "style-src 'self' 'unsafe-inline'",
-  "img-src 'self' data: blob:", "connect-src 'self' https: http://127.0.0.1:* http://localhost:*", "object-src 'none'", "base-uri 'self'",
-].join('; ');
+const CSP = contentSecurityPolicy();
 
 export default defineConfig({
   build: { target: 'es2022', sourcemap: true, chunkSizeWarningLimit: 2048 },
@@ -31,6 +26,9 @@ export default defineConfig({
     VitePWA({
       registerType: 'prompt',
       injectRegister: false,
+      strategies: 'injectManifest',
+      srcDir: 'workers',
+      filename: 'sw.ts',
       manifest: {
         name: 'DuckPond',
         short_name: 'DuckPond',
@@ -50,9 +48,11 @@ export default defineConfig({
           { src: 'screenshots/main-768x1024.png', sizes: '768x1024', type: 'image/png', form_factor: 'narrow', label: 'The pond on a tablet' },
         ],
       },
-      workbox: {
+      injectManifest: {
         globPatterns: ['**/*.{js,css,html,wasm,png,svg,webmanifest}'],
         maximumFileSizeToCacheInBytes: 64 * 1024 * 1024,
+        // One classic script: every browser that has OPFS runs it, with or without module service workers.
+        rollupFormat: 'iife',
       },
     }),
   ],
@@ -68,8 +68,9 @@ export default defineConfig({
         test: {
           name: 'browser',
           include: ['tests/browser/**/*.test.ts'],
-          // Local servers the browser tests talk to (127.0.0.1 only): a HydroVu-shaped API, s3rver, a presign endpoint.
-          globalSetup: ['tests/browser/collect/global-setup.ts', 'tests/browser/remote/s3-global-setup.ts'],
+          // Local servers the browser tests talk to (127.0.0.1 only): a HydroVu-shaped API, s3rver, a presign endpoint,
+          // an echo server.
+          globalSetup: ['tests/browser/collect/global-setup.ts', 'tests/browser/remote/s3-global-setup.ts', 'tests/browser/api/echo-global-setup.ts'],
           testTimeout: 60_000,
           hookTimeout: 60_000,
           // One file at a time: files share the local test servers (whose state some tests reset) and one origin's

@@ -73,6 +73,14 @@ const benchHydroVu = await (async () => {
 })();
 // --- end of the HydroVu addition ---
 
+// --- An echo server for bench/net.bench.ts (the network worker's cost), its URL as VITE_BENCH_ECHO_URL. ---
+const benchEcho = await (async () => {
+  const { startEchoServer } = await import('../tests/servers/echo-server.mjs');
+  const s = await startEchoServer();
+  process.env.VITE_BENCH_ECHO_URL = s.url;
+  return s;
+})();
+
 const server = await createServer({
   root,
   configFile: join(root, 'vite.config.ts'),
@@ -140,6 +148,7 @@ try {
   await server.close();
   await benchS3?.close();
   await benchHydroVu?.close();
+  await benchEcho?.close();
   if (!profileOpt) rmSync(profile, { recursive: true, force: true });
 }
 process.exit(exitCode);

@@ -1,6 +1,8 @@
 // The pond worker: the only owner of the ponds' OPFS files. It exposes PondService through comlink.
 import * as Comlink from 'comlink';
+import { IdbConnectOrigins } from '../src/api/connect-origins';
 import { installErrorTransfer } from '../src/api/error-transfer';
+import { NetFetch } from '../src/api/net-fetch';
 import { IdbSecretStore } from '../src/api/collect-secrets';
 import { IdbPondNames } from '../src/api/pond-names';
 import { IdbRemoteConfigs } from '../src/api/remotes';
@@ -10,6 +12,8 @@ import { runCommandLine } from '../src/shell/run';
 import { OpfsPondHost } from '../src/storage/pond-host';
 
 installErrorTransfer();
+// Other origins are reached only from the network worker, whose policy lists the ones configured here.
+const connectOrigins = new IdbConnectOrigins();
 const service = new PondService({
   host: new OpfsPondHost(),
   names: new IdbPondNames(),
@@ -17,5 +21,7 @@ const service = new PondService({
   exec: runCommandLine,
   secrets: new IdbSecretStore(),
   remotes: new IdbRemoteConfigs(),
+  connectOrigins,
+  fetch: new NetFetch(connectOrigins).fetch,
 });
 Comlink.expose(service);

@@ -15,6 +15,8 @@ export interface ConfiguredNode {
   hasSecret?: boolean;
   /** HydroVu: devices with `active: true`. */
   activeDevices?: number;
+  /** HydroVu: the server it talks to (absent when the config does not parse). */
+  baseUrl?: string;
   /** The YAML text (never holds a secret). */
   config: string;
 }

@@ -90,6 +90,7 @@ export class Collectors {
         try {
           const parsed = parseNodeConfig('hydrovu', config) as Extract<NodeConfig, { factory: 'hydrovu' }>;
           node.activeDevices = parsed.config.devices.filter((d) => d.active).length;
+          node.baseUrl = parsed.config.baseUrl;
         } catch {
           node.activeDevices = 0; // shown as is; running it reports the config error
         }

@@ -14,6 +14,7 @@ import { S3Remote, exportZip, importZip, push, restore, validateRemoteConfig, ve
 import { parseManifest, MANIFEST_MAX_BYTES, MANIFEST_NAME } from '../remote/zip-manifest';
 import { badZip, extractEntry, readCentralDirectory, type ZipEntry } from '../remote/zip-reader';
 import type { PondHost } from '../storage/pond-host';
+import { originsOf, type ConnectOrigins } from './connect-origins';
 import type { PondNames } from './pond-names';
 import type { ProgressCallback } from './pond-api';
 
@@ -111,6 +112,11 @@ export function checkRemoteInput(input: RemoteInput): { stored: StoredRemote; se
     : { stored: { name, bucketUrl: valid.bucketUrl, prefix: valid.prefix, signing: { kind: 'endpoint', url: s.url } } };
 }
 
+/** The origins a remote connects to: its bucket, and its presign endpoint when it has one. */
+export function remoteOrigins(r: StoredRemote): string[] {
+  return originsOf(r.signing.kind === 'endpoint' ? [r.bucketUrl, r.signing.url] : [r.bucketUrl]);
+}
+
 /** Adapts the remote layer's transfer report to the API's (done, total, what) progress. */
 export function transferProgress(onProgress: ProgressCallback): (p: TransferProgress) => void {
   return (p) => onProgress(p.bytesDone, p.bytesTotal || undefined, `${p.phase}: ${p.filesDone}/${p.filesTotal} files${p.path ? ` (${p.path})` : ''}`);
@@ -125,7 +131,11 @@ interface Work { signal: AbortSignal; onProgress: ProgressCallback }
 export class RemoteOps {
   private readonly sessionSecrets = new Map<string, string>();
 
-  constructor(private readonly deps: { host: PondHost; names: PondNames; coordinator: Coordinator; configs: RemoteConfigStore; fetch?: typeof fetch }) {}
+  constructor(private readonly deps: {
+    host: PondHost; names: PondNames; coordinator: Coordinator; configs: RemoteConfigStore; fetch?: typeof fetch;
+    /** Where the app's connect-src learns of the remote's bucket and presign endpoint. */
+    origins?: ConnectOrigins;
+  }) {}
 
   async add(input: RemoteInput): Promise<RemoteSummary> {
     const { stored, secret } = checkRemoteInput(input);
@@ -133,8 +143,14 @@ export class RemoteOps {
       throw new PondError('ALREADY_EXISTS', `a remote named ${stored.name} exists; remove it first to change it`, { detail: { name: stored.name } });
     }
     await this.deps.configs.put(stored);
+    await this.deps.origins?.set(`remote:${stored.name}`, remoteOrigins(stored));
     if (secret !== undefined && !input.rememberSecret) this.sessionSecrets.set(stored.name, secret);
     return this.summary(stored);
+  }
+
+  /** Records every stored remote's origins (remotes configured before the registry existed, or with it cleared). */
+  async syncOrigins(): Promise<void> {
+    for (const r of await this.deps.configs.all()) await this.deps.origins?.set(`remote:${r.name}`, remoteOrigins(r));
   }
 
   async list(): Promise<RemoteSummary[]> {
@@ -144,6 +160,7 @@ export class RemoteOps {
   async remove(name: string): Promise<void> {
     await this.find(name);
     await this.deps.configs.delete(name);
+    await this.deps.origins?.set(`remote:${name}`, []);
     this.sessionSecrets.delete(name);
   }
 

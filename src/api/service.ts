@@ -17,6 +17,7 @@ import { Queries } from './queries';
 import { MemorySecretStore, type SecretStore } from './collect-secrets';
 import type { AutoPlotData, CollectorStatus, ConfiguredNode, ExportResult, NodeFactory, RunResult, TemporalPart } from './collect-types';
 import { Collectors } from './collectors';
+import { MemoryConnectOrigins, originsOf, type ConnectOrigins } from './connect-origins';
 import { MemoryRemoteConfigs, RemoteOps, zipBlob, type BackupReport, type PushSummary, type RemoteConfigStore, type RemoteInput, type RemoteSummary, type RestoreSummary, type ZipExport } from './remotes';
 
 export interface ServiceDeps {
@@ -30,8 +31,10 @@ export interface ServiceDeps {
   remotes?: RemoteConfigStore;
   /** Where collector secrets live (IndexedDB in the worker); in memory when absent. */
   secrets?: SecretStore;
-  /** The fetch collectors use (tests); globalThis.fetch when absent. */
+  /** The fetch for other origins (S3, presign endpoints, HydroVu): the network worker's in the app; global fetch when absent. */
   fetch?: typeof fetch;
+  /** Where the origins the user configured are recorded for the app's connect-src; in memory when absent. */
+  connectOrigins?: ConnectOrigins;
 }
 
 interface OpenPond {
@@ -49,7 +52,12 @@ export class PondService implements PondApi {
   private readonly ops = new Operations();
   private readonly queries = new Queries();
 
-  constructor(private readonly deps: ServiceDeps) {}
+  private readonly connectOrigins: ConnectOrigins;
+  private remoteOriginsSynced: Promise<void> | undefined;
+
+  constructor(private readonly deps: ServiceDeps) {
+    this.connectOrigins = deps.connectOrigins ?? new MemoryConnectOrigins();
+  }
 
   async listPonds(): Promise<PondSummary[]> {
     const [ids, names] = await Promise.all([this.deps.host.listPondIds(), this.deps.names.all()]);
@@ -88,6 +96,10 @@ export class PondService implements PondApi {
     open.unsubscribe = this.deps.coordinator.subscribe(id, (version) => void this.onRemoteCommit(open, version));
     this.current = open;
     if (!release && opts.asOf === undefined) void this.awaitWriterLock(open);
+    if (opts.asOf === undefined) {
+      this.remoteOriginsSynced ??= this.remotes.syncOrigins();
+      await Promise.all([this.remoteOriginsSynced, this.recordHydroVuOrigins()]);
+    }
     return this.info();
   }
 
@@ -140,6 +152,7 @@ export class PondService implements PondApi {
     try {
       await this.deps.host.removePond(id);
       await this.deps.names.delete(id);
+      await this.connectOrigins.set(`pond:${id}`, []);
     } finally {
       await release();
     }
@@ -272,6 +285,7 @@ export class PondService implements PondApi {
   private get remotes(): RemoteOps {
     this.remoteOps ??= new RemoteOps({
       host: this.deps.host, names: this.deps.names, coordinator: this.deps.coordinator, configs: this.deps.remotes ?? new MemoryRemoteConfigs(),
+      origins: this.connectOrigins, ...(this.deps.fetch ? { fetch: this.deps.fetch } : {}),
     });
     return this.remoteOps;
   }
@@ -335,7 +349,19 @@ export class PondService implements PondApi {
   }
 
   async mknod(factory: NodeFactory, path: string, configYaml: string, opts: { secret?: string } = {}): Promise<NodeInfo> {
-    return this.collectors.mknod(factory, path, configYaml, opts);
+    const info = await this.collectors.mknod(factory, path, configYaml, opts);
+    if (factory === 'hydrovu') await this.recordHydroVuOrigins();
+    return info;
+  }
+
+  /**
+   * Records the HydroVu servers the open pond's nodes use, for the app's connect-src. On open and on mknod; a node
+   * removed keeps its server allowed until the pond is next opened in this browser.
+   */
+  private async recordHydroVuOrigins(): Promise<void> {
+    const id = this.open.pond.id;
+    const urls = (await this.collectors.configuredNodes()).flatMap((n) => (n.baseUrl ? [n.baseUrl] : []));
+    await this.connectOrigins.set(`pond:${id}`, originsOf(urls));
   }
 
   async configuredNodes(): Promise<ConfiguredNode[]> {

@@ -93,6 +93,7 @@ export class EndpointSigner implements UrlSigner {
         });
       } catch (e) {
         if (signal?.aborted) throw new PondError('ABORTED', 'signing was cancelled', { cause: signal.reason });
+        if (e instanceof PondError) throw e; // already says why (e.g. BLOCKED by the app's policy)
         throw new PondError('HTTP', `presign endpoint ${this.endpoint.url} did not answer (offline, or it does not allow this origin by CORS)`, { cause: e, detail: { url: this.endpoint.url } });
       }
       const text = await res.text();

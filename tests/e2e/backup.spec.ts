@@ -3,51 +3,41 @@
 // results; and a zip snapshot made by a real download from the shell is imported in another fresh profile.
 import { chromium, expect, test, type BrowserContext, type Page } from '@playwright/test';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-// @ts-expect-error s3rver ships no types
-import S3rver from '@20minutes/s3rver';
 // @ts-expect-error plain .mjs helper shared with the node tools
 import { CHROMIUM_ARGS } from '../../tools/chromium.mjs';
+import { startS3, type LocalS3 } from '../helpers/s3-server';
 
 const SUMMARY = `cat /site/temp.series --sql "SELECT count(*)::INTEGER AS n, min(temp) AS lo, max(temp) AS hi, round(sum(temp), 3) AS total FROM source"`;
 
-let s3: { close(): Promise<void> } | undefined;
-let s3Dir = '';
+let s3: LocalS3 | undefined;
 let s3Url = '';
 const profiles: string[] = [];
 
-// The same server the browser tests start (tests/browser/remote/s3-global-setup.ts), with CORS for this origin only.
 test.beforeAll(async ({ baseURL }) => {
-  const origin = new URL(baseURL!).origin;
-  const cors = `<CORSConfiguration><CORSRule><AllowedOrigin>${origin}</AllowedOrigin>
-<AllowedMethod>GET</AllowedMethod><AllowedMethod>PUT</AllowedMethod><AllowedMethod>POST</AllowedMethod><AllowedMethod>HEAD</AllowedMethod><AllowedMethod>DELETE</AllowedMethod>
-<AllowedHeader>*</AllowedHeader><ExposeHeader>ETag</ExposeHeader><ExposeHeader>x-amz-meta-sha256</ExposeHeader><MaxAgeSeconds>600</MaxAgeSeconds>
-</CORSRule></CORSConfiguration>`;
-  s3Dir = await mkdtemp(join(tmpdir(), 'duckpond-e2e-s3-'));
-  const server = new S3rver({ address: '127.0.0.1', port: 0, silent: true, directory: s3Dir, configureBuckets: [{ name: 'ponds', configs: [cors] }] });
-  const { port } = (await server.run()) as AddressInfo;
-  s3 = server;
-  s3Url = `http://127.0.0.1:${port}/ponds`;
+  s3 = await startS3(new URL(baseURL!).origin);
+  s3Url = s3.bucketUrl;
 });
 
 test.afterAll(async () => {
   await s3?.close();
-  await rm(s3Dir, { recursive: true, force: true });
   for (const p of profiles) rmSync(p, { recursive: true, force: true });
 });
 
-/** A new, empty browser profile (its own OPFS and IndexedDB): a device that has never seen the pond. */
+/**
+ * A new, empty browser profile (its own OPFS and IndexedDB): a device that has never seen the pond. With its service
+ * worker, as a person has it: that is what lets the network worker reach the configured S3 origin (workers/sw.ts).
+ */
 async function freshProfile(baseURL: string): Promise<{ context: BrowserContext; page: Page }> {
   const dir = mkdtempSync(join(tmpdir(), 'duckpond-backup-profile-'));
   profiles.push(dir);
   const context = await chromium.launchPersistentContext(dir, {
-    executablePath: process.env.CHROME_PATH ?? '/usr/bin/chromium', args: CHROMIUM_ARGS as string[], bypassCSP: true, baseURL, serviceWorkers: 'block',
+    executablePath: process.env.CHROME_PATH ?? '/usr/bin/chromium', args: CHROMIUM_ARGS as string[], bypassCSP: true, baseURL, serviceWorkers: 'allow',
   });
   const page = context.pages()[0] ?? (await context.newPage());
   await page.goto('/');
+  await page.waitForFunction(() => !!navigator.serviceWorker.controller, undefined, { timeout: 120_000 });
   // The first run makes the demo pond: wait for it, or it would race our switch of ponds.
   await page.waitForFunction(() => !!window.pond, undefined, { timeout: 60_000 });
   await page.evaluate(() => window.pond.ready);

@@ -186,6 +186,7 @@ export class HydroVuClient {
       return await this.opts.fetch(url, { ...init, signal: signal ?? null });
     } catch (e) {
       if (signal?.aborted) throw new PondError('ABORTED', `HydroVu ${path} was cancelled`, { cause: e });
+      if (e instanceof PondError) throw e; // already says why (e.g. BLOCKED by the app's policy)
       // A browser reports CORS refusals and network failures alike, without detail.
       throw new PondError('HTTP', `HydroVu ${path}: no answer from ${this.baseUrl} (offline, or the server does not allow this site: CORS)`, {
         cause: e,

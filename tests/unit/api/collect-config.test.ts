@@ -84,7 +84,7 @@ describe('mknod through a memory service', () => {
     expect(n).toMatchObject({ path: '/etc/hv', type: 'file:data', version: 1 });
     expect((await svc.versions('/etc/hv'))[0]!.attrs).toEqual({ factory: 'hydrovu' });
     expect(new TextDecoder().decode(await svc.readFile('/etc/hv'))).toBe(yaml);
-    expect(await svc.configuredNodes()).toEqual([{ path: '/etc/hv', factory: 'hydrovu', version: 1, config: yaml, hasSecret: true, activeDevices: 0 }]);
+    expect(await svc.configuredNodes()).toEqual([{ path: '/etc/hv', factory: 'hydrovu', version: 1, config: yaml, hasSecret: true, activeDevices: 0, baseUrl: 'http://127.0.0.1:9/' }]);
     expect((await svc.log({ limit: 1 }))[0]!.command).toBe('mknod hydrovu /etc/hv');
     const bad = await svc.mknod('temporal-reduce', '/r', 'input: /x\n').catch((e: unknown) => e);
     expect(String(bad)).toMatch(/output/);
