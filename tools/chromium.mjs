@@ -4,6 +4,8 @@ import { existsSync } from 'node:fs';
 export const CHROMIUM_ARGS = [
   '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
   '--disable-background-networking', '--disable-component-update', '--disable-sync',
+  // Under `npm test`, everything not bound for this machine goes to the egress guard, which records it (tests/servers/egress-guard.mjs).
+  ...(process.env.DUCKPOND_EGRESS_GUARD ? [`--proxy-server=http://127.0.0.1:${process.env.DUCKPOND_EGRESS_GUARD}`] : []),
 ];
 
 export async function findChromium() {

@@ -42,7 +42,7 @@ class Lane {
 
   private settle(reply: NetReply): void {
     const p = this.pending.get(reply.id);
-    if (!p) return; // cancelled meanwhile
+    if (!p) return void (reply.ok && reply.body?.cancel()); // cancelled meanwhile: nobody will read the body
     if (reply.ok) {
       this.pending.delete(reply.id);
       // A 204 or 304 arrives with an empty stream, which the Response constructor refuses for those statuses.
