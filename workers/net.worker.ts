@@ -26,8 +26,9 @@ self.onmessage = async (e: MessageEvent<NetMessage>) => {
     // The body goes to the pond worker as a stream; the request stays cancellable until that stream ends.
     let body: ReadableStream<Uint8Array> | null = null;
     if (res.body) {
-      // A few chunks of slack, so the network keeps flowing while chunks wait to cross to the pond worker.
-      const pass = new TransformStream<Uint8Array, Uint8Array>(undefined, new CountQueuingStrategy({ highWaterMark: 8 }));
+      // 2 MiB of slack on each side, so the network keeps flowing while chunks wait to cross to the pond worker.
+      const slack = { highWaterMark: 2 * 1024 * 1024, size: (c: Uint8Array) => c.byteLength };
+      const pass = new TransformStream<Uint8Array, Uint8Array>(undefined, slack, slack);
       // Settles when the body ends, fails or is cancelled by the reader; the reader sees any failure itself.
       void res.body.pipeTo(pass.writable).catch(() => undefined).finally(finished);
       body = pass.readable;
