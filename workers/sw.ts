@@ -15,7 +15,7 @@ declare const self: ServiceWorkerGlobalScope & { __WB_MANIFEST: (string | { url:
 const NET_WORKER = /\/net\.worker-[\w-]+\.js$/;
 const connectOrigins = new IdbConnectOrigins();
 
-async function withPolicy(response: Response, policy: string): Promise<Response> {
+function withPolicy(response: Response, policy: string): Response {
   const headers = new Headers(response.headers);
   headers.set('Content-Security-Policy', policy);
   return new Response(response.body, { status: response.status, statusText: response.statusText, headers });
