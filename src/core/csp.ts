@@ -3,11 +3,13 @@
 // the network worker only the origins the user configured (S3 remotes, presign endpoints, HydroVu servers).
 // No imports: vite.config.ts loads this file as it is.
 //
+// 'unsafe-inline' only for styles: Lit templates and uPlot set style attributes; styles cannot fetch from elsewhere,
+// since img-src, font-src (default-src) and connect-src stay at self. No blob: workers (none is made that way).
 // No 'unsafe-eval': apache-arrow's Builders compile their null check with `new Function`, so the app builds its
 // Arrow columns from buffers (src/core/arrow-columns.ts); tests/e2e/csp.spec.ts fails if anything evaluates strings.
 
 const FIXED = [
-  "default-src 'self'", "script-src 'self' 'wasm-unsafe-eval'", "worker-src 'self' blob:", "style-src 'self' 'unsafe-inline'",
+  "default-src 'self'", "script-src 'self' 'wasm-unsafe-eval'", "worker-src 'self'", "style-src 'self' 'unsafe-inline'",
   "img-src 'self' data: blob:", "object-src 'none'", "base-uri 'self'",
 ];
 
