@@ -143,12 +143,22 @@ export async function readLog(store: Store, sha256Hex: (b: Uint8Array) => Promis
 /**
  * Makes a commit durable: the log file is written under tmp/, flushed and moved into place, so `_delta_log/N.json`
  * is either absent or whole. A file already at N means another writer got there first: CONFLICT.
+ * `dataWritten` is the write of the files the commit adds, which may run alongside the log file's: each OPFS call is a
+ * round trip to the browser, so overlapping the two writes saves one file's worth of them. The move, which is what
+ * makes the commit count, waits for both.
  */
-export async function writeCommit(store: Store, commit: Commit, tmpName: string): Promise<void> {
+export async function writeCommit(store: Store, commit: Commit, tmpName: string, dataWritten: Promise<void> = Promise.resolve()): Promise<void> {
   const target = logPath(commit.version);
-  if ((await store.size(target)) !== undefined) {
-    throw new PondError('CONFLICT', `commit ${commit.version} already exists: another writer committed first; reopen the pond and retry`, { detail: { path: target } });
-  }
-  await store.write(tmpName, encodeCommit(commit));
+  const staged = (async () => {
+    if ((await store.size(target)) !== undefined) {
+      throw new PondError('CONFLICT', `commit ${commit.version} already exists: another writer committed first; reopen the pond and retry`, { detail: { path: target } });
+    }
+    await store.write(tmpName, encodeCommit(commit));
+  })();
+  // Both settle before anything is reported, so no write is still running when the caller hears of a failure;
+  // the data's failure comes first (it is what a quota error is usually about).
+  const [data, log] = await Promise.allSettled([dataWritten, staged]);
+  if (data.status === 'rejected') throw data.reason;
+  if (log.status === 'rejected') throw log.reason;
   await store.move(tmpName, target);
 }

@@ -187,7 +187,7 @@ function directoryBlobs(store: Store): (sha256: string) => Promise<Uint8Array> {
   return (sha256) => loadContent(store, { inline: null, sha256, size: 0 }, `directory blob ${sha256}`);
 }
 
-/** Writes the rows' oplog file and then the commit that adds it; returns the add action. */
+/** Writes the rows' oplog file and the commit that adds it (made visible only once both are written); returns the add action. */
 async function commitRows(
   store: Store, seq: number, rows: readonly OplogEntry[], metaData: Commit['metaData'], command: string, ts: number, removes: string[], compaction = false,
 ): Promise<AddAction> {
@@ -195,7 +195,8 @@ async function commitRows(
   const bytes = await encodeEntries(rows);
   // The oplog file gets its final, unique name at once: until the log entry names it, nothing reads it.
   const path = oplogFilePath(seq, id);
-  await store.write(path, bytes);
+  const dataWritten = store.write(path, bytes); // alongside the log file's write; see writeCommit
+  dataWritten.catch(() => undefined); // writeCommit reports its failure; this only marks it observed if we throw first
   const add: AddAction = { path, size: bytes.length, modificationTime: Math.floor(ts / 1000), dataChange: !compaction, tags: { sha256: await sha256Hex(bytes), rows: String(rows.length) } };
   const commit: Commit = {
     version: seq, metaData, adds: [add], removes,
@@ -204,6 +205,6 @@ async function commitRows(
       duckpond: { txnSeq: seq, command, timestampUs: ts, entries: compaction ? 0 : rows.length, ...(compaction ? { compaction: true } : {}) },
     },
   };
-  await writeCommit(store, commit, tmpPath(id, '.json'));
+  await writeCommit(store, commit, tmpPath(id, '.json'), dataWritten);
   return add;
 }
