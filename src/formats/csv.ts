@@ -25,6 +25,7 @@
 import { DuckDBDataProtocol, type AsyncDuckDB, type AsyncDuckDBConnection } from '@duckdb/duckdb-wasm';
 import type { RecordBatch, Schema } from 'apache-arrow';
 import { PondError, throwIfAborted } from '../core/errors';
+import { streamWithReadAhead } from './duckdb-read-ahead';
 import { collectSink, emptyBatch, writeParquetStream } from './parquet-stream';
 import { describeSchema } from './schema';
 import { TimeStats } from './time-stats';
@@ -83,7 +84,7 @@ export async function importCsv(db: AsyncDuckDB, source: Blob, name: string, opt
     let rows = 0;
     let schema: Schema | undefined;
     let epochUnit = opts.epochUnit;
-    const reader = await c.send(sql).catch((e) => { throw fail(e, 'cannot read it as CSV'); });
+    const reader = await streamWithReadAhead(db, c, sql).catch((e) => { throw fail(e, 'cannot read it as CSV'); });
     streaming = true;
     async function* batches(): AsyncGenerator<RecordBatch> {
       try {
