@@ -65,29 +65,25 @@ async function interleaved(rounds: number, viaWorker: () => Promise<number>, via
   return { figure: median(a), baseline: median(b), samples: [a, b] };
 }
 
+/** A throughput benchmark: `op` through the network worker beside `op` with fetch, `rounds` interleaved pairs. */
+function throughput(name: string, mib: { full: number; quick: number }, rounds: number, what: string, op: (f: typeof fetch, total: number) => Promise<number>): Benchmark {
+  return {
+    name,
+    goal: '≥ 0.8x direct fetch',
+    met: (r) => r.figure / r.baseline >= 0.8,
+    async run(ctx) {
+      const net = new NetFetch(new MemoryConnectOrigins());
+      const total = (ctx.quick ? mib.quick : mib.full) * MiB;
+      const n = ctx.quick ? 1 : rounds;
+      const r = await interleaved(n, () => op(net.fetch, total), () => op(direct, total));
+      return { figure: round(r.figure), unit: 'MiB/s', baseline: round(r.baseline), baselineLabel: `the same ${total / MiB} MiB ${what} with fetch in this worker, median of ${n}`, details: { samples: r.samples } };
+    },
+  };
+}
+
 export const benchmarks: Benchmark[] = [
-  {
-    name: 'net/upload',
-    goal: '≥ 0.8x direct fetch',
-    met: (r) => r.figure / r.baseline >= 0.8,
-    async run(ctx) {
-      const net = new NetFetch(new MemoryConnectOrigins());
-      const total = (ctx.quick ? 16 : 64) * MiB;
-      const r = await interleaved(ctx.quick ? 1 : 3, () => uploads(net.fetch, total), () => uploads(direct, total));
-      return { figure: round(r.figure), unit: 'MiB/s', baseline: round(r.baseline), baselineLabel: `the same ${total / MiB} MiB of 4 MiB PUTs with fetch in this worker`, details: { samples: r.samples } };
-    },
-  },
-  {
-    name: 'net/download',
-    goal: '≥ 0.8x direct fetch',
-    met: (r) => r.figure / r.baseline >= 0.8,
-    async run(ctx) {
-      const net = new NetFetch(new MemoryConnectOrigins());
-      const total = (ctx.quick ? 16 : 128) * MiB;
-      const r = await interleaved(ctx.quick ? 1 : 5, () => download(net.fetch, total), () => download(direct, total));
-      return { figure: round(r.figure), unit: 'MiB/s', baseline: round(r.baseline), baselineLabel: `the same ${total / MiB} MiB GET with fetch in this worker, median of 5`, details: { samples: r.samples } };
-    },
-  },
+  throughput('net/upload', { full: 64, quick: 16 }, 3, 'as 4 MiB PUTs', uploads),
+  throughput('net/download', { full: 128, quick: 16 }, 5, 'GET', download),
   {
     name: 'net/small-request',
     goal: 'p50 overhead < 2 ms',
