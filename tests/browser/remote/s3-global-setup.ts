@@ -77,6 +77,9 @@ export default async function setup(project: TestProject): Promise<() => Promise
   project.provide('presignUrl', `http://127.0.0.1:${presignPort}/`);
   project.provide('conflictUrl', `http://127.0.0.1:${conflictPort}/bucket`);
   return async () => {
+    // Connections the browser still holds open would keep close() waiting (and the whole run hanging): cut them.
+    presign.closeAllConnections();
+    conflict.closeAllConnections();
     await new Promise((r) => presign.close(r));
     await new Promise((r) => conflict.close(r));
     await s3.close();
