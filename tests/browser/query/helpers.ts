@@ -67,3 +67,13 @@ export function col(t: Table, name: string): unknown[] {
     return typeof x === 'bigint' ? Number(x) : x;
   });
 }
+
+/** Deterministic pseudo-random numbers (mulberry32), so failures reproduce. */
+export function random(seed: number): () => number {
+  return () => {
+    seed = (seed + 0x6d2b79f5) | 0;
+    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}

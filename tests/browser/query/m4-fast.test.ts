@@ -2,20 +2,11 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { makeVector } from 'apache-arrow';
 import { QueryEngine } from '../../../src/query/engine';
 import { m4, m4Arrays, m4Sql, type M4Options, type M4Result } from '../../../src/query/m4';
-import { f64, i32, SECOND, series, T0, times, version } from './helpers';
+import { f64, i32, random, SECOND, series, T0, times, version } from './helpers';
 
 const engine = new QueryEngine();
 const sqlOnly = new QueryEngine({ maxPlotBytes: 0 });
 afterAll(async () => { await engine.close(); await sqlOnly.close(); });
-
-function random(seed: number): () => number {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Rows as sortable tuples (ties in time may come in either order). */
 function rows(r: M4Result, cols: string[]): string[] {

@@ -1,20 +1,10 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { QueryEngine } from '../../../src/query/engine';
 import { m4, m4Sql, toUPlotData } from '../../../src/query/m4';
-import { col, f64, SECOND, series, T0, times, version } from './helpers';
+import { col, f64, random, SECOND, series, T0, times, version } from './helpers';
 
 const engine = new QueryEngine();
 afterAll(() => engine.close());
-
-/** Deterministic pseudo-random numbers (mulberry32), so failures reproduce. */
-function random(seed: number): () => number {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 describe('M4 downsampling', () => {
   it('turns 1M rows into at most 4 points per pixel and keeps the true global min and max', async () => {
