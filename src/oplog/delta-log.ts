@@ -27,10 +27,21 @@ export function logPath(version: number): string {
   return `${LOG_DIR}/${logFileName(version)}`;
 }
 
-/** The version of a commit file name, or undefined for other files (checkpoints, crc, temp names). */
+/**
+ * Largest commit version: a JS number counts exactly only up to 2^53 - 1, and a version past it would make every
+ * `v + 1` / `v - 1` walk over the log stand still (2^54 - 1 === 2^54 in doubles).
+ */
+export const MAX_COMMIT_VERSION = Number.MAX_SAFE_INTEGER;
+
+/**
+ * The version of a commit file name, or undefined for other files (checkpoints, crc, temp names) and for names
+ * whose number is past MAX_COMMIT_VERSION (no pond gets there; such a name is crafted, never a commit).
+ */
 export function parseLogFileName(name: string): number | undefined {
   const m = /^(\d{20})\.json$/.exec(name);
-  return m ? Number(m[1]) : undefined;
+  if (!m) return undefined;
+  const v = Number(m[1]);
+  return v <= MAX_COMMIT_VERSION ? v : undefined;
 }
 
 export interface AddAction {

@@ -92,6 +92,7 @@ export async function readLog(store: Store, sha256Hex: (b: Uint8Array) => Promis
   }
   let head = asOf ?? newest;
   let tornTail: number | undefined;
+  let tornWhy: unknown;
   const chain: Commit[] = [];
   const loaded = new Map<string, OplogEntry[]>();
   // Each commit with its oplog rows. With the hint, the commits since the last compaction are known up front, so
@@ -118,6 +119,7 @@ export async function readLog(store: Store, sha256Hex: (b: Uint8Array) => Promis
       const isTail = v === newest && asOf === undefined && chain.length === 0;
       if (isTail && (isPondError(e, 'CORRUPT') || isPondError(e, 'NOT_FOUND'))) {
         tornTail = v;
+        tornWhy = e;
         head = v - 1;
         continue;
       }
@@ -129,6 +131,8 @@ export async function readLog(store: Store, sha256Hex: (b: Uint8Array) => Promis
     if (v === 0) throw new PondError('CORRUPT', `${logPath(0)} has no metaData`);
   }
   const base = chain[chain.length - 1];
+  // Only a torn first commit leaves nothing: that commit's own fault is the reason, not "no pond".
+  if (!base?.metaData && isPondError(tornWhy)) throw tornWhy;
   if (!base?.metaData) throw new PondError('NOT_FOUND', 'no pond here: no whole commit in the log');
   const live = new Map<string, AddAction>();
   for (const commit of chain.reverse()) {

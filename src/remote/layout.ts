@@ -2,7 +2,7 @@
 // One list for S3 push/restore and zip export/import, so the two can never disagree on what a pond is.
 import { PondError } from '../core/errors';
 import type { Store } from '../core/store';
-import { logPath } from '../pond/layout';
+import { logPath, parseLogFileName } from '../pond/layout';
 
 export type PondFileKind = 'blob' | 'oplog' | 'log' | 'checkpoint';
 
@@ -28,10 +28,9 @@ export function blobHashOf(path: string): string | undefined {
   return b && b[2]!.startsWith(b[1]!) ? b[2] : undefined;
 }
 
-/** Commit number of a `_delta_log/N.json` path. */
+/** Commit number of a `_delta_log/N.json` path (undefined past MAX_COMMIT_VERSION: see parseLogFileName). */
 export function logVersionOf(path: string): number | undefined {
-  const m = LOG_RE.exec(path);
-  return m ? Number(m[1]) : undefined;
+  return path.startsWith('_delta_log/') ? parseLogFileName(path.slice('_delta_log/'.length)) : undefined;
 }
 
 // The pond's own naming of commit files: one definition for the engine and its backups.

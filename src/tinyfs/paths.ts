@@ -6,6 +6,11 @@ import { PondError } from '../core/errors';
 export const MAX_NAME_LENGTH = 255;
 /** Longest whole path accepted. */
 export const MAX_PATH_LENGTH = 4096;
+/**
+ * Deepest directory nesting a pond may hold (names below the root). Every walk of the tree is iterative, but a
+ * bound keeps listings, exports and host copies sane, and imports refuse deeper trees with the same rule.
+ */
+export const MAX_TREE_DEPTH = 256;
 
 // C0 controls, DEL and C1 controls: invisible in listings and dangerous when copied out to host files.
 const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
