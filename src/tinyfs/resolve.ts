@@ -74,7 +74,11 @@ export interface GlobMatch {
   node: NodeRecord;
 }
 
-/** All entries matching a glob, sorted by path. `**` does not descend through symlinks (no loops). */
+/**
+ * All entries matching a glob, sorted by path. `**` does not descend through symlinks (no loops). The walk keeps its
+ * own stack instead of recursing: a pond may hold a tree deeper than the JS stack (imports and older versions could
+ * make one), and listing it must still work.
+ */
 export function glob(state: FsState, pattern: string | CompiledGlob, cwd: readonly string[] = []): GlobMatch[] {
   const g = typeof pattern === 'string' ? compileGlob(pattern, cwd) : pattern;
   const found = new Map<string, GlobMatch>();
@@ -90,35 +94,52 @@ export function glob(state: FsState, pattern: string | CompiledGlob, cwd: readon
       found.set(formatPath(segments), { segments, node });
     }
   };
-  const walk = (dir: NodeRecord, path: string[], i: number): void => {
-    if (i === g.segments.length) return emit(path, dir);
+  // Each item is one step of what used to be a recursive call: a node reached at `path`, matching from segment i.
+  const stack: { dir: NodeRecord; path: string[]; i: number }[] = [{ dir: rootOf(state), path: [], i: 0 }];
+  // Several `**` can reach one (path, segment) state by many routes (`/**/**/x`): each is expanded once.
+  const seen = new Set<string>();
+  for (let item = stack.pop(); item; item = stack.pop()) {
+    const { dir, path, i } = item;
+    const key = `${i}/${formatPath(path)}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    if (i === g.segments.length) {
+      emit(path, dir);
+      continue;
+    }
     const seg = g.segments[i]!;
     if (seg.kind === 'any-depth') {
       // Zero directories: match the rest right here. Then one more level, through real directories only.
-      walk(dir, path, i + 1);
-      if (dir.type !== 'directory') return;
+      stack.push({ dir, path, i: i + 1 });
+      if (dir.type !== 'directory') continue;
       const last = i + 1 === g.segments.length;
       for (const [name, ref] of dir.children ?? []) {
         const child = state.get(ref.node_id);
-        if (child?.type === 'directory') walk(child, [...path, name], i);
+        if (child?.type === 'directory') stack.push({ dir: child, path: [...path, name], i });
         else if (child && last) emit([...path, name], child); // a trailing ** also matches the files below
       }
-      return;
+      continue;
     }
     const target = dir.type === 'symlink' ? tryResolve(state, path)?.node : dir;
-    if (target?.type !== 'directory') return;
+    if (target?.type !== 'directory') continue;
     if (seg.kind === 'literal') {
       const ref = target.children?.get(seg.name);
       const child = ref && state.get(ref.node_id);
-      if (child) walk(child, [...path, seg.name], i + 1);
-      return;
+      if (child) stack.push({ dir: child, path: [...path, seg.name], i: i + 1 });
+      continue;
     }
     for (const [name, ref] of target.children ?? []) {
       if (!matchSegment(seg, name)) continue;
       const child = state.get(ref.node_id);
-      if (child) walk(child, [...path, name], i + 1);
+      if (child) stack.push({ dir: child, path: [...path, name], i: i + 1 });
     }
-  };
-  walk(rootOf(state), [], 0);
-  return [...found.values()].sort((a, b) => (a.segments.join('/') < b.segments.join('/') ? -1 : 1));
+  }
+  return [...found.values()].sort((a, b) => comparePaths(a.segments, b.segments));
+}
+
+/** Orders paths segment by segment: a directory's entries follow it directly (`/a`, `/a/b`, then `/a-b`). */
+function comparePaths(a: readonly string[], b: readonly string[]): number {
+  const n = Math.min(a.length, b.length);
+  for (let k = 0; k < n; k++) if (a[k] !== b[k]) return a[k]! < b[k]! ? -1 : 1;
+  return a.length - b.length;
 }
