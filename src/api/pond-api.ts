@@ -181,6 +181,11 @@ export interface PondApi {
   restore(remoteName: string, pondId: string, opts?: { name?: string } & LongOp): Promise<RestoreSummary>;
   /** The open pond (as of `asOf`, or the version it shows) as a zip snapshot Blob, for a download. */
   exportZip(opts?: { asOf?: number } & LongOp): Promise<ZipExport>;
+  /**
+   * "Export what can be read" of a pond that may not open: its files on this device (whole commits, their oplog
+   * files and blobs) as a zip snapshot, without opening or checking the pond. `version` is -1 in the answer.
+   */
+  exportPondFiles(pondId: string, opts?: LongOp): Promise<ZipExport>;
   /** Imports a zip snapshot as a NEW local pond (not opened); refused when its pond id exists here. */
   importZip(zip: Blob, opts?: { name?: string } & LongOp): Promise<RestoreSummary>;
 

@@ -63,6 +63,7 @@ export interface PushSummary {
 
 /** The pond a restore or import created (not opened: the caller decides), and how many files it got. */
 export interface RestoreSummary { id: string; name: string; version: number; files: number }
+/** A zip for a download; `version` is -1 for the files of a pond that could not be opened (its version is unknown). */
 export interface ZipExport { name: string; blob: Blob; files: number; version: number }
 export type BackupReport = VerifyReport & { remote: string; pondId: string };
 
@@ -323,10 +324,18 @@ export async function zipBlob(pond: Pond, displayName: string, asOf: number | un
   const at = asOf ?? pond.asOf;
   const version = at ?? pond.version;
   const store = at === undefined ? pond.store : await storeAsOf(pond.store, at);
+  return zipStoreBlob(store, pond.id, displayName, version, w);
+}
+
+/**
+ * The zip of a pond's files as they lie in `store`, whole commits only; `version` names the file (a pond that does
+ * not open has none known: "what can be read" of it is its files, for a backup or a repair elsewhere).
+ */
+export async function zipStoreBlob(store: Store, pondId: string, displayName: string, version: number | undefined, w: Work): Promise<ZipExport> {
   let files = 0;
   const report = transferProgress(w.onProgress);
   const reader = exportZip(store, {
-    pondId: pond.id, signal: w.signal,
+    pondId, signal: w.signal,
     onProgress: (p) => { files = p.filesTotal; report(p); },
   }).getReader();
   // Folding pieces into a Blob hands their bytes to the browser's blob storage (which may spill to disk).
@@ -347,5 +356,5 @@ export async function zipBlob(pond: Pond, displayName: string, asOf: number | un
   }
   fold();
   const slug = displayName.replace(/[^A-Za-z0-9._-]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 60) || 'pond';
-  return { name: `${slug}-v${version}.zip`, blob, files, version };
+  return { name: `${slug}-${version === undefined ? 'files' : `v${version}`}.zip`, blob, files, version: version ?? -1 };
 }

@@ -18,7 +18,7 @@ import { MemorySecretStore, type SecretStore } from './collect-secrets';
 import type { AutoPlotData, CollectorStatus, ConfiguredNode, ExportResult, NodeFactory, RunResult, TemporalPart } from './collect-types';
 import { Collectors } from './collectors';
 import { MemoryConnectOrigins, originsOf, type ConnectOrigins } from './connect-origins';
-import { MemoryRemoteConfigs, RemoteOps, zipBlob, type BackupReport, type PushSummary, type RemoteConfigStore, type RemoteInput, type RemoteSummary, type RestoreSummary, type ZipExport } from './remotes';
+import { MemoryRemoteConfigs, RemoteOps, zipBlob, zipStoreBlob, type BackupReport, type PushSummary, type RemoteConfigStore, type RemoteInput, type RemoteSummary, type RestoreSummary, type ZipExport } from './remotes';
 
 export interface ServiceDeps {
   host: PondHost;
@@ -61,7 +61,7 @@ export class PondService implements PondApi {
 
   async listPonds(): Promise<PondSummary[]> {
     const [ids, names] = await Promise.all([this.deps.host.listPondIds(), this.deps.names.all()]);
-    return ids.map((id) => ({ id, name: names.get(id) ?? `pond ${id.slice(-6)}` }));
+    return ids.map((id) => ({ id, name: names.get(id) ?? defaultPondName(id) }));
   }
 
   async createPond(name: string): Promise<PondInfo> {
@@ -75,7 +75,7 @@ export class PondService implements PondApi {
   async openPond(id: string, opts: { asOf?: number } = {}): Promise<PondInfo> {
     await this.close();
     const store = await this.deps.host.openStore(id);
-    const name = (await this.deps.names.all()).get(id) ?? `pond ${id.slice(-6)}`;
+    const name = (await this.deps.names.all()).get(id) ?? defaultPondName(id);
     let release: Release | undefined;
     let pond: Pond;
     let readOnlyReason: string | undefined;
@@ -329,6 +329,14 @@ export class PondService implements PondApi {
     return this.ops.run(opts, (signal, onProgress) => zipBlob(pond, name, opts.asOf, { signal, onProgress }));
   }
 
+  async exportPondFiles(id: string, opts: LongOp = {}): Promise<ZipExport> {
+    // Checked first: opening a store makes its folder.
+    if (!(await this.deps.host.listPondIds()).includes(id)) throw new PondError('NOT_FOUND', `no pond ${id} on this device`, { detail: { pondId: id } });
+    const store = await this.deps.host.openStore(id);
+    const name = (await this.deps.names.all()).get(id) ?? defaultPondName(id);
+    return this.ops.run(opts, (signal, onProgress) => zipStoreBlob(store, id, name, undefined, { signal, onProgress }));
+  }
+
   async importZip(zip: Blob, opts: { name?: string } & LongOp = {}): Promise<RestoreSummary> {
     const r = this.remotes;
     return this.ops.run(opts, (signal, onProgress) => r.importZip(zip, opts, { signal, onProgress }));
@@ -395,6 +403,11 @@ export class PondService implements PondApi {
     return this.ops.run(opts, (signal, onProgress) => c.exportSeries(pattern, opts.temporal, signal, onProgress));
   }
 
+}
+
+/** What a pond is called before the user names it (or when its name was lost with the browser's settings). */
+function defaultPondName(id: string): string {
+  return `pond ${id.slice(-6)}`;
 }
 
 function checkPondName(name: string): string {

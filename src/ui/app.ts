@@ -5,13 +5,15 @@ import { LitElement, css, html, nothing } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
 import { Task } from '@lit/task';
 import * as Comlink from 'comlink';
-import type { NodeInfo, PondInfo } from '../api/pond-api';
+import type { NodeInfo, PondInfo, PondSummary } from '../api/pond-api';
 import type { PondClient } from './pond-client';
 import { createDemoPond, DEMO_SERIES } from './demo-pond';
 import { errorText } from './format';
 import { base } from './styles';
 import type { ImportDialog } from './import-dialog';
 import type { PondTree } from './pond-tree';
+import type { PondSwitcher } from './pond-switcher';
+import { downloadBlob } from './download';
 import './pond-switcher';
 import './pond-tree';
 import './node-details';
@@ -65,6 +67,9 @@ export class DuckpondApp extends LitElement {
   @state() private tab: Tab = 'details';
   @state() private dragging = false;
   @state() private message = '';
+  /** A pond that was chosen but failed to open: the app still starts, and shows why with ways out. */
+  @state() private unopened: (PondSummary & { error: string }) | undefined;
+  @state() private salvage = '';
   private dragDepth = 0;
 
   /** Resolves once start-up (the first-run demo pond, or reopening the last pond) has finished. */
@@ -88,15 +93,31 @@ export class DuckpondApp extends LitElement {
         return;
       }
       const last = localStorage.getItem(LAST_POND);
-      const id = ponds.find((p) => p.id === last)?.id ?? ponds[0]!.id;
       this.bootStep = 'Opening your pond…';
-      this.opened(await api.openPond(id));
+      await this.tryOpen(ponds.find((p) => p.id === last) ?? ponds[0]!);
     },
   });
+
+  /** Opens a pond; when that fails, start-up still completes and the pond's error is shown with rename, delete and export. */
+  private async tryOpen(pond: PondSummary): Promise<void> {
+    try {
+      this.opened(await this.client!.api.openPond(pond.id));
+    } catch (e) {
+      this.failedToOpen({ ...pond, error: errorText(e) });
+    }
+  }
+
+  private failedToOpen(failed: PondSummary & { error: string }): void {
+    this.info = undefined;
+    this.selected = undefined;
+    this.unopened = failed;
+  }
 
   private opened(info: PondInfo): void {
     const switched = info.id !== this.info?.id;
     this.info = info;
+    this.unopened = undefined;
+    this.salvage = '';
     this.noPonds = false;
     this.message = '';
     if (info.asOf === undefined) localStorage.setItem(LAST_POND, info.id);
@@ -106,18 +127,37 @@ export class DuckpondApp extends LitElement {
   private async afterDelete(): Promise<void> {
     const api = this.client!.api;
     this.info = undefined;
+    this.unopened = undefined;
     this.selected = undefined;
     const ponds = await api.listPonds();
     if (ponds.length === 0) this.noPonds = true;
-    else this.opened(await api.openPond(ponds[0]!.id));
+    else await this.tryOpen(ponds[0]!);
   }
 
   private async openAsOf(version: number | undefined): Promise<void> {
     if (!this.client || !this.info) return;
+    const pond = { id: this.info.id, name: this.info.name };
     try {
-      this.opened(await this.client.api.openPond(this.info.id, version === undefined ? {} : { asOf: version }));
+      this.opened(await this.client.api.openPond(pond.id, version === undefined ? {} : { asOf: version }));
     } catch (e) {
+      // The worker closed the pond before trying the other version: back to the latest, and say what failed.
+      await this.tryOpen(pond);
       this.message = errorText(e);
+    }
+  }
+
+  /** "Export what can be read": the files of a pond that does not open, as a zip to keep or to repair elsewhere. */
+  private async exportUnopened(id: string): Promise<void> {
+    const client = this.client!;
+    this.salvage = 'Collecting the pond’s files…';
+    try {
+      const zip = await client.longOp((op) => client.api.exportPondFiles(id, op), {
+        onProgress: (done, total) => { this.salvage = `Collecting the pond’s files… ${total ? Math.round((100 * done) / total) : 0}%`; },
+      });
+      downloadBlob(zip.name, zip.blob);
+      this.salvage = `Saved ${zip.files} files as ${zip.name}.`;
+    } catch (e) {
+      this.salvage = `Could not export: ${errorText(e)}`;
     }
   }
 
@@ -196,10 +236,11 @@ export class DuckpondApp extends LitElement {
     return html`
       <header>
         <h1><img src="${import.meta.env.BASE_URL}icon-192.png" alt="" />DuckPond</h1>
-        ${this.client ? html`<pond-switcher .client=${this.client} .info=${info}
+        ${this.client ? html`<pond-switcher .client=${this.client} .info=${info} .unopened=${this.unopened}
           @pond-opened=${(e: CustomEvent<PondInfo>) => this.opened(e.detail)}
-          @pond-deleted=${() => void this.afterDelete()}
-          @pond-error=${(e: CustomEvent<string>) => { this.message = e.detail; }}></pond-switcher>` : nothing}
+          @pond-open-failed=${(e: CustomEvent<PondSummary & { error: string }>) => this.failedToOpen(e.detail)}
+          @pond-renamed=${(e: CustomEvent<PondSummary>) => { if (this.unopened?.id === e.detail.id) this.unopened = { ...this.unopened, name: e.detail.name }; }}
+          @pond-deleted=${() => void this.afterDelete()}></pond-switcher>` : nothing}
         <span class="spacer"></span>
         <sw-notices></sw-notices>
         <label class="row"><input type="file" multiple hidden data-testid="file-picker" ?disabled=${!info || info.readOnly}
@@ -230,12 +271,28 @@ export class DuckpondApp extends LitElement {
       pending: () => html`<div class="splash" role="status"><p>${this.bootStep}</p></div>`,
       error: (e) => html`<div class="splash"><p class="error" role="alert">Could not start: ${errorText(e)}</p>
           <button @click=${() => location.reload()}>Reload</button></div>`,
-      complete: () => (this.noPonds
+      complete: () => (this.unopened ? this.renderUnopened(this.unopened) : this.noPonds
         ? html`<div class="empty"><h2>No ponds on this device</h2>
             <p>Create a pond with <b>+ New</b> above, or start again with the demo data.</p>
             <button class="primary" @click=${() => void this.makeDemo()}>Create the demo pond</button></div>`
         : html`<div class="splash muted">Opening…</div>`),
     });
+  }
+
+  private renderUnopened(pond: PondSummary & { error: string }) {
+    const ask = (mode: 'rename' | 'delete') => void this.renderRoot.querySelector<PondSwitcher>('pond-switcher')?.ask(mode);
+    return html`<div class="empty" data-testid="pond-unopened">
+      <h2>Could not open “${pond.name}”</h2>
+      <p class="error" role="alert">${pond.error}</p>
+      <p>Your other ponds are in the pond menu above. This one can still be exported as it is, renamed or deleted.</p>
+      <div class="row">
+        <button @click=${() => void this.tryOpen(pond)}>Try again</button>
+        <button class="primary" @click=${() => void this.exportUnopened(pond.id)}>Export what can be read</button>
+        <button @click=${() => ask('rename')}>Rename…</button>
+        <button class="danger" @click=${() => ask('delete')}>Delete…</button>
+      </div>
+      ${this.salvage ? html`<p role="status">${this.salvage}</p>` : nothing}
+    </div>`;
   }
 
   private renderMain(info: PondInfo) {

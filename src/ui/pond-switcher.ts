@@ -1,10 +1,11 @@
 // <pond-switcher>: the header's pond menu: switch, create, rename, delete (with a confirmation naming the pond).
-// It calls the worker itself and tells the app what happened (`pond-opened`, `pond-deleted`), because the app
-// owns which pond is open and what every pane shows.
+// It calls the worker itself and tells the app what happened (`pond-opened`, `pond-open-failed`, `pond-renamed`,
+// `pond-deleted`), because the app owns which pond is open and what every pane shows. Rename and delete also work on
+// a pond that could not be opened (`unopened`): that is how a user gets out of a pond that fails to open.
 import { LitElement, css, html, nothing } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
 import { Task } from '@lit/task';
-import type { PondInfo } from '../api/pond-api';
+import type { PondInfo, PondSummary } from '../api/pond-api';
 import type { PondClient } from './pond-client';
 import { errorText } from './format';
 import { base } from './styles';
@@ -24,13 +25,15 @@ export class PondSwitcher extends LitElement {
   @property({ attribute: false }) client?: PondClient;
   private get api() { return this.client?.api; }
   @property({ attribute: false }) info?: PondInfo;
+  /** The pond chosen but not open, because opening it failed. */
+  @property({ attribute: false }) unopened?: PondSummary;
   @state() private mode: Mode | undefined;
   @state() private error = '';
   @state() private busy = false;
   @state() private revision = 0;
 
   private readonly ponds = new Task(this, {
-    args: () => [this.client, this.info?.id, this.info?.name, this.revision] as const,
+    args: () => [this.client, this.info?.id, this.info?.name, this.unopened?.id, this.revision] as const,
     task: async ([client]) => (client ? client.api.listPonds() : []),
   });
 
@@ -38,7 +41,13 @@ export class PondSwitcher extends LitElement {
     return this.renderRoot.querySelector('dialog');
   }
 
-  private async ask(mode: Mode): Promise<void> {
+  /** The pond rename and delete act on: the open one, else the one that failed to open. */
+  private get target(): PondSummary | undefined {
+    return this.info ?? this.unopened;
+  }
+
+  /** Opens the create, rename or delete dialog (also from the app's panel for a pond that does not open). */
+  async ask(mode: Mode): Promise<void> {
     this.mode = mode;
     this.error = '';
     await this.updateComplete;
@@ -54,18 +63,20 @@ export class PondSwitcher extends LitElement {
     e.preventDefault();
     const api = this.api;
     const info = this.info;
+    const target = this.target;
     if (!api) return;
     const name = this.renderRoot.querySelector<HTMLInputElement>('dialog input')?.value ?? '';
     this.busy = true;
     this.error = '';
     try {
       if (this.mode === 'create') this.emit('pond-opened', await api.createPond(name));
-      else if (this.mode === 'rename' && info) {
-        await api.renamePond(info.id, name);
-        this.emit('pond-opened', await api.info());
-      } else if (this.mode === 'delete' && info) {
-        await api.deletePond(info.id);
-        this.emit('pond-deleted', info.id);
+      else if (this.mode === 'rename' && target) {
+        await api.renamePond(target.id, name);
+        if (info) this.emit('pond-opened', await api.info());
+        else this.emit('pond-renamed', { id: target.id, name: name.trim() });
+      } else if (this.mode === 'delete' && target) {
+        await api.deletePond(target.id);
+        this.emit('pond-deleted', target.id);
       }
       this.dialog?.close();
       this.revision++;
@@ -83,13 +94,15 @@ export class PondSwitcher extends LitElement {
     try {
       this.emit('pond-opened', await this.api.openPond(id));
     } catch (err) {
-      this.emit('pond-error', errorText(err));
+      // The worker closed the previous pond before it tried this one: the app now shows this pond's failure.
+      const name = this.ponds.value?.find((p) => p.id === id)?.name ?? id;
+      this.emit('pond-open-failed', { id, name, error: errorText(err) });
     }
   }
 
   protected override render() {
     const list = this.ponds.value ?? [];
-    const current = this.info;
+    const current = this.target;
     return html`
       <select aria-label="Pond" @change=${(e: Event) => void this.switchTo((e.target as HTMLSelectElement).value)}>
         ${current && !list.some((p) => p.id === current.id) ? html`<option value=${current.id} selected>${current.name}</option>` : nothing}
@@ -102,7 +115,7 @@ export class PondSwitcher extends LitElement {
   }
 
   private renderForm(mode: Mode) {
-    const name = this.info?.name ?? '';
+    const name = this.target?.name ?? '';
     return html`<form @submit=${this.confirm}>
       ${mode === 'delete'
         ? html`<h2>Delete pond “${name}”?</h2>
