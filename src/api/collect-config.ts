@@ -6,8 +6,9 @@ import { PondError } from '../core/errors';
 import { parseHydroVuConfig, type HydroVuConfig } from '../collect/hydrovu';
 import { DEFAULT_AGGREGATIONS, DEFAULT_RESOLUTIONS, parseResolution, type Aggregation } from '../query/reduce';
 import { formatPath, parsePath } from '../tinyfs/paths';
+import type { NodeFactory } from './pond-api';
 
-export type NodeFactory = 'hydrovu' | 'temporal-reduce';
+export type { NodeFactory };
 export const FACTORIES: readonly NodeFactory[] = ['hydrovu', 'temporal-reduce'];
 
 /** A temporal-reduce node: derived tables per input series and resolution under `output`. */

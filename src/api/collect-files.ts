@@ -12,9 +12,8 @@ import { formatPath, parsePath, validateName } from '../tinyfs/paths';
 import { glob, tryResolve } from '../tinyfs/resolve';
 import { wideTableMeta } from './collect-hydrovu';
 import { seriesSource } from './collect-reduce';
-import type { ExportResult, TemporalPart } from './collect-types';
+import type { ExportResult, NodeInfo, TemporalPart } from './pond-api';
 import { nodeInfo } from './node-info';
-import type { NodeInfo } from './pond-api';
 import type { Progress } from './operations';
 
 const isHtml = (name: string, text: string) => /\.html?$/i.test(name) || /^\s*</.test(text);

@@ -11,7 +11,7 @@ import { parsePath } from '../tinyfs/paths';
 import { tryResolve } from '../tinyfs/resolve';
 import type { VersionMeta } from '../tinyfs/wd';
 import { deviceSeriesPath, nodeFolder, type HydroVuNodeConfig } from './collect-config';
-import type { RunResult } from './collect-types';
+import type { RunResult } from './pond-api';
 import type { Progress } from './operations';
 
 /** The max event time stored in a series (UTC µs), from its versions' metadata: no data is read. */

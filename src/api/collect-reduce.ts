@@ -16,7 +16,7 @@ import type { NodeRecord, VersionRecord } from '../tinyfs/node';
 import { formatPath, parsePath } from '../tinyfs/paths';
 import { glob, tryResolve } from '../tinyfs/resolve';
 import { reducedPath, type TemporalReduceConfig } from './collect-config';
-import type { RunResult } from './collect-types';
+import type { RunResult } from './pond-api';
 import type { Progress } from './operations';
 
 const VIEW = '__collect_reduce_input';

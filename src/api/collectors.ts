@@ -14,9 +14,8 @@ import { runHydroVu } from './collect-hydrovu';
 import { runTemporalReduce } from './collect-reduce';
 import { CollectScheduler } from './collect-scheduler';
 import type { SecretStore } from './collect-secrets';
-import type { AutoPlotData, CollectorStatus, ConfiguredNode, ExportResult, RunResult } from './collect-types';
+import type { AutoPlotData, CollectorStatus, ConfiguredNode, ExportResult, NodeInfo, PlotData, RunResult } from './pond-api';
 import type { Progress } from './operations';
-import type { NodeInfo, PlotData } from './pond-api';
 import { nodeInfo } from './node-info';
 import { eventExtent } from './queries';
 

@@ -1,8 +1,8 @@
 // The one typed boundary between the UI (main thread) and the pond worker. Everything crosses it through
 // comlink: plain data, transferred buffers, Blobs, and proxied callbacks for progress.
+// This file is the whole contract: every type the API names is declared here, and it imports nothing but core/.
+// The worker side (src/service/) implements it; the shell and the UI import only this and error-transfer.ts.
 import type { EntryType } from '../core/entry';
-import type { AutoPlotData, CollectorStatus, ConfiguredNode, ExportResult, NodeFactory, RunResult, TemporalPart } from './collect-types';
-import type { BackupReport, PushSummary, RemoteInput, RemoteSummary, RestoreSummary, ZipExport } from './remotes';
 
 export interface PondSummary {
   id: string;
@@ -125,6 +125,137 @@ export interface PondChange {
   version: number;
 }
 
+// --- remote: S3 backup and restore, zip snapshots ---
+
+/** What the user types to add a remote: keys (signed here) or a presign endpoint (keys stay on a server). */
+export interface RemoteInput {
+  name: string;
+  bucketUrl: string;
+  prefix?: string;
+  region?: string;
+  accessKeyId?: string;
+  secretAccessKey?: string;
+  presignUrl?: string;
+  /** Keep the secret key in IndexedDB; otherwise it lives in the worker's memory until the tab closes. */
+  rememberSecret?: boolean;
+}
+
+/** A remote as listed: never the secret, only whether this session can sign with it. */
+export interface RemoteSummary {
+  name: string;
+  bucketUrl: string;
+  prefix: string;
+  signing: 'keys' | 'presign';
+  accessKeyId?: string;
+  region?: string;
+  presignUrl?: string;
+  secret: 'remembered' | 'session' | 'missing' | 'none';
+}
+
+export interface PushSummary {
+  remote: string;
+  pondId: string;
+  /** Pond paths sent, in upload order, and their total size. */
+  sent: string[];
+  bytesSent: number;
+  alreadyThere: number;
+  remoteAhead: boolean;
+}
+
+/** The pond a restore or import created (not opened: the caller decides), and how many files it got. */
+export interface RestoreSummary { id: string; name: string; version: number; files: number }
+/** A zip for a download; `version` is -1 for the files of a pond that could not be opened (its version is unknown). */
+export interface ZipExport { name: string; blob: Blob; files: number; version: number }
+/** What verify found: every object of the pond compared with its backup copy. */
+export interface BackupReport {
+  remote: string;
+  pondId: string;
+  ok: boolean;
+  /** In the pond, not in the backup. */
+  missing: string[];
+  /** In the backup, not in the pond. */
+  extra: string[];
+  corrupt: { path: string; key: string; problem: string }[];
+  checked: number;
+}
+
+// --- collect and reduce ---
+
+/** The factories of configured nodes. */
+export type NodeFactory = 'hydrovu' | 'temporal-reduce';
+
+/** A configured node in the open pond: its path, factory and (for HydroVu) whether a secret is stored. */
+export interface ConfiguredNode {
+  path: string;
+  factory: NodeFactory;
+  /** Config version (the YAML file's version number). */
+  version: number;
+  /** HydroVu: the client secret is in this browser's IndexedDB. */
+  hasSecret?: boolean;
+  /** HydroVu: devices with `active: true`. */
+  activeDevices?: number;
+  /** HydroVu: the server it talks to (absent when the config does not parse). */
+  baseUrl?: string;
+  /** The YAML text (never holds a secret). */
+  config: string;
+}
+
+/** What one run of a node did. */
+export interface RunResult {
+  path: string;
+  factory: NodeFactory;
+  /** Pond version after the run (unchanged when nothing was new). */
+  pondVersion: number;
+  /** Files that got a new version: path, version, rows written. */
+  written: { path: string; version: number; rows: number }[];
+  /** HTTP requests made (HydroVu). */
+  requests?: number;
+  /** Readings collected (HydroVu) or input versions folded in (temporal-reduce). */
+  points?: number;
+  /** Human summary for status lines. */
+  summary: string;
+}
+
+export interface NodeRunStatus {
+  path: string;
+  running: boolean;
+  startedAt?: number;
+  finishedAt?: number;
+  ok?: boolean;
+  /** The run's summary, or its error message. */
+  message?: string;
+}
+
+export interface CollectorStatus {
+  /** Interval of scheduled runs in minutes, or null when off. */
+  everyMinutes: number | null;
+  /** Next scheduled run, ms since the epoch. */
+  nextRunAt: number | null;
+  /** A run (manual or scheduled) is in progress. */
+  running: boolean;
+  /** Why the last scheduled tick did not run (offline, busy), if it did not. */
+  skipped: string | null;
+  nodes: NodeRunStatus[];
+}
+
+/** A plot drawn from the coarsest derived table that still gives one point per pixel, else from the raw series. */
+export interface AutoPlotData extends PlotData {
+  /** The file the points came from. */
+  source: string;
+  /** Its resolution (e.g. `1h`), or null for the raw series. */
+  resolution: string | null;
+}
+
+export type TemporalPart = 'year' | 'month' | 'day';
+
+/** A Hive-partitioned export as one zip. */
+export interface ExportResult {
+  name: string;
+  data: Uint8Array;
+  /** Each Parquet file in the zip and its row count. */
+  files: { path: string; rows: number }[];
+}
+
 export interface PondApi {
   listPonds(): Promise<PondSummary[]>;
   createPond(name: string): Promise<PondInfo>;
@@ -165,7 +296,7 @@ export interface PondApi {
   /** Registers the progress callback of the operation that will start with this opId. */
   watch(opId: string, onProgress: ProgressCallback): Promise<void>;
 
-  // --- remote: S3 backup and restore, zip snapshots (src/api/remotes.ts) ---
+  // --- remote: S3 backup and restore, zip snapshots (src/service/backup/) ---
   /** Adds a remote (bucket URL, prefix, keys or presign endpoint); the secret is stored only with `rememberSecret`. */
   remoteAdd(config: RemoteInput): Promise<RemoteSummary>;
   /** The configured remotes, without secrets. */
@@ -189,7 +320,7 @@ export interface PondApi {
   /** Imports a zip snapshot as a NEW local pond (not opened); refused when its pond id exists here. */
   importZip(zip: Blob, opts?: { name?: string } & LongOp): Promise<RestoreSummary>;
 
-  // --- collect and reduce: HydroVu, LakeTech, derived series (src/api/collectors.ts) ---
+  // --- collect and reduce: HydroVu, LakeTech, derived series (src/service/nodes/) ---
   /** Creates a configured node (factory `hydrovu` or `temporal-reduce`) from YAML, or a new version of its config. A HydroVu secret goes to this browser's IndexedDB, never into the pond. */
   mknod(factory: NodeFactory, path: string, configYaml: string, opts?: { secret?: string }): Promise<NodeInfo>;
   /** The open pond's configured nodes. */

@@ -10,38 +10,13 @@ import { readCommit } from '../oplog/log-store';
 import type { Coordinator } from '../pond/coordination';
 import { blobPath } from '../pond/layout';
 import { Pond } from '../pond/pond';
-import { S3Remote, exportZip, importZip, push, restore, validateRemoteConfig, verify, type RemoteConfig, type TransferProgress, type VerifyReport } from '../remote/index';
+import { S3Remote, exportZip, importZip, push, restore, validateRemoteConfig, verify, type RemoteConfig, type TransferProgress } from '../remote/index';
 import { parseManifest, MANIFEST_MAX_BYTES, MANIFEST_NAME } from '../remote/zip-manifest';
 import { badZip, extractEntry, readCentralDirectory, type ZipEntry } from '../remote/zip-reader';
 import type { PondHost } from '../storage/pond-host';
 import { originsOf, type ConnectOrigins } from './connect-origins';
 import type { PondNames } from './pond-names';
-import type { ProgressCallback } from './pond-api';
-
-/** What the user types to add a remote: keys (signed here) or a presign endpoint (keys stay on a server). */
-export interface RemoteInput {
-  name: string;
-  bucketUrl: string;
-  prefix?: string;
-  region?: string;
-  accessKeyId?: string;
-  secretAccessKey?: string;
-  presignUrl?: string;
-  /** Keep the secret key in IndexedDB; otherwise it lives in the worker's memory until the tab closes. */
-  rememberSecret?: boolean;
-}
-
-/** A remote as listed: never the secret, only whether this session can sign with it. */
-export interface RemoteSummary {
-  name: string;
-  bucketUrl: string;
-  prefix: string;
-  signing: 'keys' | 'presign';
-  accessKeyId?: string;
-  region?: string;
-  presignUrl?: string;
-  secret: 'remembered' | 'session' | 'missing' | 'none';
-}
+import type { BackupReport, ProgressCallback, PushSummary, RemoteInput, RemoteSummary, RestoreSummary, ZipExport } from './pond-api';
 
 /** A stored configuration: `secretAccessKey` is present only when the user asked to remember it. */
 export interface StoredRemote {
@@ -51,21 +26,6 @@ export interface StoredRemote {
   signing: { kind: 'keys'; accessKeyId: string; region: string; secretAccessKey?: string } | { kind: 'endpoint'; url: string };
 }
 
-export interface PushSummary {
-  remote: string;
-  pondId: string;
-  /** Pond paths sent, in upload order, and their total size. */
-  sent: string[];
-  bytesSent: number;
-  alreadyThere: number;
-  remoteAhead: boolean;
-}
-
-/** The pond a restore or import created (not opened: the caller decides), and how many files it got. */
-export interface RestoreSummary { id: string; name: string; version: number; files: number }
-/** A zip for a download; `version` is -1 for the files of a pond that could not be opened (its version is unknown). */
-export interface ZipExport { name: string; blob: Blob; files: number; version: number }
-export type BackupReport = VerifyReport & { remote: string; pondId: string };
 
 /** Where configurations are kept: IndexedDB in the worker, memory in node tests. */
 export interface RemoteConfigStore {

@@ -11,14 +11,16 @@ import { glob, resolve } from '../tinyfs/resolve';
 import { copyIntoPond } from './copy-in';
 import { nodeInfo, versionInfos } from './node-info';
 import type { PondNames } from './pond-names';
-import type { Bindings, CopyOptions, DescribeInfo, ExecResult, LongOp, NodeInfo, PlotData, PondApi, PondInfo, PondSummary, QueryResult, TxnInfo, VersionInfo } from './pond-api';
 import { Operations } from './operations';
 import { Queries } from './queries';
 import { MemorySecretStore, type SecretStore } from './collect-secrets';
-import type { AutoPlotData, CollectorStatus, ConfiguredNode, ExportResult, NodeFactory, RunResult, TemporalPart } from './collect-types';
+import type {
+  AutoPlotData, BackupReport, Bindings, CollectorStatus, ConfiguredNode, CopyOptions, DescribeInfo, ExecResult, ExportResult, LongOp, NodeFactory, NodeInfo,
+  PlotData, PondApi, PondInfo, PondSummary, PushSummary, QueryResult, RemoteInput, RemoteSummary, RestoreSummary, RunResult, TemporalPart, TxnInfo, VersionInfo, ZipExport,
+} from './pond-api';
 import { Collectors } from './collectors';
 import { MemoryConnectOrigins, originsOf, type ConnectOrigins } from './connect-origins';
-import { MemoryRemoteConfigs, RemoteOps, zipBlob, zipStoreBlob, type BackupReport, type PushSummary, type RemoteConfigStore, type RemoteInput, type RemoteSummary, type RestoreSummary, type ZipExport } from './remotes';
+import { MemoryRemoteConfigs, RemoteOps, zipBlob, zipStoreBlob, type RemoteConfigStore } from './remotes';
 
 export interface ServiceDeps {
   host: PondHost;

@@ -6,7 +6,7 @@ import { LitElement, css, html, nothing } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
 import { Task, TaskStatus } from '@lit/task';
 import type { LongOp, PondInfo, ProgressCallback } from '../api/pond-api';
-import type { RestoreSummary } from '../api/remotes';
+import type { RestoreSummary } from '../api/pond-api';
 import type { PondClient } from './pond-client';
 import { errorText, fmtBytes, isAbort } from './format';
 import { base } from './styles';

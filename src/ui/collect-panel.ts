@@ -5,7 +5,7 @@ import { LitElement, css, html, nothing } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
 import { Task } from '@lit/task';
 import { stringify } from 'yaml';
-import type { CollectorStatus, ConfiguredNode, NodeRunStatus } from '../api/collect-types';
+import type { CollectorStatus, ConfiguredNode, NodeRunStatus } from '../api/pond-api';
 import type { PondClient } from './pond-client';
 import { base } from './styles';
 
