@@ -1,8 +1,8 @@
-// What the network worker costs (src/api/net-fetch.ts + workers/net.worker.ts): every request to S3 or HydroVu
+// What the network worker costs (src/service/net-fetch.ts + workers/net.worker.ts): every request to S3 or HydroVu
 // crosses from the pond worker to it and back, so uploads, downloads and small requests are timed through it beside
 // the same requests made with fetch directly in the same worker, interleaved, against a local echo server.
-import { MemoryConnectOrigins } from '../src/api/connect-origins';
-import { NetFetch } from '../src/api/net-fetch';
+import { MemoryConnectOrigins } from '../src/service/settings/connect-origins';
+import { NetFetch } from '../src/service/net-fetch';
 import { median, quantile, round, timed, type Benchmark } from './types';
 
 const MiB = 1024 * 1024;

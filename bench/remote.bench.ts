@@ -3,8 +3,8 @@
 // s3rver is started by tools/bench.mjs (its URL arrives as VITE_BENCH_S3_URL); everything stays on 127.0.0.1.
 // Memory: performance.memory does not exist in a dedicated worker, so tools/bench.mjs samples the worker's heap over
 // CDP and prints the peak per benchmark; the pond is built from 1 MiB pieces so the build does not dominate it.
-import { MemoryPondNames } from '../src/api/pond-names';
-import { MemoryRemoteConfigs, RemoteOps, zipBlob } from '../src/api/remotes';
+import { MemoryPondNames } from '../src/service/settings/pond-names';
+import { MemoryRemoteConfigs, RemoteOps, zipBlob } from '../src/service/backup/remotes';
 import { MemoryCoordinator } from '../src/pond/coordination';
 import { Pond } from '../src/pond/pond';
 import { committedPondFiles } from '../src/remote/layout';

@@ -1,8 +1,8 @@
 // The network worker: the one place the app's fetches to other origins (S3, presign endpoints, HydroVu) run.
 // The service worker serves this script with a Content-Security-Policy whose connect-src lists exactly the origins
 // the user configured (workers/sw.ts), so the pond worker and the page keep `connect-src 'self'`. The pond worker
-// starts a fresh one when the configuration changes (src/api/net-fetch.ts); messages are that file's NetMessage.
-import type { NetMessage, NetReply } from '../src/api/net-fetch';
+// starts a fresh one when the configuration changes (src/service/net-fetch.ts); messages are that file's NetMessage.
+import type { NetMessage, NetReply } from '../src/service/net-fetch';
 
 /** Requests in flight, until their response body has been fully passed on (or failed, or was cancelled). */
 const inflight = new Map<number, AbortController>();

@@ -1,12 +1,12 @@
 // The pond worker: the only owner of the ponds' OPFS files. It exposes PondService through comlink.
 import * as Comlink from 'comlink';
-import { IdbConnectOrigins } from '../src/api/connect-origins';
+import { IdbConnectOrigins } from '../src/service/settings/connect-origins';
 import { installErrorTransfer } from '../src/api/error-transfer';
-import { NetFetch } from '../src/api/net-fetch';
-import { IdbSecretStore } from '../src/api/collect-secrets';
-import { IdbPondNames } from '../src/api/pond-names';
-import { IdbRemoteConfigs } from '../src/api/remotes';
-import { PondService } from '../src/api/service';
+import { NetFetch } from '../src/service/net-fetch';
+import { IdbSecretStore } from '../src/service/settings/collect-secrets';
+import { IdbPondNames } from '../src/service/settings/pond-names';
+import { IdbRemoteConfigs } from '../src/service/backup/remotes';
+import { PondService } from '../src/service/service';
 import { BrowserCoordinator } from '../src/pond/coordination';
 import { runCommandLine } from '../src/shell/run';
 import { OpfsPondHost } from '../src/storage/pond-host';

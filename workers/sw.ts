@@ -2,12 +2,12 @@
 // queries offline), answers navigations with the cached index.html, and stamps the app's Content-Security-Policy on
 // navigations and worker scripts. A dedicated worker takes the policy of its own script response, not the page's
 // <meta>, so this is what keeps every worker at `connect-src 'self'` — except the network worker
-// (workers/net.worker.ts), whose connect-src also lists the origins the user configured (src/api/connect-origins.ts).
+// (workers/net.worker.ts), whose connect-src also lists the origins the user configured (src/service/settings/connect-origins.ts).
 /// <reference lib="webworker" />
 import { clientsClaim } from 'workbox-core';
 import { cleanupOutdatedCaches, createHandlerBoundToURL, matchPrecache, precacheAndRoute } from 'workbox-precaching';
 import { NavigationRoute, registerRoute } from 'workbox-routing';
-import { IdbConnectOrigins } from '../src/api/connect-origins';
+import { IdbConnectOrigins } from '../src/service/settings/connect-origins';
 import { contentSecurityPolicy } from '../src/core/csp';
 
 declare const self: ServiceWorkerGlobalScope & { __WB_MANIFEST: (string | { url: string; revision: string | null })[] };

@@ -1,6 +1,6 @@
 // PondServices over memory stores, sharing one host and coordinator like tabs of one browser.
-import { MemoryPondNames } from '../../src/api/pond-names';
-import { PondService } from '../../src/api/service';
+import { MemoryPondNames } from '../../src/service/settings/pond-names';
+import { PondService } from '../../src/service/service';
 import { MemoryCoordinator } from '../../src/pond/coordination';
 import { runCommandLine } from '../../src/shell/run';
 import { MemoryPondHost } from '../../src/storage/pond-host';

@@ -2,8 +2,8 @@
 // byte bodies, streamed responses, error statuses), a cancel reaches the connection, and a change of configured
 // origins starts a fresh worker (whose policy the service worker builds) while an unchanged one is reused.
 import { describe, expect, inject, it } from 'vitest';
-import { IdbConnectOrigins, MemoryConnectOrigins } from '../../../src/api/connect-origins';
-import { NetFetch } from '../../../src/api/net-fetch';
+import { IdbConnectOrigins, MemoryConnectOrigins } from '../../../src/service/settings/connect-origins';
+import { NetFetch } from '../../../src/service/net-fetch';
 
 const echo = inject('echoUrl');
 

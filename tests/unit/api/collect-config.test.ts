@@ -1,7 +1,7 @@
 // Configured-node configs: parsing, defaults, errors that name the field, and the paths derived series land at.
 import { describe, expect, it } from 'vitest';
-import { checkFactory, deviceSeriesPath, nodeFolder, parseNodeConfig, parseTemporalReduceConfig, reducedPath } from '../../../src/api/collect-config';
-import { planReduce } from '../../../src/api/collect-reduce';
+import { checkFactory, deviceSeriesPath, nodeFolder, parseNodeConfig, parseTemporalReduceConfig, reducedPath } from '../../../src/service/nodes/collect-config';
+import { planReduce } from '../../../src/service/nodes/collect-reduce';
 import { memoryBrowser } from '../../helpers/memory-service';
 import type { NodeRecord } from '../../../src/tinyfs/node';
 

@@ -1,7 +1,7 @@
 // The interval scheduler's logic with a fake clock and timers: never two runs at once, offline and busy ticks
 // skipped, statuses kept per node.
 import { describe, expect, it } from 'vitest';
-import { CollectScheduler, type SchedulerDeps } from '../../../src/api/collect-scheduler';
+import { CollectScheduler, type SchedulerDeps } from '../../../src/service/nodes/collect-scheduler';
 
 function harness(runAll: () => Promise<void> = async () => undefined) {
   let now = 1_000_000;

@@ -1,10 +1,10 @@
 // What the service records for the app's connect-src: each remote's bucket and presign endpoint, each pond's HydroVu
 // servers; removed with the remote or the pond. The service worker reads the same list (workers/sw.ts).
 import { describe, expect, it } from 'vitest';
-import { MemoryConnectOrigins, connectOriginOf, originsOf } from '../../../src/api/connect-origins';
-import { MemoryPondNames } from '../../../src/api/pond-names';
-import { MemoryRemoteConfigs } from '../../../src/api/remotes';
-import { PondService } from '../../../src/api/service';
+import { MemoryConnectOrigins, connectOriginOf, originsOf } from '../../../src/service/settings/connect-origins';
+import { MemoryPondNames } from '../../../src/service/settings/pond-names';
+import { MemoryRemoteConfigs } from '../../../src/service/backup/remotes';
+import { PondService } from '../../../src/service/service';
 import { MemoryCoordinator } from '../../../src/pond/coordination';
 import { runCommandLine } from '../../../src/shell/run';
 import { MemoryPondHost } from '../../../src/storage/pond-host';

@@ -7,9 +7,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 // @ts-expect-error s3rver ships no types
 import S3rver from '@20minutes/s3rver';
-import { MemoryPondNames } from '../../../src/api/pond-names';
-import { MemoryRemoteConfigs, checkRemoteInput } from '../../../src/api/remotes';
-import { PondService } from '../../../src/api/service';
+import { MemoryPondNames } from '../../../src/service/settings/pond-names';
+import { MemoryRemoteConfigs, checkRemoteInput } from '../../../src/service/backup/remotes';
+import { PondService } from '../../../src/service/service';
 import { MemoryCoordinator } from '../../../src/pond/coordination';
 import { runCommandLine } from '../../../src/shell/run';
 import { MemoryPondHost } from '../../../src/storage/pond-host';

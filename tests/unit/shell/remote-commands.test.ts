@@ -1,9 +1,9 @@
 // The backup commands' language: usage errors (exit 2) that say what is wrong, remote list without secrets,
 // and the zip round trip as a download and an attached file.
 import { describe, expect, it } from 'vitest';
-import { MemoryPondNames } from '../../../src/api/pond-names';
-import { MemoryRemoteConfigs } from '../../../src/api/remotes';
-import { PondService } from '../../../src/api/service';
+import { MemoryPondNames } from '../../../src/service/settings/pond-names';
+import { MemoryRemoteConfigs } from '../../../src/service/backup/remotes';
+import { PondService } from '../../../src/service/service';
 import { MemoryCoordinator } from '../../../src/pond/coordination';
 import { runCommandLine } from '../../../src/shell/run';
 import { MemoryPondHost } from '../../../src/storage/pond-host';

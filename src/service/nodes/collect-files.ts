@@ -1,20 +1,20 @@
 // Host files in and out for collect-and-reduce: LakeTech imports (CSV exports and In-Situ Excel HTML reports,
 // local times in a given zone) as series versions, and Hive-partitioned Parquet exports as one zip.
 import { zipSync, type Zippable } from 'fflate';
-import { PondError, throwIfAborted } from '../core/errors';
-import { excelHtmlToTable, laketechCsvToTable } from '../collect/laketech';
-import { arrowToParquet } from '../formats/parquet';
-import type { Pond } from '../pond/pond';
-import type { Transaction } from '../pond/transaction';
-import type { QueryEngine } from '../query/engine';
-import { ident, timeRangePredicate } from '../query/sql';
-import { formatPath, parsePath, validateName } from '../tinyfs/paths';
-import { glob, tryResolve } from '../tinyfs/resolve';
+import { PondError, throwIfAborted } from '../../core/errors';
+import { excelHtmlToTable, laketechCsvToTable } from '../../collect/laketech';
+import { arrowToParquet } from '../../formats/parquet';
+import type { Pond } from '../../pond/pond';
+import type { Transaction } from '../../pond/transaction';
+import type { QueryEngine } from '../../query/engine';
+import { ident, timeRangePredicate } from '../../query/sql';
+import { formatPath, parsePath, validateName } from '../../tinyfs/paths';
+import { glob, tryResolve } from '../../tinyfs/resolve';
 import { wideTableMeta } from './collect-hydrovu';
 import { seriesSource } from './collect-reduce';
-import type { ExportResult, NodeInfo, TemporalPart } from './pond-api';
-import { nodeInfo } from './node-info';
-import type { Progress } from './operations';
+import type { ExportResult, NodeInfo, TemporalPart } from '../../api/pond-api';
+import { nodeInfo } from '../node-info';
+import type { Progress } from '../operations';
 
 const isHtml = (name: string, text: string) => /\.html?$/i.test(name) || /^\s*</.test(text);
 

@@ -8,19 +8,19 @@ import type { Transaction } from '../pond/transaction';
 import type { PondHost } from '../storage/pond-host';
 import { formatPath, parsePath } from '../tinyfs/paths';
 import { glob, resolve } from '../tinyfs/resolve';
-import { copyIntoPond } from './copy-in';
+import { copyIntoPond } from './files/copy-in';
 import { nodeInfo, versionInfos } from './node-info';
-import type { PondNames } from './pond-names';
+import type { PondNames } from './settings/pond-names';
 import { Operations } from './operations';
 import { Queries } from './queries';
-import { MemorySecretStore, type SecretStore } from './collect-secrets';
+import { MemorySecretStore, type SecretStore } from './settings/collect-secrets';
 import type {
   AutoPlotData, BackupReport, Bindings, CollectorStatus, ConfiguredNode, CopyOptions, DescribeInfo, ExecResult, ExportResult, LongOp, NodeFactory, NodeInfo,
   PlotData, PondApi, PondInfo, PondSummary, PushSummary, QueryResult, RemoteInput, RemoteSummary, RestoreSummary, RunResult, TemporalPart, TxnInfo, VersionInfo, ZipExport,
-} from './pond-api';
-import { Collectors } from './collectors';
-import { MemoryConnectOrigins, originsOf, type ConnectOrigins } from './connect-origins';
-import { MemoryRemoteConfigs, RemoteOps, zipBlob, zipStoreBlob, type RemoteConfigStore } from './remotes';
+} from '../api/pond-api';
+import { Collectors } from './nodes/collectors';
+import { MemoryConnectOrigins, originsOf, type ConnectOrigins } from './settings/connect-origins';
+import { MemoryRemoteConfigs, RemoteOps, zipBlob, zipStoreBlob, type RemoteConfigStore } from './backup/remotes';
 
 export interface ServiceDeps {
   host: PondHost;
@@ -282,7 +282,7 @@ export class PondService implements PondApi {
   async watch(opId: string, onProgress: (done: number, total: number | undefined, what: string) => void): Promise<void> {
     this.ops.watch(opId, onProgress);
   }
-  // --- remote: S3 backup and restore, zip snapshots (delegates to src/api/remotes.ts) ---
+  // --- remote: S3 backup and restore, zip snapshots (delegates to backup/remotes.ts) ---
   private remoteOps?: RemoteOps;
   private get remotes(): RemoteOps {
     this.remoteOps ??= new RemoteOps({
@@ -345,7 +345,7 @@ export class PondService implements PondApi {
   }
 
 
-  // --- collect and reduce (delegates to src/api/collectors.ts) ---
+  // --- collect and reduce (delegates to nodes/collectors.ts) ---
   private collectorOps: Collectors | undefined;
   private get collectors(): Collectors {
     this.collectorOps ??= new Collectors({

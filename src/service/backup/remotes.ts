@@ -2,21 +2,21 @@
 // verify, restore and zip snapshots. The transfer logic lives in src/remote/; this file decides which store, which
 // pond id and which keys, and makes "restore" and "import" create a NEW local pond or nothing at all.
 import { openDB, type IDBPDatabase } from 'idb';
-import { PondError } from '../core/errors';
-import type { Store } from '../core/store';
-import { decodeEntries } from '../oplog/entry-codec';
-import { decodeCommit, logPath, type Commit } from '../oplog/delta-log';
-import { readCommit } from '../oplog/log-store';
-import type { Coordinator } from '../pond/coordination';
-import { blobPath } from '../pond/layout';
-import { Pond } from '../pond/pond';
-import { S3Remote, exportZip, importZip, push, restore, validateRemoteConfig, verify, type RemoteConfig, type TransferProgress } from '../remote/index';
-import { parseManifest, MANIFEST_MAX_BYTES, MANIFEST_NAME } from '../remote/zip-manifest';
-import { badZip, extractEntry, readCentralDirectory, type ZipEntry } from '../remote/zip-reader';
-import type { PondHost } from '../storage/pond-host';
-import { originsOf, type ConnectOrigins } from './connect-origins';
-import type { PondNames } from './pond-names';
-import type { BackupReport, ProgressCallback, PushSummary, RemoteInput, RemoteSummary, RestoreSummary, ZipExport } from './pond-api';
+import { PondError } from '../../core/errors';
+import type { Store } from '../../core/store';
+import { decodeEntries } from '../../oplog/entry-codec';
+import { decodeCommit, logPath, type Commit } from '../../oplog/delta-log';
+import { readCommit } from '../../oplog/log-store';
+import type { Coordinator } from '../../pond/coordination';
+import { blobPath } from '../../pond/layout';
+import { Pond } from '../../pond/pond';
+import { S3Remote, exportZip, importZip, push, restore, validateRemoteConfig, verify, type RemoteConfig, type TransferProgress } from '../../remote/index';
+import { parseManifest, MANIFEST_MAX_BYTES, MANIFEST_NAME } from '../../remote/zip-manifest';
+import { badZip, extractEntry, readCentralDirectory, type ZipEntry } from '../../remote/zip-reader';
+import type { PondHost } from '../../storage/pond-host';
+import { originsOf, type ConnectOrigins } from '../settings/connect-origins';
+import type { PondNames } from '../settings/pond-names';
+import type { BackupReport, ProgressCallback, PushSummary, RemoteInput, RemoteSummary, RestoreSummary, ZipExport } from '../../api/pond-api';
 
 /** A stored configuration: `secretAccessKey` is present only when the user asked to remember it. */
 export interface StoredRemote {

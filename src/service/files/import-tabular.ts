@@ -1,19 +1,19 @@
 // Host CSV or Parquet → a Parquet version with its event-time range, ready to become a table or series version.
-import { PondError } from '../core/errors';
-import type { FileEntryType } from '../core/entry';
-import type { Transaction } from '../pond/transaction';
-import { importCsv } from '../formats/csv';
-import { importParquet } from '../formats/parquet-import';
-import type { ImportResult } from '../formats/types';
-import { getDuckDb } from '../query/duckdb';
-import { checkSchemaCompatible } from '../query/schema';
-import { loadParquetWasm } from '../core/parquet-wasm';
-import { ContentSink, loadContent } from '../pond/blobs';
+import { PondError } from '../../core/errors';
+import type { FileEntryType } from '../../core/entry';
+import type { Transaction } from '../../pond/transaction';
+import { importCsv } from '../../formats/csv';
+import { importParquet } from '../../formats/parquet-import';
+import type { ImportResult } from '../../formats/types';
+import { getDuckDb } from '../../query/duckdb';
+import { checkSchemaCompatible } from '../../query/schema';
+import { loadParquetWasm } from '../../core/parquet-wasm';
+import { ContentSink, loadContent } from '../../pond/blobs';
 import { uuidv7 } from 'uuidv7';
 import { tableFromIPC, type Schema } from 'apache-arrow';
-import { parsePath } from '../tinyfs/paths';
-import { tryResolve } from '../tinyfs/resolve';
-import type { PreparedContent, VersionMeta } from '../tinyfs/wd';
+import { parsePath } from '../../tinyfs/paths';
+import { tryResolve } from '../../tinyfs/resolve';
+import type { PreparedContent, VersionMeta } from '../../tinyfs/wd';
 
 export interface TabularVersion {
   /** The Parquet version, already stored (inline or as a blob) while it was produced. */

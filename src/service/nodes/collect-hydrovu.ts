@@ -1,18 +1,18 @@
 // A run of a HydroVu node: every active device's new readings appended as one version of
 // `<output>/devices/{id}/{Name}.series`, all in the caller's one transaction (a failure anywhere commits nothing).
 import type { Table } from 'apache-arrow';
-import { PondError, throwIfAborted } from '../core/errors';
-import { collectDevice, HydroVuClient } from '../collect/hydrovu';
-import { TIMESTAMP_COLUMN } from '../collect/wide-table';
-import { arrowToParquet } from '../formats/parquet';
-import type { Transaction } from '../pond/transaction';
-import { logicalType } from '../query/schema';
-import { parsePath } from '../tinyfs/paths';
-import { tryResolve } from '../tinyfs/resolve';
-import type { VersionMeta } from '../tinyfs/wd';
+import { PondError, throwIfAborted } from '../../core/errors';
+import { collectDevice, HydroVuClient } from '../../collect/hydrovu';
+import { TIMESTAMP_COLUMN } from '../../collect/wide-table';
+import { arrowToParquet } from '../../formats/parquet';
+import type { Transaction } from '../../pond/transaction';
+import { logicalType } from '../../query/schema';
+import { parsePath } from '../../tinyfs/paths';
+import { tryResolve } from '../../tinyfs/resolve';
+import type { VersionMeta } from '../../tinyfs/wd';
 import { deviceSeriesPath, nodeFolder, type HydroVuNodeConfig } from './collect-config';
-import type { RunResult } from './pond-api';
-import type { Progress } from './operations';
+import type { RunResult } from '../../api/pond-api';
+import type { Progress } from '../operations';
 
 /** The max event time stored in a series (UTC µs), from its versions' metadata: no data is read. */
 export function storedMaxTime(tx: Transaction, path: string): number | undefined {

@@ -1,6 +1,6 @@
 // Long operations across the worker boundary: an AbortSignal cannot cross comlink, so each operation gets an id
 // the UI can cancel by, and progress goes back through a proxied callback.
-import type { LongOp, ProgressCallback } from './pond-api';
+import type { LongOp, ProgressCallback } from '../api/pond-api';
 
 export type Progress = ProgressCallback;
 

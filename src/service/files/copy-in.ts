@@ -2,14 +2,14 @@
 // begin with PAR1) as a file:table version; CSV or Parquet as a file:series version (created, or appended to).
 // Destination: an existing directory or a path ending in '/' receives files by their own names; otherwise a single
 // source is written at the destination path itself.
-import { PondError, throwIfAborted } from '../core/errors';
-import type { FileEntryType } from '../core/entry';
-import type { Transaction } from '../pond/transaction';
-import { formatPath, parsePath, validateName } from '../tinyfs/paths';
-import { tryResolve } from '../tinyfs/resolve';
-import { nodeInfo } from './node-info';
-import type { CopyOptions, NodeInfo } from './pond-api';
-import type { Progress } from './operations';
+import { PondError, throwIfAborted } from '../../core/errors';
+import type { FileEntryType } from '../../core/entry';
+import type { Transaction } from '../../pond/transaction';
+import { formatPath, parsePath, validateName } from '../../tinyfs/paths';
+import { tryResolve } from '../../tinyfs/resolve';
+import { nodeInfo } from '../node-info';
+import type { CopyOptions, NodeInfo } from '../../api/pond-api';
+import type { Progress } from '../operations';
 import { importTabular } from './import-tabular';
 
 export async function copyIntoPond(

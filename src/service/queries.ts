@@ -10,7 +10,7 @@ import { detectOverlaps } from '../query/overlaps';
 import { logicalType } from '../query/schema';
 import { formatPath, parsePath } from '../tinyfs/paths';
 import { resolve } from '../tinyfs/resolve';
-import type { Bindings, DescribeInfo, PlotData, QueryResult } from './pond-api';
+import type { Bindings, DescribeInfo, PlotData, QueryResult } from '../api/pond-api';
 
 const DEFAULT_LIMIT = 10_000;
 

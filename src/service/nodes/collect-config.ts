@@ -2,11 +2,11 @@
 // whose version carries attrs {factory}. This file parses and checks the two factories' configs; secrets are never
 // part of them (the HydroVu client secret lives in IndexedDB, collect-secrets.ts).
 import { parse as parseYaml } from 'yaml';
-import { PondError } from '../core/errors';
-import { parseHydroVuConfig, type HydroVuConfig } from '../collect/hydrovu';
-import { DEFAULT_AGGREGATIONS, DEFAULT_RESOLUTIONS, parseResolution, type Aggregation } from '../query/reduce';
-import { formatPath, parsePath } from '../tinyfs/paths';
-import type { NodeFactory } from './pond-api';
+import { PondError } from '../../core/errors';
+import { parseHydroVuConfig, type HydroVuConfig } from '../../collect/hydrovu';
+import { DEFAULT_AGGREGATIONS, DEFAULT_RESOLUTIONS, parseResolution, type Aggregation } from '../../query/reduce';
+import { formatPath, parsePath } from '../../tinyfs/paths';
+import type { NodeFactory } from '../../api/pond-api';
 
 export type { NodeFactory };
 export const FACTORIES: readonly NodeFactory[] = ['hydrovu', 'temporal-reduce'];

@@ -3,7 +3,7 @@ import type { NodeRecord } from '../tinyfs/node';
 import { latestVersion } from '../tinyfs/node';
 import { formatPath } from '../tinyfs/paths';
 import { symlinkTarget } from '../tinyfs/resolve';
-import type { NodeInfo, VersionInfo } from './pond-api';
+import type { NodeInfo, VersionInfo } from '../api/pond-api';
 
 export function nodeInfo(segments: readonly string[], node: NodeRecord): NodeInfo {
   const v = latestVersion(node);

@@ -3,7 +3,7 @@
 // the script is fetched; so when the configuration has changed since, the next request starts a fresh network worker
 // (the old one finishes what it carries, bodies included, then closes). Same-origin requests need no policy change and go directly.
 import { PondError } from '../core/errors';
-import type { ConnectOrigins } from './connect-origins';
+import type { ConnectOrigins } from './settings/connect-origins';
 
 export interface NetRequest {
   kind: 'fetch';

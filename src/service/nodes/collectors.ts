@@ -1,23 +1,23 @@
 // Collect and reduce, as the pond service delegates it: configured nodes (mknod / run), the interval scheduler,
 // plots from derived tables, LakeTech imports and Hive-partitioned exports. Owns a QueryEngine of its own (its
 // own DuckDB connection and version cache), so reduce runs never disturb the views the UI has bound.
-import { PondError } from '../core/errors';
-import type { Pond } from '../pond/pond';
-import type { Transaction } from '../pond/transaction';
-import { QueryEngine } from '../query/engine';
-import { parseResolution } from '../query/reduce';
-import { formatPath, parsePath } from '../tinyfs/paths';
-import { glob, resolve, tryResolve } from '../tinyfs/resolve';
+import { PondError } from '../../core/errors';
+import type { Pond } from '../../pond/pond';
+import type { Transaction } from '../../pond/transaction';
+import { QueryEngine } from '../../query/engine';
+import { parseResolution } from '../../query/reduce';
+import { formatPath, parsePath } from '../../tinyfs/paths';
+import { glob, resolve, tryResolve } from '../../tinyfs/resolve';
 import { checkFactory, parseNodeConfig, reducedPath, type NodeConfig, type NodeFactory, type TemporalReduceConfig } from './collect-config';
 import { exportSeries, importLaketechFiles } from './collect-files';
 import { runHydroVu } from './collect-hydrovu';
 import { runTemporalReduce } from './collect-reduce';
 import { CollectScheduler } from './collect-scheduler';
-import type { SecretStore } from './collect-secrets';
-import type { AutoPlotData, CollectorStatus, ConfiguredNode, ExportResult, NodeInfo, PlotData, RunResult } from './pond-api';
-import type { Progress } from './operations';
-import { nodeInfo } from './node-info';
-import { eventExtent } from './queries';
+import type { SecretStore } from '../settings/collect-secrets';
+import type { AutoPlotData, CollectorStatus, ConfiguredNode, ExportResult, NodeInfo, PlotData, RunResult } from '../../api/pond-api';
+import type { Progress } from '../operations';
+import { nodeInfo } from '../node-info';
+import { eventExtent } from '../queries';
 
 export interface CollectorsDeps {
   /** The open pond (throws when none is open). */

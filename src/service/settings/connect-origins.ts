@@ -3,8 +3,8 @@
 // it whenever that configuration changes; the service worker reads it to build the network worker's
 // Content-Security-Policy (src/core/csp.ts), and the network fetch (net-fetch.ts) to know when that policy is stale.
 import { openDB, type IDBPDatabase } from 'idb';
-import { isConnectOrigin } from '../core/csp';
-import { PondError } from '../core/errors';
+import { isConnectOrigin } from '../../core/csp';
+import { PondError } from '../../core/errors';
 
 export interface ConnectOrigins {
   /** Replaces what `source` allows (an empty list removes it). */

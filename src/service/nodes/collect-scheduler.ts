@@ -1,7 +1,7 @@
 // Interval runs of configured nodes while the app is open: one timer in the pond worker, runs never overlap
 // (a manual run waits for a scheduled one and the other way round), a tick is skipped while offline or while a
 // run is still going, and the last result or error of each node is kept for the UI.
-import type { NodeRunStatus } from './pond-api';
+import type { NodeRunStatus } from '../../api/pond-api';
 
 export interface SchedulerDeps {
   /** Runs every node the schedule covers, one after another (each records its own status). */

@@ -4,20 +4,20 @@
 // new rows. Each output version records the input versions folded in (attrs input_versions); a run folds only
 // the new ones, recomputing just the buckets their [min, max] event times touch (reduceIncremental).
 import type { Table } from 'apache-arrow';
-import { PondError, throwIfAborted } from '../core/errors';
-import { arrowToParquet, parquetToArrow } from '../formats/parquet';
-import { loadContent } from '../pond/blobs';
-import type { Pond } from '../pond/pond';
-import type { Transaction } from '../pond/transaction';
-import type { BindSource, QueryEngine } from '../query/engine';
-import { numericColumns, parseResolution, reduce, reduceIncremental, touchedRange } from '../query/reduce';
-import { logicalType } from '../query/schema';
-import type { NodeRecord, VersionRecord } from '../tinyfs/node';
-import { formatPath, parsePath } from '../tinyfs/paths';
-import { glob, tryResolve } from '../tinyfs/resolve';
+import { PondError, throwIfAborted } from '../../core/errors';
+import { arrowToParquet, parquetToArrow } from '../../formats/parquet';
+import { loadContent } from '../../pond/blobs';
+import type { Pond } from '../../pond/pond';
+import type { Transaction } from '../../pond/transaction';
+import type { BindSource, QueryEngine } from '../../query/engine';
+import { numericColumns, parseResolution, reduce, reduceIncremental, touchedRange } from '../../query/reduce';
+import { logicalType } from '../../query/schema';
+import type { NodeRecord, VersionRecord } from '../../tinyfs/node';
+import { formatPath, parsePath } from '../../tinyfs/paths';
+import { glob, tryResolve } from '../../tinyfs/resolve';
 import { reducedPath, type TemporalReduceConfig } from './collect-config';
-import type { RunResult } from './pond-api';
-import type { Progress } from './operations';
+import type { RunResult } from '../../api/pond-api';
+import type { Progress } from '../operations';
 
 const VIEW = '__collect_reduce_input';
 
