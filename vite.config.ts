@@ -70,7 +70,7 @@ export default defineConfig({
           include: ['tests/browser/**/*.test.ts'],
           // Local servers the browser tests talk to (127.0.0.1 only): a HydroVu-shaped API, s3rver, a presign endpoint,
           // an echo server.
-          globalSetup: ['tests/browser/collect/global-setup.ts', 'tests/browser/remote/s3-global-setup.ts', 'tests/browser/api/echo-global-setup.ts'],
+          globalSetup: ['tests/browser/collect/global-setup.ts', 'tests/browser/remote/s3-global-setup.ts', 'tests/browser/service/echo-global-setup.ts'],
           testTimeout: 60_000,
           hookTimeout: 60_000,
           // One file at a time: files share the local test servers (whose state some tests reset) and one origin's

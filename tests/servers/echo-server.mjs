@@ -1,4 +1,4 @@
-// An echo server on 127.0.0.1, for the network-worker tests (tests/browser/api/) and benchmarks (bench/net.bench.ts):
+// An echo server on 127.0.0.1, for the network-worker tests (tests/browser/service/) and benchmarks (bench/net.bench.ts):
 // answers with what it received (method, headers, body size and a byte sum), streams N × 64 KiB on /stream?chunks=N,
 // and on /slow sends headers then stalls until the client goes away (/slow-closed counts those closes, so a cancel
 // can be seen to reach the connection). CORS allows any origin. Plain JS so tools/bench.mjs can start it too.
