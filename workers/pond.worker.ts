@@ -1,4 +1,5 @@
-// The pond worker: the only owner of the ponds' OPFS files. It exposes PondService through comlink.
+// The pond worker: the only owner of the ponds' OPFS files. It exposes PondService's PondApi methods, and only
+// those, through comlink.
 import * as Comlink from 'comlink';
 import { IdbConnectOrigins } from '../src/service/settings/connect-origins';
 import { installErrorTransfer } from '../src/api/error-transfer';
@@ -6,6 +7,7 @@ import { NetFetch } from '../src/service/net-fetch';
 import { IdbSecretStore } from '../src/service/settings/collect-secrets';
 import { IdbPondNames } from '../src/service/settings/pond-names';
 import { IdbRemoteConfigs } from '../src/service/backup/remotes';
+import { apiOf } from '../src/service/expose';
 import { PondService } from '../src/service/service';
 import { BrowserCoordinator } from '../src/pond/coordination';
 import { runCommandLine } from '../src/shell/run';
@@ -24,4 +26,4 @@ const service = new PondService({
   connectOrigins,
   fetch: new NetFetch(connectOrigins).fetch,
 });
-Comlink.expose(service);
+Comlink.expose(apiOf(service));

@@ -338,3 +338,56 @@ export interface PondApi {
   /** Series and tables matching `pattern` as Hive-partitioned Parquet (`year=2024/month=03/…`) in one zip. */
   exportSeries(pattern: string, opts: { temporal: TemporalPart[] } & LongOp): Promise<ExportResult>;
 }
+
+/**
+ * The name of every PondApi method, once: the worker exposes exactly these (src/service/expose.ts), and the compiler
+ * refuses this list if it misses a method of the interface or names one it lacks.
+ */
+export const POND_API_METHODS = [
+  'listPonds',
+  'createPond',
+  'openPond',
+  'renamePond',
+  'deletePond',
+  'info',
+  'subscribe',
+  'list',
+  'stat',
+  'versions',
+  'readFile',
+  'mkdir',
+  'writeFile',
+  'symlink',
+  'remove',
+  'rename',
+  'log',
+  'copyIn',
+  'query',
+  'describe',
+  'plot',
+  'exec',
+  'cancel',
+  'watch',
+  'remoteAdd',
+  'remoteList',
+  'remoteRemove',
+  'remotePonds',
+  'push',
+  'verify',
+  'restore',
+  'exportZip',
+  'exportPondFiles',
+  'importZip',
+  'mknod',
+  'configuredNodes',
+  'runNode',
+  'scheduleCollectors',
+  'collectorStatus',
+  'plotAuto',
+  'importLaketech',
+  'exportSeries',
+] as const satisfies readonly (keyof PondApi)[];
+
+// Fails to compile when a PondApi method is missing above.
+type MissingFromList = Exclude<keyof PondApi, (typeof POND_API_METHODS)[number]>;
+export const POND_API_METHODS_COMPLETE: MissingFromList extends never ? true : MissingFromList = true;

@@ -5,8 +5,9 @@ import { formatPath } from '../tinyfs/paths';
 import { symlinkTarget } from '../tinyfs/resolve';
 import type { NodeInfo, VersionInfo } from '../api/pond-api';
 
-export function nodeInfo(segments: readonly string[], node: NodeRecord): NodeInfo {
-  const v = latestVersion(node);
+/** The node as the API shows it, at its latest version or at `version` (which it must have). */
+export function nodeInfo(segments: readonly string[], node: NodeRecord, version?: number): NodeInfo {
+  const v = (version === undefined ? undefined : node.versions.find((x) => x.version === version)) ?? latestVersion(node);
   return {
     path: formatPath(segments),
     name: segments[segments.length - 1] ?? '/',

@@ -6,6 +6,7 @@ import type { Coordinator, Release } from '../pond/coordination';
 import { Pond } from '../pond/pond';
 import type { Transaction } from '../pond/transaction';
 import type { PondHost } from '../storage/pond-host';
+import { latestVersion } from '../tinyfs/node';
 import { formatPath, parsePath } from '../tinyfs/paths';
 import { glob, resolve } from '../tinyfs/resolve';
 import { copyIntoPond } from './files/copy-in';
@@ -228,12 +229,16 @@ export class PondService implements PondApi {
   }
 
   async writeFile(path: string, data: Uint8Array | Blob, opts: { parents?: boolean } & LongOp = {}): Promise<NodeInfo> {
-    return this.ops.run(opts, (signal, onProgress) =>
-      this.transact(`write ${path}`, async (tx) => {
-        await tx.writeFile(path, 'file:data', data, {}, { parents: opts.parents, signal, onProgress: (d, t) => onProgress(d, t, path) });
-        return this.stat(path).catch(() => nodeInfo(parsePath(path), resolve(tx.state, parsePath(path)).node));
-      }, signal),
-    );
+    return this.ops.run(opts, async (signal, onProgress) => {
+      const written = await this.transact(`write ${path}`, async (tx) => {
+        const node = await tx.writeFile(path, 'file:data', data, {}, { parents: opts.parents, signal, onProgress: (d, t) => onProgress(d, t, path) });
+        return { id: node.id, version: latestVersion(node).version };
+      }, signal);
+      // The answer is the version this call committed, as committed (its commit time), even if another write has
+      // already followed it.
+      const node = this.open.pond.fs.get(written.id)!;
+      return nodeInfo(parsePath(path), node, written.version);
+    });
   }
 
   async symlink(target: string, path: string): Promise<void> {

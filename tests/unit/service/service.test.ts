@@ -1,6 +1,7 @@
 import { describe, expect, it, vi } from 'vitest';
 import { blobOf, memoryBrowser } from '../../helpers/memory-service';
-import type { PondInfo } from '../../../src/api/pond-api';
+import { POND_API_METHODS, type PondInfo } from '../../../src/api/pond-api';
+import { apiOf } from '../../../src/service/expose';
 
 describe('PondService', () => {
   it('creates, lists, renames and deletes ponds', async () => {
@@ -63,5 +64,27 @@ describe('PondService', () => {
     const started = tab.writeFile('/big.bin', big, { opId: 'op-1', onProgress: () => void tab.cancel('op-1') });
     await expect(started).rejects.toMatchObject({ code: 'ABORTED' });
     expect((await tab.info()).version).toBe(0);
+  });
+});
+
+describe('PondService answers', () => {
+  it('writeFile answers with the version it committed, at its commit time', async () => {
+    const tab = memoryBrowser().tab();
+    await tab.createPond('p');
+    const first = await tab.writeFile('/notes.txt', blobOf('one'));
+    const second = await tab.writeFile('/notes.txt', blobOf('three'));
+    const versions = await tab.versions('/notes.txt');
+    expect(first).toMatchObject({ path: '/notes.txt', version: 1, size: 3, modified: versions[0]!.timestamp });
+    expect(second).toMatchObject({ path: '/notes.txt', version: 2, size: 5, modified: versions[1]!.timestamp });
+    expect(second.modified).toBeGreaterThan(0);
+  });
+
+  it('the worker hands out exactly the PondApi methods, bound to the service', async () => {
+    const service = memoryBrowser().tab();
+    const api = apiOf(service);
+    expect(Object.keys(api).sort()).toEqual([...POND_API_METHODS].sort());
+    expect('transact' in api || 'pond' in api).toBe(false);
+    await api.createPond('via the exposed object');
+    expect((await api.info()).name).toBe('via the exposed object');
   });
 });
