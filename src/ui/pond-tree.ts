@@ -48,8 +48,9 @@ export class PondTree extends LitElement {
       const api = client?.api;
       if (!api || !pondId) return new Map<string, NodeInfo[]>();
       const dirs = ['/', ...this.expanded];
-      const lists = await Promise.all(dirs.map((d) => api.list(contentsPattern(d)).catch(() => [] as NodeInfo[])));
-      // A directory removed by a commit simply lists as empty; it drops out of the rows with its parent's listing.
+      // A directory removed by a commit lists as empty (a glob that matches nothing) and drops out of the rows with its
+      // parent's listing; any other failure (STORAGE, CORRUPT) is shown instead of an empty tree.
+      const lists = await Promise.all(dirs.map((d) => api.list(contentsPattern(d))));
       return new Map(dirs.map((d, i) => [d, lists[i]!.sort(byTypeThenName)]));
     },
   });

@@ -139,8 +139,12 @@ export class Collectors {
     const nodes = (await this.configuredNodes()).filter((n) => n.factory !== 'hydrovu' || (n.hasSecret && (n.activeDevices ?? 0) > 0));
     nodes.sort((a, b) => (a.factory === b.factory ? 0 : a.factory === 'hydrovu' ? -1 : 1));
     for (const n of nodes) {
-      // One node's failure (recorded in its status) must not keep the others from running.
-      await this.load(n.path).then(({ config }) => this.record(n.path, () => this.runOnce(n.path, config, new AbortController().signal, noProgress))).catch(() => undefined);
+      const run = this.record(n.path, async () => {
+        const { config } = await this.load(n.path); // a config that no longer parses fails this node's run, visibly
+        return this.runOnce(n.path, config, new AbortController().signal, noProgress);
+      });
+      // Any failure, loading included, is now in the node's status (record); it must not keep the others from running.
+      await run.catch(() => undefined);
     }
   }
 
