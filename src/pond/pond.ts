@@ -3,6 +3,7 @@
 import { uuidv7 } from 'uuidv7';
 import { ROOT_ID, type OplogEntry } from '../core/entry';
 import { PondError, throwIfAborted } from '../core/errors';
+import { SerialQueue } from '../core/serial-queue';
 import type { Store } from '../core/store';
 import type { AddAction, Commit } from '../oplog/delta-log';
 import { logPath } from '../oplog/delta-log';
@@ -44,7 +45,7 @@ const nowUs = () => Date.now() * 1000;
 const DEFAULT_COMPACT_EVERY = 50;
 
 export class Pond {
-  private queue: Promise<unknown> = Promise.resolve();
+  private readonly queue = new SerialQueue();
   /** The last failure of background maintenance (compaction), if the latest attempt failed. */
   maintenanceError: unknown;
 
@@ -111,9 +112,7 @@ export class Pond {
    * nothing is committed and the pond stays as it was. Transactions run one at a time.
    */
   transact<T>(command: string, fn: (tx: Transaction) => Promise<T> | T, opts: TransactOptions = {}): Promise<T> {
-    const run = this.queue.then(() => this.runTransaction(command, fn, opts));
-    this.queue = run.catch(() => undefined);
-    return run;
+    return this.queue.run(() => this.runTransaction(command, fn, opts));
   }
 
   private async runTransaction<T>(command: string, fn: (tx: Transaction) => Promise<T> | T, opts: TransactOptions): Promise<T> {

@@ -2,6 +2,7 @@
 // (a manual run waits for a scheduled one and the other way round), a tick is skipped while offline or while a
 // run is still going, and the last result or error of each node is kept for the UI.
 import type { NodeRunStatus } from '../../api/pond-api';
+import { SerialQueue } from '../../core/serial-queue';
 
 export interface SchedulerDeps {
   /** Runs every node the schedule covers, one after another (each records its own status). */
@@ -16,8 +17,7 @@ export interface SchedulerDeps {
 /** Life-cycle: construct; `start(minutes)` arms the timer, `stop()` disarms it; `exclusive` serialises every run. */
 export class CollectScheduler {
   private timer: unknown;
-  private tail: Promise<unknown> = Promise.resolve();
-  private busy = 0;
+  private readonly runs = new SerialQueue();
   private minutes: number | null = null;
   private next: number | null = null;
   /** Why the last tick did not run, if it did not. */
@@ -35,7 +35,7 @@ export class CollectScheduler {
   }
 
   get running(): boolean {
-    return this.busy > 0;
+    return this.runs.pending > 0;
   }
 
   /** Arms (or re-arms) the timer: the first run comes one interval from now. */
@@ -81,10 +81,7 @@ export class CollectScheduler {
 
   /** Runs `fn` after every earlier run has finished: never two runs at once. */
   exclusive<T>(fn: () => Promise<T>): Promise<T> {
-    this.busy++;
-    const run = this.tail.then(fn).finally(() => void this.busy--);
-    this.tail = run.catch(() => undefined);
-    return run;
+    return this.runs.run(fn);
   }
 
   /**
