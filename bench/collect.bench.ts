@@ -3,7 +3,7 @@
 // 10 000 000-row series to all five resolutions, then the incremental update after appending one day. Each runs
 // through PondService (the worker's API object) over OPFS, beside a baseline measured in the same run.
 import { Float64, makeData, makeVector, Table, TimestampMicrosecond } from 'apache-arrow';
-import { wideTableMeta } from '../src/service/nodes/collect-hydrovu';
+import { wideTableMeta } from '../src/service/nodes/factories/hydrovu';
 import { MemorySecretStore } from '../src/service/settings/collect-secrets';
 import { MemoryPondNames } from '../src/service/settings/pond-names';
 import { PondService } from '../src/service/service';
@@ -12,7 +12,7 @@ import { MemoryCoordinator } from '../src/pond/coordination';
 import { QueryEngine } from '../src/query/engine';
 import { parseResolution } from '../src/query/reduce';
 import { intervalLiteral } from '../src/query/sql';
-import { seriesSource } from '../src/service/nodes/collect-reduce';
+import { seriesSource } from '../src/service/nodes/factories/temporal-reduce';
 import { OpfsPondHost } from '../src/storage/pond-host';
 import { parsePath } from '../src/tinyfs/paths';
 import { resolve } from '../src/tinyfs/resolve';

@@ -181,8 +181,21 @@ export interface BackupReport {
 
 // --- collect and reduce ---
 
-/** The factories of configured nodes. */
-export type NodeFactory = 'hydrovu' | 'temporal-reduce';
+/** A factory's name (`list-factories`: hydrovu, temporal-reduce, …). */
+export type NodeFactory = string;
+
+/** collect: runs and fetches from outside (hydrovu); reduce: runs over the pond and commits tables; derived: computed on read. */
+export type FactoryKind = 'collect' | 'reduce' | 'derived';
+
+/** A factory as `list-factories` shows it: what its nodes are and what their YAML config holds. */
+export interface FactoryInfo {
+  name: string;
+  kind: FactoryKind;
+  summary: string;
+  fields: { name: string; description: string; required?: boolean }[];
+  /** `mknod --secret` applies (the secret stays in this browser). */
+  takesSecret: boolean;
+}
 
 /** A configured node in the open pond: its path, factory and (for HydroVu) whether a secret is stored. */
 export interface ConfiguredNode {
@@ -321,7 +334,9 @@ export interface PondApi {
   importZip(zip: Blob, opts?: { name?: string } & LongOp): Promise<RestoreSummary>;
 
   // --- collect and reduce: HydroVu, LakeTech, derived series (src/service/nodes/) ---
-  /** Creates a configured node (factory `hydrovu` or `temporal-reduce`) from YAML, or a new version of its config. A HydroVu secret goes to this browser's IndexedDB, never into the pond. */
+  /** The factories configured nodes can be made of, from the registry. */
+  listFactories(): Promise<FactoryInfo[]>;
+  /** Creates a configured node of a factory (see listFactories) from YAML, or a new version of its config. A HydroVu secret goes to this browser's IndexedDB, never into the pond. */
   mknod(factory: NodeFactory, path: string, configYaml: string, opts?: { secret?: string }): Promise<NodeInfo>;
   /** The open pond's configured nodes. */
   configuredNodes(): Promise<ConfiguredNode[]>;
@@ -378,6 +393,7 @@ export const POND_API_METHODS = [
   'exportZip',
   'exportPondFiles',
   'importZip',
+  'listFactories',
   'mknod',
   'configuredNodes',
   'runNode',

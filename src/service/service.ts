@@ -16,10 +16,11 @@ import { Operations } from './operations';
 import { Queries } from './queries';
 import { MemorySecretStore, type SecretStore } from './settings/collect-secrets';
 import type {
-  AutoPlotData, BackupReport, Bindings, CollectorStatus, ConfiguredNode, CopyOptions, DescribeInfo, ExecResult, ExportResult, LongOp, NodeFactory, NodeInfo,
+  AutoPlotData, BackupReport, Bindings, CollectorStatus, ConfiguredNode, CopyOptions, DescribeInfo, ExecResult, ExportResult, FactoryInfo, LongOp, NodeFactory, NodeInfo,
   PlotData, PondApi, PondInfo, PondSummary, PushSummary, QueryResult, RemoteInput, RemoteSummary, RestoreSummary, RunResult, TemporalPart, TxnInfo, VersionInfo, ZipExport,
 } from '../api/pond-api';
 import { Collectors } from './nodes/collectors';
+import { factoryNamed } from './nodes/registry';
 import { MemoryConnectOrigins, originsOf, type ConnectOrigins } from './settings/connect-origins';
 import { MemoryRemoteConfigs, RemoteOps, zipBlob, zipStoreBlob, type RemoteConfigStore } from './backup/remotes';
 
@@ -363,9 +364,13 @@ export class PondService implements PondApi {
     return this.collectorOps;
   }
 
+  async listFactories(): Promise<FactoryInfo[]> {
+    return this.collectors.listFactories();
+  }
+
   async mknod(factory: NodeFactory, path: string, configYaml: string, opts: { secret?: string } = {}): Promise<NodeInfo> {
     const info = await this.collectors.mknod(factory, path, configYaml, opts);
-    if (factory === 'hydrovu') await this.recordHydroVuOrigins();
+    if (factoryNamed(factory).kind === 'collect') await this.recordHydroVuOrigins(); // a collector names a server to reach
     return info;
   }
 

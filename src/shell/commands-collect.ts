@@ -22,17 +22,28 @@ function usage(command: string): PondError {
 
 export const COLLECT_COMMANDS: Record<string, Command> = {
   mknod: {
-    usage: 'mknod hydrovu|temporal-reduce PATH --config host:FILE.yaml [--secret S]',
-    summary: 'create a configured node (a HydroVu collector or derived series); the secret stays in this browser',
+    usage: 'mknod FACTORY PATH --config host:FILE.yaml [--secret S]',
+    summary: 'create a configured node of a factory (see list-factories); a secret stays in this browser',
     async run(ctx, words) {
       const { positional, flags } = parseArgs(words, ['--config', '--secret'], ['--config', '--secret']);
       const config = flags.get('--config');
       if (positional.length !== 2 || typeof config !== 'string') throw usage('mknod');
       const yaml = await hostFile(ctx, config, 'mknod').data.text();
       const secret = flags.get('--secret');
-      const factory = positional[0]! as 'hydrovu' | 'temporal-reduce';
+      const factory = positional[0]!;
       const n = await ctx.api.mknod(factory, positional[1]!, yaml, typeof secret === 'string' ? { secret } : {});
       ctx.out.push(`${n.path} v${n.version} (${factory})${typeof secret === 'string' ? '; secret stored in this browser' : ''}`);
+    },
+  },
+  'list-factories': {
+    usage: 'list-factories',
+    summary: 'the factories configured nodes are made of, and the fields of their configs',
+    async run(ctx, words) {
+      if (parseArgs(words, []).positional.length !== 0) throw usage('list-factories');
+      for (const f of await ctx.api.listFactories()) {
+        ctx.out.push(`${f.name} [${f.kind}]  ${f.summary}${f.takesSecret ? ' (takes --secret)' : ''}`);
+        for (const field of f.fields) ctx.out.push(`  ${field.name}${field.required ? ' (required)' : ''}: ${field.description}`);
+      }
     },
   },
   run: {

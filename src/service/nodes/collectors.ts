@@ -1,20 +1,19 @@
 // Collect and reduce, as the pond service delegates it: configured nodes (mknod / run), the interval scheduler,
 // plots from derived tables, LakeTech imports and Hive-partitioned exports. Owns a QueryEngine of its own (its
 // own DuckDB connection and version cache), so reduce runs never disturb the views the UI has bound.
-import { PondError } from '../../core/errors';
+import { isPondError, PondError } from '../../core/errors';
 import type { Pond } from '../../pond/pond';
 import type { Transaction } from '../../pond/transaction';
 import { QueryEngine } from '../../query/engine';
 import { parseResolution } from '../../query/reduce';
 import { formatPath, parsePath } from '../../tinyfs/paths';
 import { glob, resolve, tryResolve } from '../../tinyfs/resolve';
-import { checkFactory, parseNodeConfig, reducedPath, type NodeConfig, type NodeFactory, type TemporalReduceConfig } from './collect-config';
+import { reducedPath, type TemporalReduceConfig } from './factories/temporal-reduce';
+import { factoryInfos, factoryNamed, parseNodeConfig, type NodeConfig } from './registry';
 import { exportSeries, importLaketechFiles } from './collect-files';
-import { runHydroVu } from './collect-hydrovu';
-import { runTemporalReduce } from './collect-reduce';
 import { CollectScheduler } from './collect-scheduler';
 import type { SecretStore } from '../settings/collect-secrets';
-import type { AutoPlotData, CollectorStatus, ConfiguredNode, ExportResult, NodeInfo, PlotData, RunResult } from '../../api/pond-api';
+import type { AutoPlotData, CollectorStatus, ConfiguredNode, ExportResult, FactoryInfo, FactoryKind, NodeInfo, PlotData, RunResult } from '../../api/pond-api';
 import type { Progress } from '../operations';
 import { nodeInfo } from '../node-info';
 import { eventExtent } from '../queries';
@@ -32,6 +31,9 @@ export interface CollectorsDeps {
 }
 
 const utf8 = new TextDecoder();
+/** Collectors first, then what reduces the pond (so it folds in what was just collected). */
+const RUN_ORDER: Record<FactoryKind, number> = { collect: 0, reduce: 1, derived: 2 };
+const FACTORIES_WITH_SECRETS = () => factoryInfos().filter((f) => f.takesSecret).map((f) => f.name).join(', ');
 const noProgress: Progress = () => undefined;
 
 export class Collectors {
@@ -54,13 +56,20 @@ export class Collectors {
     return (this.engineInstance ??= new QueryEngine());
   }
 
+  /** The registry, as the API lists it. */
+  listFactories(): FactoryInfo[] {
+    return factoryInfos();
+  }
+
   /** Stores a node's YAML config (new node, or a new version of it) and, for HydroVu, its secret in IndexedDB. */
   async mknod(factoryName: string, path: string, yaml: string, opts: { secret?: string } = {}): Promise<NodeInfo> {
-    const factory = checkFactory(factoryName);
+    const { factory: f } = parseNodeConfig(factoryName, yaml); // a bad config fails before anything is written
+    const factory = f.name;
     const segments = parsePath(path);
     const shown = formatPath(segments);
-    parseNodeConfig(factory, yaml); // a bad config fails before anything is written
-    if (opts.secret !== undefined && factory !== 'hydrovu') throw new PondError('USAGE', `mknod: --secret is only for hydrovu nodes`);
+    if (opts.secret !== undefined && !f.takesSecret) {
+      throw new PondError('USAGE', `mknod: --secret is only for ${FACTORIES_WITH_SECRETS()} nodes`);
+    }
     if (opts.secret !== undefined && (opts.secret === '' || yaml.includes(opts.secret))) {
       throw new PondError('INVALID_INPUT', 'mknod: the secret must be non-empty and must not appear in the config');
     }
@@ -82,17 +91,18 @@ export class Collectors {
       if (m.node.type !== 'file:data' || !last?.attrs.factory) continue;
       const path = formatPath(m.segments);
       const config = utf8.decode(await pond.readVersion(m.node.id, undefined, path));
-      const factory = checkFactory(last.attrs.factory);
-      const node: ConfiguredNode = { path, factory, version: last.version, config };
-      if (factory === 'hydrovu') {
-        node.hasSecret = (await this.deps.secrets.get(pond.id, path)) !== undefined;
+      const factory = factoryNamed(last.attrs.factory);
+      const node: ConfiguredNode = { path, factory: factory.name, version: last.version, config };
+      if (factory.takesSecret) node.hasSecret = (await this.deps.secrets.get(pond.id, path)) !== undefined;
+      if (factory.describe) {
+        let facts: ReturnType<NonNullable<typeof factory.describe>> | undefined;
         try {
-          const parsed = parseNodeConfig('hydrovu', config) as Extract<NodeConfig, { factory: 'hydrovu' }>;
-          node.activeDevices = parsed.config.devices.filter((d) => d.active).length;
-          node.baseUrl = parsed.config.baseUrl;
-        } catch {
-          node.activeDevices = 0; // shown as is; running it reports the config error
+          facts = factory.describe(factory.parse(config));
+        } catch (e) {
+          if (!isPondError(e, 'INVALID_INPUT')) throw e;
+          facts = undefined; // listed as is, with no facts; running it reports the config error
         }
+        Object.assign(node, facts ?? {});
       }
       out.push(node);
     }
@@ -106,7 +116,7 @@ export class Collectors {
     const node = resolve(pond.fs, segments).node;
     const factory = node.type === 'file:data' ? node.versions[node.versions.length - 1]?.attrs.factory : undefined;
     if (!factory) throw new PondError('WRONG_TYPE', `${shown} is not a configured node (make one with mknod FACTORY ${shown} --config FILE)`);
-    return { path: shown, config: parseNodeConfig(checkFactory(factory), utf8.decode(await pond.readVersion(node.id, undefined, shown))) };
+    return { path: shown, config: parseNodeConfig(factory, utf8.decode(await pond.readVersion(node.id, undefined, shown))) };
   }
 
   /** Runs a node once, as one transaction, never at the same time as another run; records its status. */
@@ -124,11 +134,13 @@ export class Collectors {
 
   private async runOnce(path: string, node: NodeConfig, signal: AbortSignal, onProgress: Progress): Promise<RunResult> {
     const pond = this.deps.pond();
-    const secret = node.factory === 'hydrovu' ? await this.deps.secrets.get(pond.id, path) : undefined;
-    const r = await this.deps.transact(`run ${path}`, (tx) =>
-      node.factory === 'hydrovu'
-        ? runHydroVu(tx, path, node.config, secret, { signal, onProgress, ...(this.deps.fetch ? { fetch: this.deps.fetch } : {}) })
-        : runTemporalReduce(tx, pond, this.engine, path, node.config, { signal, onProgress }), signal);
+    const { factory } = node;
+    if (!factory.run) throw new PondError('USAGE', `${path} is a ${factory.name} node: it is computed when read, there is nothing to run`);
+    const run = factory.run;
+    const secret = factory.takesSecret ? await this.deps.secrets.get(pond.id, path) : undefined;
+    const r = await this.deps.transact(`run ${path}`, (tx) => run({
+      tx, pond, path, signal, onProgress, secret, engine: this.engine, ...(this.deps.fetch ? { fetch: this.deps.fetch } : {}),
+    }, node.config), signal);
     return { ...r, pondVersion: this.deps.pond().version };
   }
 
@@ -136,8 +148,11 @@ export class Collectors {
   private async runAll(): Promise<void> {
     const pond = this.deps.pond();
     if (pond.readOnly) return;
-    const nodes = (await this.configuredNodes()).filter((n) => n.factory !== 'hydrovu' || (n.hasSecret && (n.activeDevices ?? 0) > 0));
-    nodes.sort((a, b) => (a.factory === b.factory ? 0 : a.factory === 'hydrovu' ? -1 : 1));
+    const nodes = (await this.configuredNodes()).filter((n) => {
+      const f = factoryNamed(n.factory);
+      return f.run !== undefined && (f.readyToRun?.(n) ?? true);
+    });
+    nodes.sort((a, b) => RUN_ORDER[factoryNamed(a.factory).kind] - RUN_ORDER[factoryNamed(b.factory).kind]);
     for (const n of nodes) {
       const run = this.record(n.path, async () => {
         const { config } = await this.load(n.path); // a config that no longer parses fails this node's run, visibly
@@ -185,7 +200,7 @@ export class Collectors {
       const last = m.node.versions[m.node.versions.length - 1];
       if (m.node.type !== 'file:data' || last?.attrs.factory !== 'temporal-reduce') continue;
       const { config } = await this.load(formatPath(m.segments)).catch(() => ({ config: undefined })); // a bad config plots raw
-      if (config?.factory === 'temporal-reduce') configs.push(config.config);
+      if (config?.factory.name === 'temporal-reduce') configs.push(config.config as TemporalReduceConfig);
     }
     this.reduceConfigCache = { key, configs };
     return configs;
@@ -236,4 +251,3 @@ export class Collectors {
   }
 }
 
-export type { NodeFactory };

@@ -1,7 +1,9 @@
 // Configured-node configs: parsing, defaults, errors that name the field, and the paths derived series land at.
 import { describe, expect, it } from 'vitest';
-import { checkFactory, deviceSeriesPath, nodeFolder, parseNodeConfig, parseTemporalReduceConfig, reducedPath } from '../../../src/service/nodes/collect-config';
-import { planReduce } from '../../../src/service/nodes/collect-reduce';
+import { nodeFolder } from '../../../src/service/nodes/config-fields';
+import { deviceSeriesPath } from '../../../src/service/nodes/factories/hydrovu';
+import { parseTemporalReduceConfig, planReduce, reducedPath } from '../../../src/service/nodes/factories/temporal-reduce';
+import { factoryNamed, parseNodeConfig } from '../../../src/service/nodes/registry';
 import { memoryBrowser } from '../../helpers/memory-service';
 import type { NodeRecord } from '../../../src/tinyfs/node';
 
@@ -33,7 +35,8 @@ describe('HydroVu node config', () => {
 
   it('keeps big ids exact and takes an optional output folder', () => {
     const n = parseNodeConfig('hydrovu', `${yaml}output: /lake\n`);
-    expect(n).toMatchObject({ factory: 'hydrovu', config: { clientId: 'me', output: '/lake', devices: [{ name: 'Surface', id: '9007199254740993', active: true }] } });
+    expect(n.factory.name).toBe('hydrovu');
+    expect(n).toMatchObject({ config: { clientId: 'me', output: '/lake', devices: [{ name: 'Surface', id: '9007199254740993', active: true }] } });
   });
 
   it('refuses a secret in the config', () => {
@@ -41,8 +44,8 @@ describe('HydroVu node config', () => {
   });
 
   it('knows only its factories', () => {
-    expect(checkFactory('hydrovu')).toBe('hydrovu');
-    expect(() => checkFactory('logfile')).toThrow(/unknown factory "logfile"; known: hydrovu, temporal-reduce/);
+    expect(factoryNamed('hydrovu').name).toBe('hydrovu');
+    expect(() => factoryNamed('logfile')).toThrow(/unknown factory "logfile"; known: hydrovu, temporal-reduce/);
   });
 });
 

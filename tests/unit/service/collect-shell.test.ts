@@ -51,3 +51,16 @@ describe('collect shell commands', () => {
     expect(await svc.exec('import-laketech /a.csv /dest')).toMatchObject({ exitCode: 2, stderr: expect.stringMatching(/host file/) });
   });
 });
+
+describe('the factory registry in the shell', () => {
+  it('list-factories prints every registered factory with its kind and config fields', async () => {
+    const svc = await shell();
+    const r = await svc.exec('list-factories');
+    expect(r.exitCode).toBe(0);
+    expect(r.stdout).toMatch(/^hydrovu \[collect\] .*\(takes --secret\)$/m);
+    expect(r.stdout).toMatch(/^temporal-reduce \[reduce\] /m);
+    expect(r.stdout).toMatch(/^ {2}clientId \(required\): /m);
+    expect(r.stdout).toMatch(/^ {2}input \(required\): glob of input series/m);
+    expect((await svc.listFactories()).map((f) => f.name)).toEqual(['hydrovu', 'temporal-reduce']);
+  });
+});

@@ -1,25 +1,75 @@
-// A run of a temporal-reduce node: for each input series and resolution, a derived table
+// The temporal-reduce factory: a node that runs over the pond. Its config names input series (`input`, a glob), an
+// `output` folder, resolutions and aggregations. A run writes, for each input series and resolution, a derived table
 // `<output>/<input name>/res=<r>.parquet` of `col.agg` columns. Outputs are tables (each version the whole
 // result), not series: an incremental update replaces buckets, and a series would read as the union of old and
 // new rows. Each output version records the input versions folded in (attrs input_versions); a run folds only
 // the new ones, recomputing just the buckets their [min, max] event times touch (reduceIncremental).
 import type { Table } from 'apache-arrow';
-import { PondError, throwIfAborted } from '../../core/errors';
-import { arrowToParquet, parquetToArrow } from '../../formats/parquet';
-import { loadContent } from '../../pond/blobs';
-import type { Pond } from '../../pond/pond';
-import type { Transaction } from '../../pond/transaction';
-import type { BindSource, QueryEngine } from '../../query/engine';
-import { numericColumns, parseResolution, reduce, reduceIncremental, touchedRange } from '../../query/reduce';
-import { logicalType } from '../../query/schema';
-import type { NodeRecord, VersionRecord } from '../../tinyfs/node';
-import { formatPath, parsePath } from '../../tinyfs/paths';
-import { glob, tryResolve } from '../../tinyfs/resolve';
-import { reducedPath, type TemporalReduceConfig } from './collect-config';
-import type { RunResult } from '../../api/pond-api';
-import type { Progress } from '../operations';
+import { PondError, throwIfAborted } from '../../../core/errors';
+import { arrowToParquet, parquetToArrow } from '../../../formats/parquet';
+import { loadContent } from '../../../pond/blobs';
+import type { Pond } from '../../../pond/pond';
+import type { Transaction } from '../../../pond/transaction';
+import type { BindSource, QueryEngine } from '../../../query/engine';
+import { DEFAULT_AGGREGATIONS, DEFAULT_RESOLUTIONS, numericColumns, parseResolution, reduce, reduceIncremental, touchedRange, type Aggregation } from '../../../query/reduce';
+import { logicalType } from '../../../query/schema';
+import type { NodeRecord, VersionRecord } from '../../../tinyfs/node';
+import { formatPath, parsePath } from '../../../tinyfs/paths';
+import { glob, tryResolve } from '../../../tinyfs/resolve';
+import { folder, yamlDoc } from '../config-fields';
+import type { Factory } from '../factory';
+import type { RunResult } from '../../../api/pond-api';
+import type { Progress } from '../../operations';
 
 const VIEW = '__collect_reduce_input';
+
+/** A temporal-reduce node: derived tables per input series and resolution under `output`. */
+export interface TemporalReduceConfig {
+  /** Glob of input series, e.g. `/devices/**\/*.series`. */
+  input: string;
+  /** Folder of the outputs: `<output>/<input name>/res=<r>.parquet`. */
+  output: string;
+  resolutions: string[];
+  aggregations: Aggregation[];
+}
+
+const AGGREGATIONS: readonly Aggregation[] = ['avg', 'min', 'max', 'count', 'sum'];
+
+function invalid(field: string, why: string): PondError {
+  return new PondError('INVALID_INPUT', `temporal-reduce config: ${field} ${why}`, { detail: { field } });
+}
+
+/** Parses and checks a temporal-reduce config (resolutions default 1h…24h, aggregations avg/min/max/count). */
+export function parseTemporalReduceConfig(text: string): TemporalReduceConfig {
+  const o = yamlDoc(text, 'temporal-reduce');
+  if (typeof o.input !== 'string' || o.input.trim() === '') throw invalid('input', 'must be a glob of series, e.g. /devices/**/*.series');
+  const output = folder(o.output, 'output', 'temporal-reduce');
+  const list = (v: unknown, field: string, dflt: readonly string[]): string[] => {
+    if (v === undefined) return [...dflt];
+    const items = typeof v === 'string' ? v.split(',').map((s) => s.trim()) : v;
+    if (!Array.isArray(items) || items.length === 0 || items.some((x) => typeof x !== 'string' || x === '')) throw invalid(field, 'must be a non-empty list');
+    return [...new Set(items as string[])];
+  };
+  const resolutions = list(o.resolutions, 'resolutions', DEFAULT_RESOLUTIONS);
+  for (const r of resolutions) {
+    try {
+      parseResolution(r);
+    } catch {
+      throw invalid('resolutions', `has ${JSON.stringify(r)}, which is not a width such as 15m, 1h or 1d`);
+    }
+  }
+  const aggregations = list(o.aggregations, 'aggregations', DEFAULT_AGGREGATIONS);
+  for (const a of aggregations) if (!(AGGREGATIONS as readonly string[]).includes(a)) throw invalid('aggregations', `has ${JSON.stringify(a)}; known: ${AGGREGATIONS.join(', ')}`);
+  // Sorted by width so "the coarsest resolution that still fills the plot" is a scan from the end.
+  resolutions.sort((a, b) => parseResolution(a) - parseResolution(b));
+  return { input: o.input.trim(), output, resolutions, aggregations: aggregations as Aggregation[] };
+}
+
+/** The derived table of one input and resolution: `<output>/<input name>/res=<r>.parquet`. */
+export function reducedPath(output: string, inputPath: string, resolution: string): string {
+  const name = parsePath(inputPath).pop()!.replace(/\.(series|parquet|csv)$/, '');
+  return formatPath([...parsePath(output), name, `res=${resolution}.parquet`]);
+}
 
 /** The input series a config matches, outside its own output folder (outputs are never inputs). */
 export function reduceInputs(pond: Pond, config: TemporalReduceConfig): { path: string; node: NodeRecord }[] {
@@ -127,3 +177,18 @@ export async function runTemporalReduce(
     summary: `${inputs.length} input series, ${written.length} derived tables updated`,
   };
 }
+
+export const temporalReduceFactory: Factory<TemporalReduceConfig> = {
+  name: 'temporal-reduce',
+  kind: 'reduce',
+  summary: 'keeps time-bucketed aggregate tables (e.g. 1h…24h avg/min/max/count) of series up to date',
+  fields: [
+    { name: 'input', description: 'glob of input series, e.g. /devices/**/*.series', required: true },
+    { name: 'output', description: 'folder of <input name>/res=<r>.parquet tables', required: true },
+    { name: 'resolutions', description: `bucket widths (default ${DEFAULT_RESOLUTIONS.join(', ')})` },
+    { name: 'aggregations', description: `of ${AGGREGATIONS.join(', ')} (default ${DEFAULT_AGGREGATIONS.join(', ')})` },
+  ],
+  parse: parseTemporalReduceConfig,
+  inputs: (config) => [config.input],
+  run: (ctx, config) => runTemporalReduce(ctx.tx, ctx.pond, ctx.engine, ctx.path, config, { signal: ctx.signal, onProgress: ctx.onProgress }),
+};

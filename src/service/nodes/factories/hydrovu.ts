@@ -1,18 +1,39 @@
-// A run of a HydroVu node: every active device's new readings appended as one version of
+// The hydrovu factory: a collector node. Its config is the HydroVu client's (server, client id, devices) plus an
+// optional `output` folder; a run appends every active device's new readings as one version of
 // `<output>/devices/{id}/{Name}.series`, all in the caller's one transaction (a failure anywhere commits nothing).
 import type { Table } from 'apache-arrow';
-import { PondError, throwIfAborted } from '../../core/errors';
-import { collectDevice, HydroVuClient } from '../../collect/hydrovu';
-import { TIMESTAMP_COLUMN } from '../../collect/wide-table';
-import { arrowToParquet } from '../../formats/parquet';
-import type { Transaction } from '../../pond/transaction';
-import { logicalType } from '../../query/schema';
-import { parsePath } from '../../tinyfs/paths';
-import { tryResolve } from '../../tinyfs/resolve';
-import type { VersionMeta } from '../../tinyfs/wd';
-import { deviceSeriesPath, nodeFolder, type HydroVuNodeConfig } from './collect-config';
-import type { RunResult } from '../../api/pond-api';
-import type { Progress } from '../operations';
+import { PondError, throwIfAborted } from '../../../core/errors';
+import { collectDevice, HydroVuClient, parseHydroVuConfig, type HydroVuConfig } from '../../../collect/hydrovu';
+import { TIMESTAMP_COLUMN } from '../../../collect/wide-table';
+import { arrowToParquet } from '../../../formats/parquet';
+import type { Transaction } from '../../../pond/transaction';
+import { logicalType } from '../../../query/schema';
+import { formatPath, parsePath } from '../../../tinyfs/paths';
+import { tryResolve } from '../../../tinyfs/resolve';
+import type { VersionMeta } from '../../../tinyfs/wd';
+import { folder, nodeFolder, yamlDoc } from '../config-fields';
+import type { Factory } from '../factory';
+import type { RunResult } from '../../../api/pond-api';
+import type { Progress } from '../../operations';
+
+/** A HydroVu node: the client's config plus where its device series go. */
+export interface HydroVuNodeConfig extends HydroVuConfig {
+  /** Folder holding `devices/{id}/{Name}.series`; default the node's own folder. */
+  output?: string;
+}
+
+/** Parses a HydroVu node config: the collector's YAML plus an optional `output` folder. */
+export function parseHydroVuNodeConfig(text: string): HydroVuNodeConfig {
+  const config: HydroVuNodeConfig = parseHydroVuConfig(text);
+  const o = yamlDoc(text, 'HydroVu');
+  if (o.output !== undefined) config.output = folder(o.output, 'output', 'HydroVu');
+  return config;
+}
+
+/** The series a HydroVu device writes: `<output>/devices/{id}/{Name}.series`. */
+export function deviceSeriesPath(output: string, device: { id: string; name: string }): string {
+  return formatPath([...parsePath(output), 'devices', device.id, `${device.name}.series`]);
+}
 
 /** The max event time stored in a series (UTC µs), from its versions' metadata: no data is read. */
 export function storedMaxTime(tx: Transaction, path: string): number | undefined {
@@ -75,3 +96,23 @@ export async function runHydroVu(
     summary: `${points} readings from ${devices.length} device${devices.length === 1 ? '' : 's'} in ${requests} requests; ${written.length} series updated`,
   };
 }
+
+export const hydrovuFactory: Factory<HydroVuNodeConfig> = {
+  name: 'hydrovu',
+  kind: 'collect',
+  summary: 'collects HydroVu devices\' readings as series, resuming where the last run ended',
+  fields: [
+    { name: 'baseUrl', description: 'the HydroVu API (or a proxy that adds CORS headers)' },
+    { name: 'clientId', description: 'the OAuth client id (the secret is given with --secret and stays in this browser)', required: true },
+    { name: 'devices', description: 'list of {name, id, active}: the devices to collect', required: true },
+    { name: 'startTime', description: 'collect from this time on the first run' },
+    { name: 'maxPointsPerRun', description: 'stop a run after this many readings (the next run continues)' },
+    { name: 'output', description: 'folder of devices/{id}/{Name}.series (default: the node\'s folder)' },
+  ],
+  takesSecret: true,
+  parse: parseHydroVuNodeConfig,
+  inputs: () => [],
+  describe: (config) => ({ activeDevices: config.devices.filter((d) => d.active).length, baseUrl: config.baseUrl }),
+  readyToRun: (node) => !!node.hasSecret && (node.activeDevices ?? 0) > 0,
+  run: (ctx, config) => runHydroVu(ctx.tx, ctx.path, config, ctx.secret, { signal: ctx.signal, onProgress: ctx.onProgress, ...(ctx.fetch ? { fetch: ctx.fetch } : {}) }),
+};

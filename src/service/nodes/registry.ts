@@ -1,0 +1,35 @@
+// The one list of factories: mknod validation, runs, the shell's `list-factories` and the UI read it. Adding a factory
+// is one module in factories/ and one line here.
+import type { FactoryInfo } from '../../api/pond-api';
+import { PondError } from '../../core/errors';
+import type { AnyFactory } from './factory';
+import { hydrovuFactory } from './factories/hydrovu';
+import { temporalReduceFactory } from './factories/temporal-reduce';
+
+export const FACTORIES: readonly AnyFactory[] = [
+  hydrovuFactory,
+  temporalReduceFactory,
+];
+
+/** The factory called `name`, or USAGE naming the known ones. */
+export function factoryNamed(name: string): AnyFactory {
+  const f = FACTORIES.find((x) => x.name === name);
+  if (!f) throw new PondError('USAGE', `unknown factory ${JSON.stringify(name)}; known: ${FACTORIES.map((x) => x.name).join(', ')}`, { detail: { factory: name } });
+  return f;
+}
+
+/** A node's config parsed by its factory. */
+export interface NodeConfig {
+  factory: AnyFactory;
+  config: unknown;
+}
+
+export function parseNodeConfig(factoryName: string, yaml: string): NodeConfig {
+  const factory = factoryNamed(factoryName);
+  return { factory, config: factory.parse(yaml) };
+}
+
+/** The registry as the API lists it. */
+export function factoryInfos(): FactoryInfo[] {
+  return FACTORIES.map((f) => ({ name: f.name, kind: f.kind, summary: f.summary, fields: f.fields.map((x) => ({ ...x })), takesSecret: !!f.takesSecret }));
+}
