@@ -12,7 +12,7 @@ import { MemoryCoordinator } from '../src/pond/coordination';
 import { QueryEngine } from '../src/query/engine';
 import { parseResolution } from '../src/query/reduce';
 import { intervalLiteral } from '../src/query/sql';
-import { seriesSource } from '../src/service/nodes/factories/temporal-reduce';
+import { storedSource } from '../src/service/sources';
 import { OpfsPondHost } from '../src/storage/pond-host';
 import { parsePath } from '../src/tinyfs/paths';
 import { resolve } from '../src/tinyfs/resolve';
@@ -115,7 +115,7 @@ async function plainGroupBy(svc: PondService): Promise<{ ms: number; queryMs: nu
   try {
     const node = resolve(svc.pond.fs, parsePath('/raw/s.series')).node;
     const t0 = performance.now();
-    await engine.bind('s', seriesSource(svc.pond, '/raw/s.series', node));
+    await engine.bind('s', storedSource(svc.pond, '/raw/s.series', node));
     const t1 = performance.now();
     const aggs = ['"Temperature.C"', '"Conductivity.uS/cm"'].map((c) => `avg(${c}), min(${c}), max(${c}), count(${c})`).join(', ');
     for (const r of RESOLUTIONS) {

@@ -11,7 +11,7 @@ import { ident, timeRangePredicate } from '../../query/sql';
 import { formatPath, parsePath, validateName } from '../../tinyfs/paths';
 import { glob, tryResolve } from '../../tinyfs/resolve';
 import { wideTableMeta } from './factories/hydrovu';
-import { seriesSource } from './factories/temporal-reduce';
+import { storedSource } from '../sources';
 import type { ExportResult, NodeInfo, TemporalPart } from '../../api/pond-api';
 import { nodeInfo } from '../node-info';
 import type { Progress } from '../operations';
@@ -81,8 +81,7 @@ export async function exportSeries(
   for (const [i, m] of matches.entries()) {
     const path = formatPath(m.segments);
     opts.onProgress(i, matches.length, path);
-    const src = seriesSource(pond, path, m.node);
-    if (m.node.type === 'file:table') src.kind = 'table';
+    const src = storedSource(pond, path, m.node);
     const ts = src.timestampColumn;
     if (!ts) throw new PondError('INVALID_INPUT', `export: ${path} has no timestamp column to partition by`);
     await engine.bind(VIEW, src, { signal: opts.signal });

@@ -10,7 +10,7 @@ import { arrowToParquet, parquetToArrow } from '../../../formats/parquet';
 import { loadContent } from '../../../pond/blobs';
 import type { Pond } from '../../../pond/pond';
 import type { Transaction } from '../../../pond/transaction';
-import type { BindSource, QueryEngine } from '../../../query/engine';
+import type { QueryEngine } from '../../../query/engine';
 import { DEFAULT_AGGREGATIONS, DEFAULT_RESOLUTIONS, numericColumns, parseResolution, reduce, reduceIncremental, touchedRange, type Aggregation } from '../../../query/reduce';
 import { logicalType } from '../../../query/schema';
 import type { NodeRecord, VersionRecord } from '../../../tinyfs/node';
@@ -20,6 +20,7 @@ import { folder, yamlDoc } from '../config-fields';
 import type { Factory } from '../factory';
 import type { RunResult } from '../../../api/pond-api';
 import type { Progress } from '../../operations';
+import { storedSource } from '../../sources';
 
 const VIEW = '__collect_reduce_input';
 
@@ -79,15 +80,6 @@ export function reduceInputs(pond: Pond, config: TemporalReduceConfig): { path: 
     .map((m) => ({ path: formatPath(m.segments), node: m.node }));
 }
 
-/** The bindable form of a series (every version, loaded lazily from the pond). */
-export function seriesSource(pond: Pond, path: string, node: NodeRecord): BindSource {
-  const last = node.versions[node.versions.length - 1]!;
-  return {
-    fileKey: node.id, kind: 'series', timestampColumn: last.attrs.timestamp_column,
-    versions: node.versions.map((v) => ({ version: v.version, minEventTime: v.minEventTime, maxEventTime: v.maxEventTime, load: () => pond.readVersion(node.id, v.version, `${path} v${v.version}`) })),
-  };
-}
-
 interface Plan {
   kind: 'full' | 'incremental' | 'none';
   previous?: VersionRecord;
@@ -123,7 +115,7 @@ export async function runTemporalReduce(
   for (const [i, input] of inputs.entries()) {
     throwIfAborted(opts.signal, `run ${nodePath}`);
     opts.onProgress(i, inputs.length, input.path);
-    const src = seriesSource(pond, input.path, input.node);
+    const src = storedSource(pond, input.path, input.node);
     const ts = src.timestampColumn;
     if (!ts) throw new PondError('INVALID_INPUT', `${input.path} has no timestamp column to reduce by`);
     let fullColumns: string[] | undefined;

@@ -1,0 +1,24 @@
+// The one home of "a pond node as something the query layer can bind": a table reads as its latest version, a
+// series as all its versions (each loaded lazily from the pond when the engine needs it).
+import { PondError } from '../core/errors';
+import type { Pond } from '../pond/pond';
+import type { BindSource } from '../query/engine';
+import type { NodeRecord } from '../tinyfs/node';
+
+/** The bindable form of the table or series `node` found at `path` (shown in errors and version names). */
+export function storedSource(pond: Pond, path: string, node: NodeRecord): BindSource & { path: string } {
+  if (node.type !== 'file:table' && node.type !== 'file:series') {
+    throw new PondError('WRONG_TYPE', `${path} is a ${node.type}; only tables and series can be queried (copy data in with --format table or series)`, { detail: { path } });
+  }
+  const last = node.versions[node.versions.length - 1]!;
+  return {
+    path,
+    fileKey: node.id,
+    kind: node.type === 'file:table' ? 'table' : 'series',
+    timestampColumn: last.attrs.timestamp_column,
+    versions: node.versions.map((v) => ({
+      version: v.version, minEventTime: v.minEventTime, maxEventTime: v.maxEventTime,
+      load: () => pond.readVersion(node.id, v.version, `${path} v${v.version}`),
+    })),
+  };
+}
