@@ -5,6 +5,7 @@ import type { ConfiguredNode, FactoryKind, RunResult } from '../../api/pond-api'
 import type { Pond } from '../../pond/pond';
 import type { Transaction } from '../../pond/transaction';
 import type { QueryEngine } from '../../query/engine';
+import type { Relation } from '../../query/time-join';
 import type { Progress } from '../operations';
 
 export type { FactoryKind };
@@ -23,6 +24,15 @@ export interface RunContext {
   fetch?: typeof fetch;
   /** The collectors' own DuckDB engine (never the one the UI's views are bound in). */
   engine: QueryEngine;
+}
+
+/** What a derived node reads and how its relation is built from its inputs' (see derived-read.ts). */
+export interface DerivedPlan {
+  /** The time column of the result, when it is a series. */
+  timestampColumn?: string;
+  /** Named inputs: a pond glob each, and column-rename nodes applied to what it matched before `build` sees it. */
+  inputs: { name: string; pattern: string; transforms?: readonly string[] }[];
+  build(inputs: ReadonlyMap<string, readonly Relation[]>): Relation;
 }
 
 /** One line of a config's schema, for `list-factories` and the UI. */
@@ -48,6 +58,10 @@ export interface Factory<C = unknown> {
   describe?(config: C): Partial<Pick<ConfiguredNode, 'activeDevices' | 'baseUrl'>>;
   /** Whether a scheduled run should include this node (e.g. not a collector without its secret). */
   readyToRun?(node: ConfiguredNode): boolean;
+  /** How the node is computed when read (derived kind). */
+  plan?(config: C, node: { path: string }): DerivedPlan;
+  /** A transform's column renames (column-rename): the new name of each column, in order. */
+  renameColumns?(config: C, columns: readonly string[]): string[];
   /** Runs the node once inside the caller's transaction (collect and reduce kinds). */
   run?(ctx: RunContext, config: C): Promise<Omit<RunResult, 'pondVersion'>>;
 }
