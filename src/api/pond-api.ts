@@ -35,6 +35,8 @@ export interface NodeInfo {
   modified: number;
   /** Symlink target. */
   target?: string;
+  /** Set by copyIn on a new series version: the existing versions its time range overlaps. */
+  overlaps?: VersionOverlap[];
 }
 
 export interface VersionInfo {
@@ -66,6 +68,15 @@ export interface CopyOptions {
   timezone?: string;
   /** Keep the good rows of a CSV with bad lines (they are listed in the version's attributes); default: refuse. */
   skipBadLines?: boolean;
+  /** Append a file to a series although the same file (by content) already is one of its versions; default: refuse. */
+  force?: boolean;
+}
+
+/** Where a new series version's time range meets an existing version's (both inclusive, UTC µs). */
+export interface VersionOverlap {
+  version: number;
+  start: number;
+  end: number;
 }
 
 export type ProgressCallback = (done: number, total: number | undefined, what: string) => void;

@@ -31,6 +31,27 @@ const pending = new Map<number, { resolve: (hex: string) => void; reject: (e: Er
  */
 export function sha256HexInParallel(bytes: Uint8Array): Promise<string> {
   if (typeof Worker === 'undefined' || bytes.length < PARALLEL_MIN_BYTES) return sha256Hex(bytes);
+  return onHashWorker({ bytes }); // a copy: the caller still writes these bytes
+}
+
+/**
+ * SHA-256 of a Blob (a host file), streamed: on the helper thread where there is one, so an import that reads the
+ * same file meanwhile loses no time to it (a Blob crosses threads without copying its bytes).
+ */
+export async function sha256OfBlob(blob: Blob): Promise<string> {
+  if (typeof Worker === 'undefined') return streamSha256(blob);
+  return onHashWorker({ blob });
+}
+
+/** Hashes a Blob on this thread, in the chunks its stream gives. */
+export async function streamSha256(blob: Blob): Promise<string> {
+  const h = await streamingSha256();
+  const reader = blob.stream().getReader();
+  for (let r = await reader.read(); !r.done; r = await reader.read()) h.update(r.value);
+  return h.hex();
+}
+
+function onHashWorker(job: { bytes: Uint8Array } | { blob: Blob }): Promise<string> {
   if (!hashWorker) {
     hashWorker = new Worker(new URL('../../workers/hash.worker.ts', import.meta.url), { type: 'module', name: 'hash' });
     hashWorker.onmessage = (e: MessageEvent<{ id: number; hex?: string; error?: string }>) => {
@@ -48,7 +69,7 @@ export function sha256HexInParallel(bytes: Uint8Array): Promise<string> {
   const id = ++nextId;
   return new Promise((resolve, reject) => {
     pending.set(id, { resolve, reject });
-    hashWorker!.postMessage({ id, bytes }); // a copy: the caller still writes these bytes
+    hashWorker!.postMessage({ id, ...job });
   });
 }
 

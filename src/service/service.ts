@@ -259,9 +259,12 @@ export class PondService implements PondApi {
   }
 
   async copyIn(files: { name: string; data: Blob }[], dest: string, opts: CopyOptions & LongOp): Promise<NodeInfo[]> {
-    return this.ops.run(opts, (signal, onProgress) =>
-      this.transact(`copy ${files.map((f) => f.name).join(' ')} ${dest} --format ${opts.format}`, (tx) => copyIntoPond(tx, files, dest, opts, { signal, onProgress }), signal),
-    );
+    return this.ops.run(opts, async (signal, onProgress) => {
+      const command = `copy ${files.map((f) => f.name).join(' ')} ${dest} --format ${opts.format}${opts.force ? ' --force' : ''}`;
+      const made = await this.transact(command, (tx) => copyIntoPond(tx, files, dest, opts, { signal, onProgress }), signal);
+      // Built inside the transaction, the answers lack their commit time: take each version as committed.
+      return made.map((n) => ({ ...nodeInfo(parsePath(n.path), this.open.pond.fs.get(n.nodeId)!, n.version), ...(n.overlaps ? { overlaps: n.overlaps } : {}) }));
+    });
   }
 
   async query(sql: string, bindings: Bindings, opts: { limit?: number } & LongOp = {}): Promise<QueryResult> {

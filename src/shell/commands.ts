@@ -108,10 +108,10 @@ export const COMMANDS: Record<string, Command> = {
     },
   },
   copy: {
-    usage: 'copy SRC... DEST [--format data|table|series] [--timestamp-column C] [--timezone ZONE] [--skip-bad-lines]',
+    usage: 'copy SRC... DEST [--format data|table|series] [--timestamp-column C] [--timezone ZONE] [--skip-bad-lines] [--force]',
     summary: 'host:NAME sources copy in (attached files); a host: destination copies pond files out as downloads',
     async run(ctx, words) {
-      const { positional, flags } = parseArgs(words, ['--format', '--timestamp-column', '--timezone', '--skip-bad-lines'], ['--format', '--timestamp-column', '--timezone']);
+      const { positional, flags } = parseArgs(words, ['--format', '--timestamp-column', '--timezone', '--skip-bad-lines', '--force'], ['--format', '--timestamp-column', '--timezone']);
       if (positional.length < 2) throw usage('copy');
       const dest = positional[positional.length - 1]!;
       const sources = positional.slice(0, -1);
@@ -128,11 +128,13 @@ export const COMMANDS: Record<string, Command> = {
       const opts = {
         format,
         skipBadLines: flags.has('--skip-bad-lines'),
+        force: flags.has('--force'),
         ...(flags.has('--timestamp-column') ? { timestampColumn: String(flags.get('--timestamp-column')) } : {}),
         ...(flags.has('--timezone') ? { timezone: String(flags.get('--timezone')) } : {}),
       };
       for (const n of await ctx.api.copyIn(files, dest, opts)) {
         ctx.out.push(`${n.path} v${n.version}`);
+        for (const o of n.overlaps ?? []) ctx.out.push(`  overlaps v${o.version} from ${formatTime(o.start)} to ${formatTime(o.end)}`);
         if (format === 'data') continue;
         const attrs = (await ctx.api.versions(n.path)).find((v) => v.version === n.version)?.attrs ?? {};
         if (attrs.rejected_lines) {

@@ -6,7 +6,7 @@ import { customElement, property, state } from 'lit/decorators.js';
 import { Task, TaskStatus } from '@lit/task';
 import type { CopyFormat, NodeInfo } from '../api/pond-api';
 import type { PondClient } from './pond-client';
-import { errorText, fmtBytes, isAbort } from './format';
+import { errorText, fmtBytes, fmtTime, isAbort } from './format';
 import { base } from './styles';
 
 const TABULAR = /\.(csv|tsv|txt|parquet|pq)$/i;
@@ -20,6 +20,7 @@ export class ImportDialog extends LitElement {
     input[type='text'] { width: 100%; }
     progress { width: 100%; height: 14px; }
     ul { padding-left: 20px; }
+    .warn { color: var(--warn-fg); }
     .actions { justify-content: flex-end; margin-top: 12px; }
   `];
 
@@ -28,6 +29,8 @@ export class ImportDialog extends LitElement {
   @state() private files: File[] = [];
   @state() private format: CopyFormat = 'series';
   @state() private dest = '/data/';
+  /** Append a file to a series even if that very file is one of its versions already. */
+  @state() private force = false;
   @state() private progress: { done: number; total?: number; what: string } | undefined;
   /** True from open() until Import is pressed: the Task still holds the previous import's outcome. */
   @state() private fresh = true;
@@ -35,14 +38,14 @@ export class ImportDialog extends LitElement {
 
   private readonly copy = new Task(this, {
     autoRun: false,
-    args: () => [[] as File[], 'data' as CopyFormat, ''] as [File[], CopyFormat, string],
-    task: async ([files, format, dest]): Promise<NodeInfo[]> => {
+    args: () => [[] as File[], 'data' as CopyFormat, '', false] as [File[], CopyFormat, string, boolean],
+    task: async ([files, format, dest, force]): Promise<NodeInfo[]> => {
       const client = this.client;
       if (!client) throw new Error('no pond worker');
       this.abort = new AbortController();
       this.progress = { done: 0, what: files[0]?.name ?? '' };
       return client.longOp(
-        (op) => client.api.copyIn(files.map((f) => ({ name: f.name, data: f })), dest, { format, ...op }),
+        (op) => client.api.copyIn(files.map((f) => ({ name: f.name, data: f })), dest, { format, ...(force ? { force } : {}), ...op }),
         { signal: this.abort.signal, onProgress: (done, total, what) => { this.progress = { done, total, what }; } },
       );
     },
@@ -69,7 +72,7 @@ export class ImportDialog extends LitElement {
     e.preventDefault();
     this.fresh = false;
     try {
-      await this.copy.run([this.files, this.format, this.dest.trim() || '/']);
+      await this.copy.run([this.files, this.format, this.dest.trim() || '/', this.force]);
       const made = this.copy.value ?? [];
       this.dispatchEvent(new CustomEvent<NodeInfo[]>('imported', { detail: made, bubbles: true, composed: true }));
     } catch {
@@ -99,13 +102,16 @@ export class ImportDialog extends LitElement {
             <label><input type="radio" name="format" value=${v} .checked=${this.format === v}
               @change=${() => { this.format = v; }} />${text}</label>`)}
         </fieldset>
+        ${this.format === 'series' ? html`<label><input type="checkbox" .checked=${this.force} ?disabled=${busy || status === TaskStatus.COMPLETE}
+            @change=${(e: Event) => { this.force = (e.target as HTMLInputElement).checked; }} />Import even if identical to a version the series has</label>` : nothing}
         <label for="dest">Destination (a folder ending in / keeps the file names)</label>
         <input id="dest" type="text" .value=${this.dest} ?disabled=${busy || status === TaskStatus.COMPLETE}
           @input=${(e: Event) => { this.dest = (e.target as HTMLInputElement).value; }} autocapitalize="off" spellcheck="false" />
         ${busy ? html`<p>Importing ${p?.what}…</p>
           <progress aria-label="Import progress" max=${p?.total ?? 1} value=${p?.total ? p.done : nothing}></progress>` : nothing}
         ${status === TaskStatus.COMPLETE ? html`<div role="status" data-testid="import-result"><p>Imported:</p>
-          <ul>${(this.copy.value ?? []).map((n) => html`<li>${n.path} (v${n.version})</li>`)}</ul></div>` : nothing}
+          <ul>${(this.copy.value ?? []).map((n) => html`<li>${n.path} (v${n.version})${(n.overlaps ?? []).map((o) => html`<br /><span class="warn"
+            data-testid="import-overlap">Overlaps version ${o.version} from ${fmtTime(o.start)} to ${fmtTime(o.end)}</span>`)}</li>`)}</ul></div>` : nothing}
         ${status === TaskStatus.ERROR ? html`<p class="error" role="alert" data-testid="import-error">${
           isAbort(this.copy.error) ? 'Import cancelled; nothing was changed.' : errorText(this.copy.error)}</p>` : nothing}
         <div class="row actions">

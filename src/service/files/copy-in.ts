@@ -8,7 +8,10 @@ import type { Transaction } from '../../pond/transaction';
 import { formatPath, parsePath, validateName } from '../../tinyfs/paths';
 import { tryResolve } from '../../tinyfs/resolve';
 import { nodeInfo } from '../node-info';
-import type { CopyOptions, NodeInfo } from '../../api/pond-api';
+import type { CopyOptions, NodeInfo, VersionOverlap } from '../../api/pond-api';
+import { sha256OfBlob } from '../../pond/hash';
+import type { NodeRecord } from '../../tinyfs/node';
+import { formatUtc } from '../../core/text';
 import type { Progress } from '../operations';
 import { importTabular } from './import-tabular';
 
@@ -28,11 +31,23 @@ export async function copyIntoPond(
       await tx.writeFile(target, 'file:data', file.data, {}, { parents: true, signal: opts.signal, onProgress: progress });
     } else {
       const type: FileEntryType = format === 'table' ? 'file:table' : 'file:series';
-      tx.wd.planFileWrite(target, type, { parents: true }); // a bad destination fails before the file is parsed
+      const plan = tx.wd.planFileWrite(target, type, { parents: true }); // a bad destination fails before the file is parsed
+      // The host file's hash, on the hash worker while the import reads the same file: it tells a file imported twice.
+      const hashing = type === 'file:series' ? sha256OfBlob(file.data) : undefined;
+      hashing?.catch(() => undefined); // awaited below; this only marks it observed if the import fails first
       const imported = await importTabular(tx, file, target, type, {
         signal: opts.signal, onProgress: progress, timestampColumn: copy.timestampColumn, timezone: copy.timezone, skipBadLines: copy.skipBadLines,
       });
+      if (hashing) {
+        const sha = await hashing;
+        if (!copy.force) refuseReimport(plan.existing, sha, file.name, target);
+        imported.meta.attrs = { ...imported.meta.attrs, source_sha256: sha };
+      }
+      const overlapsWith = plan.existing ? overlaps(plan.existing, imported.meta.minEventTime ?? null, imported.meta.maxEventTime ?? null) : [];
       tx.writePrepared(target, type, imported.content, imported.meta, { parents: true });
+      const segments = parsePath(target);
+      out.push({ ...nodeInfo(segments, tryResolve(tx.state, segments)!.node), ...(overlapsWith.length ? { overlaps: overlapsWith } : {}) });
+      continue;
     }
     const segments = parsePath(target);
     out.push(nodeInfo(segments, tryResolve(tx.state, segments)!.node));
@@ -55,4 +70,22 @@ function destinations(tx: Transaction, files: { name: string }[], dest: string):
 /** A host file name without any folder part (a browser gives names only, a script might not). */
 function baseName(name: string): string {
   return name.split(/[\\/]/).filter(Boolean).pop() ?? name;
+}
+
+/** The same host file appended to a series twice doubles its rows: refused unless forced, naming the earlier version. */
+function refuseReimport(series: NodeRecord | undefined, sha: string, name: string, target: string): void {
+  const twin = series?.versions.find((v) => v.attrs.source_sha256 === sha);
+  if (!twin) return;
+  const when = twin.timestamp > 0 ? `, imported ${formatUtc(twin.timestamp)}` : ' in this import';
+  throw new PondError('ALREADY_EXISTS', `${name} is already version ${twin.version} of ${target}${when}; import it again with --force (or "Import even if identical") to append it anyway`, {
+    detail: { name, path: target, version: twin.version },
+  });
+}
+
+/** The versions of `series` whose recorded [min, max] event times meet [min, max]. */
+function overlaps(series: NodeRecord, min: number | null, max: number | null): VersionOverlap[] {
+  if (min === null || max === null) return [];
+  return series.versions.flatMap((v) => (v.minEventTime !== null && v.maxEventTime !== null && v.minEventTime <= max && min <= v.maxEventTime
+    ? [{ version: v.version, start: Math.max(min, v.minEventTime), end: Math.min(max, v.maxEventTime) }]
+    : []));
 }
