@@ -74,4 +74,16 @@ describe('user SQL through the pond worker', () => {
     const ok = await c.api.exec('cat /t.series --sql "SELECT count(*) AS n FROM source"');
     expect(ok).toMatchObject({ exitCode: 0, stdout: expect.stringMatching(new RegExp(`^n\\s*\\n-+\\n${all.length}\\s*\\n`)) });
   });
+
+  it('cancels a runaway user query by its operation id, and the next query answers', async () => {
+    const c = connect();
+    await c.api.createPond('cancel');
+    await c.api.copyIn([csv(seriesCsv(3, Date.UTC(2024, 0, 1), 10).text)], '/t.series', { format: 'series' });
+    const ac = new AbortController();
+    const running = c.longOp((op) => c.api.query('SELECT count(*) AS n FROM range(20000000000) a, source', { source: '/t.series' }, op), { signal: ac.signal });
+    setTimeout(() => ac.abort(), 300);
+    const e = await running.catch((x: unknown) => x);
+    expect(e).toMatchObject({ code: 'ABORTED' });
+    expect(await rowsOf(c, 'SELECT count(*)::INTEGER AS n FROM source', '/t.series')).toEqual([{ n: 10 }]);
+  });
 });
