@@ -9,7 +9,7 @@ import { fastM4Eligible, m4Compute, PlotColumns, toColumnArray, toTimeArray, typ
 import { mayIntersect } from './overlaps';
 import { checkSchemaCompatible, mergedSchema, withoutTimeZones } from './schema';
 import { ident, queryError, timeRangePredicate } from './sql';
-import { checkUserSql, isReadOnlySql } from './user-sql';
+import { checkUserSql, isReadOnlySql, refusal } from './user-sql';
 import { VersionCache, versionKey, type VersionCacheLimits } from './version-cache';
 
 /** One stored version of a pond file, as the pond describes it; `load` gives its Parquet bytes. */
@@ -174,7 +174,7 @@ export class QueryEngine {
    * Cancel and the result cache work as for `query`.
    */
   async userQuery(sql: string, opts: QueryOptions = {}): Promise<Table> {
-    const statements = checkUserSql(sql);
+    const statements = checkUserSql(sql, { unknown: 'return' });
     for (const s of statements) {
       const own = s.tokens.find((t) => (t.kind === 'word' || t.kind === 'quoted') && ENGINE_TABLE.test(t.text));
       if (own) {
@@ -182,6 +182,24 @@ export class QueryEngine {
           detail: { sql, keyword: s.keyword, statement: s.index },
         });
       }
+    }
+    const unknown = statements.filter((s) => s.kind === 'unknown');
+    if (unknown.length > 0) {
+      // A word that starts no statement the check knows, almost always a typo: DuckDB parses it (preparing runs
+      // nothing) so the person gets its syntax error and position; should it parse, it is refused all the same.
+      await this.exclusive(opts.signal, async ({ user }) => {
+        for (const s of unknown) {
+          const text = statements.length === 1 ? sql : s.text; // the whole text keeps DuckDB's line numbers right
+          let prepared: Awaited<ReturnType<AsyncDuckDBConnection['prepare']>>;
+          try {
+            prepared = await user.prepare(text);
+          } catch (e) {
+            throw queryError(sql, e);
+          }
+          await prepared.close();
+          throw refusal(sql, s, statements.length);
+        }
+      });
     }
     return this.run('user', sql, opts);
   }

@@ -22,9 +22,12 @@ export interface SqlToken {
  * read: returns rows and changes nothing (SELECT, WITH, FROM-first, VALUES, TABLE, DESCRIBE, SHOW, SUMMARIZE, PIVOT,
  * EXPLAIN of a read, CALL of a read-only table function). data: creates or changes the caller's own tables, views
  * or macros (CREATE, INSERT, UPDATE, DELETE, DROP, ALTER …). session: changes the DuckDB instance or connection
- * itself, reaches files or other databases, or hides a statement from this check: refused for user SQL.
+ * itself, reaches files or other databases, or hides a statement from this check: refused for user SQL. unknown:
+ * its first word starts no statement of DuckDB 1.4's grammar (third_party/libpg_query/grammar/statements), so it is
+ * a typo DuckDB can only reject; the engine lets DuckDB parse it (without running it) for the syntax error and its
+ * position, and refuses it should it parse. Re-check the word lists here when duckdb-wasm is upgraded.
  */
-export type StatementKind = 'read' | 'data' | 'session';
+export type StatementKind = 'read' | 'data' | 'session' | 'unknown';
 
 export interface SqlStatement {
   /** The statement's text, comments included, without its `;`. */
@@ -63,7 +66,13 @@ const SESSION_REASONS: Record<string, string> = {
   TRANSACTION: 'a transaction left open would hide new versions of the pond from later queries',
   PREPARED: 'a prepared statement would run SQL this check cannot see',
 };
-const TRANSACTION_WORDS = new Set(['BEGIN', 'START', 'COMMIT', 'END', 'ROLLBACK', 'ABORT']);
+const TRANSACTION_WORDS = new Set(['BEGIN', 'START', 'COMMIT', 'END', 'ROLLBACK', 'ABORT', 'SAVEPOINT', 'RELEASE']);
+/** Every other word that starts a statement in DuckDB's grammar or its Postgres parent: refused, never guessed at. */
+const SESSION_WORDS = new Set([
+  'SET', 'RESET', 'PRAGMA', 'USE', 'INSTALL', 'LOAD', 'ATTACH', 'DETACH', 'COPY', 'EXPORT', 'IMPORT', 'CHECKPOINT', 'VACUUM',
+  'REFRESH', 'CLUSTER', 'REINDEX', 'LISTEN', 'NOTIFY', 'UNLISTEN', 'GRANT', 'REVOKE', 'LOCK', 'DISCARD', 'DECLARE', 'FETCH',
+  'MOVE', 'CLOSE', 'SECURITY', 'REASSIGN', 'DO',
+]);
 const PREPARED_WORDS = new Set(['PREPARE', 'EXECUTE', 'DEALLOCATE']);
 /** Table functions (DuckDB 1.4.3's list) that change the database or its settings when called. */
 const SIDE_EFFECT_FUNCTIONS = new Set(['checkpoint', 'force_checkpoint', 'enable_logging', 'disable_logging', 'truncate_duckdb_logs', 'json_execute_serialized_sql']);
@@ -80,7 +89,8 @@ export function tokenize(sql: string): SqlToken[] {
   while (i < sql.length) {
     const c = sql[i]!;
     const at = i;
-    if (/\s/.test(c)) {
+    if (/[ \t\n\r\f\v]/.test(c)) {
+      // DuckDB's white space is ASCII only: other characters (U+00A0 …) are identifier characters to it, as here.
       i++;
     } else if (c === '-' && sql[i + 1] === '-') {
       while (i < sql.length && sql[i] !== '\n' && sql[i] !== '\r') i++;
@@ -209,7 +219,8 @@ function classify(tokens: SqlToken[]): Pick<SqlStatement, 'keyword' | 'kind' | '
   }
   if (TRANSACTION_WORDS.has(w)) return { keyword: w, kind: 'session', reason: SESSION_REASONS.TRANSACTION! };
   if (PREPARED_WORDS.has(w)) return { keyword: w, kind: 'session', reason: SESSION_REASONS.PREPARED! };
-  return { keyword: w, kind: 'session', reason: SESSION_REASONS[w] ?? 'it is not a statement SQL here may run' };
+  if (SESSION_WORDS.has(w)) return { keyword: w, kind: 'session', reason: SESSION_REASONS[w] ?? 'it is not a statement SQL here may run' };
+  return { keyword: w, kind: 'unknown', reason: 'it is not a statement SQL here may run' };
 }
 
 /** A call of a side-effect table function anywhere (`CALL checkpoint()`, `FROM main."checkpoint"()`), by name. */
@@ -248,7 +259,7 @@ function depthZeroWords(tokens: SqlToken[]): string[] {
   return out;
 }
 
-function refusal(sql: string, s: SqlStatement, total: number): PondError {
+export function refusal(sql: string, s: SqlStatement, total: number): PondError {
   const where = total > 1 ? ` (statement ${s.index} of ${total})` : '';
   return new PondError('INVALID_INPUT', `${s.keyword} is not allowed in SQL typed here${where}: ${s.reason ?? 'it is not a statement SQL here may run'}`, {
     detail: { sql, keyword: s.keyword, statement: s.index },
@@ -258,11 +269,12 @@ function refusal(sql: string, s: SqlStatement, total: number): PondError {
 /**
  * The statements of user SQL if every one of them may run (reads, and writes to the user's own tables and views);
  * otherwise INVALID_INPUT naming the first refused statement's keyword. Nothing reaches DuckDB before this passes.
+ * `unknown: 'return'` lets statements of kind unknown through for a caller that has DuckDB parse (never run) them.
  */
-export function checkUserSql(sql: string): SqlStatement[] {
+export function checkUserSql(sql: string, opts: { unknown?: 'refuse' | 'return' } = {}): SqlStatement[] {
   const statements = parseStatements(sql);
   if (statements.length === 0) throw new PondError('INVALID_INPUT', 'no SQL statement to run (only comments or white space)', { detail: { sql } });
-  const refused = statements.find((s) => s.kind === 'session');
+  const refused = statements.find((s) => s.kind === 'session' || (s.kind === 'unknown' && opts.unknown !== 'return'));
   if (refused) throw refusal(sql, refused, statements.length);
   return statements;
 }

@@ -132,8 +132,19 @@ describe('user SQL on the QueryEngine', () => {
       ["/* a /* nested */ SET x=1 */ SELECT 'after' AS s", 'after'],
       ["SELECT 'a\\' AS s", 'a\\'],
       ["-- ; SET x=1\nSELECT 'line' AS s", 'line'],
+      ["SELECT e'\\'; SET x=1; --' AS s", "'; SET x=1; --"],
+      ['SELECT $_$; SET x=1; $_$ AS s', '; SET x=1; '],
     ];
     for (const [sql, want] of cases) expect(col(await engine.userQuery(sql), 's'), sql).toEqual([want]);
+  });
+
+  it('lets DuckDB report a typo with its syntax error and position, running nothing', async () => {
+    const e = await catchError(engine.userQuery('SELECT 1 AS x;\nSELEC oops'));
+    expect(e.code).toBe('QUERY');
+    expect(e.message).toMatch(/syntax error/i);
+    const one = await catchError(engine.userQuery('\n  SELEC oops FROM nowhere'));
+    expect(one.code).toBe('QUERY');
+    expect(one.detail?.position).toMatchObject({ line: 2 });
   });
 
   it('keeps opfs:// paths and other hosts unreachable from user SQL', async () => {

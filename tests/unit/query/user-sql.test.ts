@@ -95,6 +95,8 @@ describe('user SQL: statements refused before DuckDB', () => {
       'SELECT 1 /* nested /* ; */ SET x=1 */',
       "SELECT 'a\\' AS backslash_is_plain_here",
       'SELECT $1',
+      "SELECT $_$; SET x=1; $_$ AS s",
+      "SELECT e'\\'; SET x=1; --'",
     ];
     for (const sql of fine) expect(checkUserSql(sql).map((s) => s.kind), sql).toEqual(['read']);
   });
@@ -104,6 +106,10 @@ describe('user SQL: statements refused before DuckDB', () => {
       expect(refusedBy(sql).message, sql).toMatch(/unterminated/);
     }
     expect(refusedBy('  -- nothing\n /* at all */ ;').message).toMatch(/no SQL statement/);
+    // A `$` right after a word or number is no dollar quote (as in DuckDB): what follows is lexed as SQL.
+    expect(refusedBy('SELECT 1$a$; SET x=1; $a$').message).toMatch(/unterminated dollar-quoted/);
+    // Non-ASCII white space is an identifier character to DuckDB, so the word is not a keyword here either.
+    expect(refusedBy('SELECT\u00a01').detail?.keyword).toBe('SELECT\u00a01');
   });
 
   it('lets reads and writes to the user\u2019s own tables through, classified', () => {
@@ -134,6 +140,13 @@ describe('user SQL: statements refused before DuckDB', () => {
       const [s] = checkUserSql(sql);
       expect({ kind: s!.kind, keyword: s!.keyword }, sql).toEqual({ kind, keyword });
     }
+  });
+
+  it('refuses a word that starts no DuckDB statement, or returns it for DuckDB to parse when asked', () => {
+    expect(refusedBy('SELEC oops FROM t').detail?.keyword).toBe('SELEC');
+    const [s] = checkUserSql('SELEC oops FROM t', { unknown: 'return' });
+    expect(s).toMatchObject({ kind: 'unknown', keyword: 'SELEC' });
+    expect(() => checkUserSql('SELECT 1; SET x = 1; SELEC 2', { unknown: 'return' })).toThrow(/^SET is not allowed/);
   });
 
   it('keeps each statement\u2019s text and index', () => {
