@@ -210,10 +210,16 @@ export class QueryEngine {
       const conn = lane === 'user' ? c.user : c.conn;
       const key = `${lane}:${sql}`; // the same text may name other objects on the other connection
       const readOnly = isReadOnlySql(sql);
+      const views = this.referencedViews(sql);
+      // A write may drop or replace views (ours included) on its connection or write tables: forget what we know.
+      // On the user connection it can only reach the copies of our views it names (a TEMP view is changed by name).
+      const forgetViews = () => {
+        if (lane === 'engine') return this.viewSql.clear();
+        for (const [key, b] of this.bound) if (views.includes(b)) this.userViewSql.delete(key);
+      };
       if (!readOnly) {
-        // It may drop or replace views (ours included) on its connection or write tables: forget what we know.
         this.invalidate();
-        (lane === 'user' ? this.userViewSql : this.viewSql).clear();
+        forgetViews();
       }
       const hit = this.results.get(key);
       if (hit) {
@@ -230,7 +236,6 @@ export class QueryEngine {
         }
       };
       try {
-        const views = this.referencedViews(sql);
         await ensure(views);
         if (lane === 'user') await this.syncUserViews(c, ensure);
         await cache.trim();
@@ -249,7 +254,7 @@ export class QueryEngine {
       } finally {
         for (const k of pinned) cache.release(k);
         // What we synced before a write (the user's copies of our views) may be what it replaced or dropped.
-        if (!readOnly) (lane === 'user' ? this.userViewSql : this.viewSql).clear();
+        if (!readOnly) forgetViews();
       }
     });
   }
@@ -353,14 +358,15 @@ export class QueryEngine {
 
   /**
    * Brings the user connection's copies of our views up to date with the engine's (a view is TEMP: private to the
-   * connection that made it). A view's versions are loaded and pinned by `ensure` first: DuckDB binds a view when
-   * it is created, so its tables must exist.
+   * connection that made it), all of them, so that a view of the user's own over one of ours reads what is bound
+   * now. Only copies that changed are made again: a view re-bound since (whose versions the bind just loaded), or one
+   * a user write named. A view's versions are loaded and pinned by `ensure` first: DuckDB binds a view when it is
+   * created, so its tables must exist.
    */
   private async syncUserViews(c: Connections, ensure: (views: Bound[]) => Promise<void>): Promise<void> {
-    for (const [key, sql] of this.viewSql) {
-      if (this.userViewSql.get(key) === sql) continue;
-      const b = this.bound.get(key);
-      if (!b) continue;
+    for (const [key, b] of this.bound) {
+      const sql = this.viewSql.get(key);
+      if (sql === undefined || this.userViewSql.get(key) === sql) continue;
       await ensure([b]);
       this.userViewSql.delete(key);
       await run(c.user, sql);

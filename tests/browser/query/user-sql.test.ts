@@ -121,6 +121,18 @@ describe('user SQL on the QueryEngine', () => {
     expect((await catchError(engine.userQuery('SELECT * FROM mine'))).code).toBe('QUERY');
   });
 
+  it('a view of the user\u2019s own over a bound view reads what is bound now', async () => {
+    const v1 = await version(1, times(T0, HOUR, 4), { v: f64([1, 2, 3, 4]) });
+    const v2 = await version(2, times(T0 + 4 * HOUR, HOUR, 2), { v: f64([10, 20]) });
+    await engine.bind('ind', series('ind', [v1]));
+    await engine.userQuery('CREATE OR REPLACE TEMP VIEW over_ind AS SELECT sum(v) AS s FROM ind');
+    expect(col(await engine.userQuery('SELECT s FROM over_ind'), 's')).toEqual([10]);
+    await engine.bind('ind', series('ind', [v1, v2]));
+    expect(col(await engine.userQuery('SELECT s FROM over_ind'), 's')).toEqual([40]); // names no bound view itself
+    await engine.bind('ind', series('ind', [v1, v2]), { timeRange: [T0 + 4 * HOUR, T0 + 6 * HOUR] });
+    expect(col(await engine.userQuery('SELECT s FROM over_ind'), 's')).toEqual([30]);
+  });
+
   it('runs what the lexer calls one read exactly as DuckDB reads it', async () => {
     const cases: [string, unknown][] = [
       ["SELECT 'SET x' AS s", 'SET x'],
