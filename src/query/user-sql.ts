@@ -74,8 +74,17 @@ const SESSION_WORDS = new Set([
   'MOVE', 'CLOSE', 'SECURITY', 'REASSIGN', 'DO',
 ]);
 const PREPARED_WORDS = new Set(['PREPARE', 'EXECUTE', 'DEALLOCATE']);
-/** Table functions (DuckDB 1.4.3's list) that change the database or its settings when called. */
-const SIDE_EFFECT_FUNCTIONS = new Set(['checkpoint', 'force_checkpoint', 'enable_logging', 'disable_logging', 'truncate_duckdb_logs', 'json_execute_serialized_sql']);
+const CHANGES = 'it changes the database or its settings';
+const HIDDEN = 'it runs SQL text this check cannot see';
+/**
+ * Table functions (from DuckDB 1.4.3's `duckdb_functions()`) that change the database or its settings when called,
+ * or run SQL given as a string (`query('SELECT * FROM enable_logging()')` would hide the call in a literal).
+ * PRAGMA-type functions are not here: only PRAGMA reaches them (CALL and FROM take table functions alone).
+ */
+const SIDE_EFFECT_FUNCTIONS = new Map([
+  ['checkpoint', CHANGES], ['force_checkpoint', CHANGES], ['enable_logging', CHANGES], ['disable_logging', CHANGES],
+  ['truncate_duckdb_logs', CHANGES], ['query', HIDDEN], ['json_execute_serialized_sql', HIDDEN],
+]);
 /** Words between CREATE/DROP and the kind of object. */
 const OBJECT_MODIFIERS = new Set(['OR', 'REPLACE', 'TEMP', 'TEMPORARY', 'PERSISTENT', 'UNIQUE', 'IF', 'NOT', 'EXISTS']);
 
@@ -179,7 +188,7 @@ export function parseStatements(sql: string): SqlStatement[] {
 
 function classify(tokens: SqlToken[]): Pick<SqlStatement, 'keyword' | 'kind' | 'reason'> {
   const call = sideEffectCall(tokens);
-  if (call) return { keyword: `${call}()`, kind: 'session', reason: 'it changes the database or its settings' };
+  if (call) return { keyword: `${call}()`, kind: 'session', reason: SIDE_EFFECT_FUNCTIONS.get(call)! };
   let k = 0;
   while (tokens[k]?.kind === 'punct' && tokens[k]!.text === '(') k++; // `(SELECT 1)`
   const first = tokens[k];

@@ -45,6 +45,7 @@ const REFUSED: [string, string][] = [
   ["CREATE SECRET s (TYPE s3, KEY_ID 'k', SECRET 'v')", 'CREATE SECRET'],
   ['CALL enable_logging()', 'enable_logging()'],
   ['SELECT * FROM checkpoint()', 'checkpoint()'],
+  ["SELECT * FROM query('SELECT * FROM disable_logging()')", 'query()'],
   ['BEGIN TRANSACTION', 'BEGIN'],
   ['PREPARE p AS SELECT 1', 'PREPARE'],
 ];
@@ -56,7 +57,7 @@ const setting = async (name: string, via: 'engine' | 'user' = 'engine') => {
 
 describe('user SQL on the QueryEngine', () => {
   it('refuses each instance-changing statement naming its keyword, and DuckDB never saw it', async () => {
-    const before = { memory: await setting('memory_limit'), threads: await setting('threads'), autoload: await setting('autoload_known_extensions'), path: await setting('search_path') };
+    const before = { memory: await setting('memory_limit'), threads: await setting('threads'), autoload: await setting('autoload_known_extensions'), path: await setting('search_path'), logging: await setting('enable_logging') };
     expect(before.autoload).toBe('false');
     for (const [sql, keyword] of REFUSED) {
       const e = await catchError(engine.userQuery(sql));
@@ -68,6 +69,7 @@ describe('user SQL on the QueryEngine', () => {
     expect(await setting('autoload_known_extensions')).toBe('false');
     expect(await setting('autoinstall_known_extensions')).toBe('false');
     expect(await setting('search_path')).toBe(before.path);
+    expect(await setting('enable_logging')).toBe(before.logging);
     expect(await setting('search_path', 'user')).toBe(before.path);
     const attached = await engine.query("SELECT count(*)::INTEGER AS n FROM duckdb_databases() WHERE database_name = 'other'");
     expect(col(attached, 'n')).toEqual([0]);

@@ -47,6 +47,7 @@ const REFUSED: [string, string][] = [
   ['CALL enable_logging()', 'enable_logging()'],
   ['SELECT * FROM force_checkpoint()', 'force_checkpoint()'],
   ['SELECT * FROM main."Truncate_DuckDB_Logs" ()', 'truncate_duckdb_logs()'],
+  ["SELECT * FROM query('SELECT * FROM enable_logging()')", 'query()'],
   ['BEGIN TRANSACTION', 'BEGIN'],
   ['START TRANSACTION', 'START'],
   ['COMMIT', 'COMMIT'],
