@@ -160,7 +160,10 @@ export function tokenize(sql: string): SqlToken[] {
   return out;
 }
 
-/** `E'…'` only starts an escape string when the E is not the end of a longer word (`SOME'…'` is no such thing). */
+/**
+ * Whether the character before `i` belongs to a word or number, so that `E'` or `$tag$` there starts no literal
+ * (`1$a$` is lexed on as SQL; a mismatch with DuckDB can then only make the check refuse more, never less).
+ */
 function continuesWord(sql: string, i: number): boolean {
   return i > 0 && /[A-Za-z0-9_$]/.test(sql[i - 1]!);
 }
