@@ -9,6 +9,7 @@ import { fastM4Eligible, m4Compute, PlotColumns, toColumnArray, toTimeArray, typ
 import { mayIntersect } from './overlaps';
 import { checkSchemaCompatible, mergedSchema, withoutTimeZones } from './schema';
 import { ident, queryError, timeRangePredicate } from './sql';
+import { checkUserSql, isReadOnlySql, refusal } from './user-sql';
 import { VersionCache, versionKey, type VersionCacheLimits } from './version-cache';
 
 /** One stored version of a pond file, as the pond describes it; `load` gives its Parquet bytes. */
@@ -58,6 +59,18 @@ export interface QueryEngineOptions extends VersionCacheLimits {
   maxPlotBytes?: number;
 }
 
+/** The engine's two DuckDB connections and its version cache (whose tables both can read). */
+interface Connections {
+  /** Binds, loads versions, and runs the worker's own SQL (plots, reductions, collectors). */
+  conn: AsyncDuckDBConnection;
+  /** Runs SQL a person typed (`userQuery`); it sees the bound views through copies of its own. */
+  user: AsyncDuckDBConnection;
+  cache: VersionCache;
+}
+
+/** Which connection a statement runs on. */
+type Lane = 'engine' | 'user';
+
 interface Bound {
   source: BindSource;
   timeRange: [number, number] | undefined;
@@ -68,14 +81,18 @@ interface Bound {
 /**
  * One per pond worker. Life-cycle: construct (cheap; DuckDB starts and a connection opens on first use),
  * `bind` pond files as views, `query` / `page` them any number of times, `unbind` or re-`bind` when the pond
- * changes, `close` when the worker goes away. All statements run one at a time on one connection (duckdb-wasm
- * cannot interleave them on a connection); views are TEMP, so they are private to this engine.
+ * changes, `close` when the worker goes away. All statements run one at a time (duckdb-wasm cannot interleave them
+ * on a connection); views are TEMP, so they are private to this engine. SQL a person typed goes through `userQuery`:
+ * checked by user-sql.ts and run on a second connection, so whatever it does to its session never reaches the
+ * connection the engine binds and plots on (instance-wide settings are what the check refuses).
  */
 export class QueryEngine {
-  private connecting: Promise<{ conn: AsyncDuckDBConnection; cache: VersionCache }> | undefined;
+  private connecting: Promise<Connections> | undefined;
   private readonly bound = new Map<string, Bound>();
   /** The SQL each of our views was last created with, so an unchanged re-bind costs no DuckDB round trip. */
   private readonly viewSql = new Map<string, string>();
+  /** The same for the copies of our views on the user connection (created when user SQL first needs them). */
+  private readonly userViewSql = new Map<string, string>();
   /** Results of cacheable statements by SQL text; cleared whenever a view changes or a statement may write. */
   private readonly results = new Map<string, { table: Table; bytes: number }>();
   private resultBytes = 0;
@@ -118,11 +135,13 @@ export class QueryEngine {
 
   /** Removes a view (its cached versions stay until evicted or dropped with `forget`). */
   async unbind(tableName: string): Promise<void> {
-    await this.exclusive(undefined, async ({ conn }) => {
+    await this.exclusive(undefined, async ({ conn, user }) => {
       this.bound.delete(tableName.toLowerCase());
       this.viewSql.delete(tableName.toLowerCase());
+      this.userViewSql.delete(tableName.toLowerCase());
       this.invalidate();
       await run(conn, `DROP VIEW IF EXISTS ${ident(tableName)}`);
+      await run(user, `DROP VIEW IF EXISTS ${ident(tableName)}`);
     });
   }
 
@@ -145,17 +164,67 @@ export class QueryEngine {
    * The returned Table may be shared between callers: treat it as immutable (Arrow tables are).
    */
   async query(sql: string, opts: QueryOptions = {}): Promise<Table> {
-    return this.exclusive(opts.signal, async ({ conn, cache }) => {
-      const readOnly = isReadOnly(sql);
-      if (!readOnly) {
-        // It may drop or replace views (ours included), change settings or write tables: forget what we know.
-        this.invalidate();
-        this.viewSql.clear();
+    return this.run('engine', sql, opts);
+  }
+
+  /**
+   * Runs SQL a person typed, like `query` but refused with INVALID_INPUT (naming the statement) before DuckDB sees
+   * it when it would change settings, load extensions, reach files or other databases (see user-sql.ts) or touch
+   * the engine's version tables; it runs on the user connection, where the bound views are kept up to date too.
+   * Cancel and the result cache work as for `query`.
+   */
+  async userQuery(sql: string, opts: QueryOptions = {}): Promise<Table> {
+    const statements = checkUserSql(sql, { unknown: 'return' });
+    for (const s of statements) {
+      const own = s.tokens.find((t) => (t.kind === 'word' || t.kind === 'quoted') && ENGINE_TABLE.test(t.text));
+      if (own) {
+        throw new PondError('INVALID_INPUT', `SQL typed here cannot name the query engine's own table ${JSON.stringify(own.text.toLowerCase())}: query the bound names instead`, {
+          detail: { sql, keyword: s.keyword, statement: s.index },
+        });
       }
-      const hit = this.results.get(sql);
+    }
+    const unknown = statements.filter((s) => s.kind === 'unknown');
+    if (unknown.length > 0) {
+      // A word that starts no statement the check knows, almost always a typo: DuckDB parses it (preparing runs
+      // nothing) so the person gets its syntax error and position; should it parse, it is refused all the same.
+      await this.exclusive(opts.signal, async ({ user }) => {
+        for (const s of unknown) {
+          const text = statements.length === 1 ? sql : s.text; // the whole text keeps DuckDB's line numbers right
+          let prepared: Awaited<ReturnType<AsyncDuckDBConnection['prepare']>>;
+          try {
+            prepared = await user.prepare(text);
+          } catch (e) {
+            throw queryError(sql, e);
+          }
+          await prepared.close();
+          throw refusal(sql, s, statements.length);
+        }
+      });
+    }
+    return this.run('user', sql, opts);
+  }
+
+  private async run(lane: Lane, sql: string, opts: QueryOptions): Promise<Table> {
+    return this.exclusive(opts.signal, async (c) => {
+      const { cache } = c;
+      const conn = lane === 'user' ? c.user : c.conn;
+      const key = `${lane}:${sql}`; // the same text may name other objects on the other connection
+      const readOnly = isReadOnlySql(sql);
+      const views = this.referencedViews(sql);
+      // A write may drop or replace views (ours included) on its connection or write tables: forget what we know.
+      // On the user connection it can only reach the copies of our views it names (a TEMP view is changed by name).
+      const forgetViews = () => {
+        if (lane === 'engine') return this.viewSql.clear();
+        for (const [key, b] of this.bound) if (views.includes(b)) this.userViewSql.delete(key);
+      };
+      if (!readOnly) {
+        this.invalidate();
+        forgetViews();
+      }
+      const hit = this.results.get(key);
       if (hit) {
-        this.results.delete(sql); // refresh recency
-        this.results.set(sql, hit);
+        this.results.delete(key); // refresh recency
+        this.results.set(key, hit);
         return hit.table;
       }
       const pinned: string[] = [];
@@ -167,13 +236,13 @@ export class QueryEngine {
         }
       };
       try {
-        const views = this.referencedViews(sql);
         await ensure(views);
+        if (lane === 'user') await this.syncUserViews(c, ensure);
         await cache.trim();
         try {
-          const cacheable = readOnly && CACHEABLE.test(sql) && views.length > 0 && this.maxResultBytes() > 0 && !VOLATILE.test(sql) && (await this.readsOnlyVersions(conn, sql, cache));
+          const cacheable = readOnly && CACHEABLE.test(sql) && views.length > 0 && this.maxResultBytes() > 0 && !VOLATILE.test(sql) && (await this.readsOnlyVersions(conn, key, sql, cache));
           const table = await execute(conn, sql, opts.signal);
-          if (cacheable) this.remember(sql, table);
+          if (cacheable) this.remember(key, table);
           return table;
         } catch (e) {
           // A bound view reached indirectly (through a view of the caller's own) was not seen by the lexical
@@ -184,6 +253,8 @@ export class QueryEngine {
         }
       } finally {
         for (const k of pinned) cache.release(k);
+        // What we synced before a write (the user's copies of our views) may be what it replaced or dropped.
+        if (!readOnly) forgetViews();
       }
     });
   }
@@ -259,31 +330,52 @@ export class QueryEngine {
     });
   }
 
-  /** Drops views and cached tables and closes the connection. */
+  /** Drops views and cached tables and closes the connections. */
   async close(): Promise<void> {
     if (!this.connecting) return;
-    await this.exclusive(undefined, async ({ conn, cache }) => {
+    await this.exclusive(undefined, async ({ conn, user, cache }) => {
       await cache.dropFile();
       this.invalidate();
       this.viewSql.clear();
+      this.userViewSql.clear();
       this.plot.clear();
       this.bound.clear();
+      await user.close();
       await conn.close();
     });
     this.connecting = undefined;
   }
 
-  private connection(): Promise<{ conn: AsyncDuckDBConnection; cache: VersionCache }> {
+  private connection(): Promise<Connections> {
     this.connecting ??= (async () => {
       const db = await (this.options.db ?? getDuckDb());
       const conn = await db.connect();
-      return { conn, cache: new VersionCache(conn, this.options, (table) => this.plot.drop(table)) };
+      const user = await db.connect();
+      return { conn, user, cache: new VersionCache(conn, this.options, (table) => this.plot.drop(table)) };
     })();
     return this.connecting;
   }
 
-  /** Runs `fn` after every earlier call has finished: one statement at a time on the connection. */
-  private exclusive<T>(signal: AbortSignal | undefined, fn: (c: { conn: AsyncDuckDBConnection; cache: VersionCache }) => Promise<T>): Promise<T> {
+  /**
+   * Brings the user connection's copies of our views up to date with the engine's (a view is TEMP: private to the
+   * connection that made it), all of them, so that a view of the user's own over one of ours reads what is bound
+   * now. Only copies that changed are made again: a view re-bound since (whose versions the bind just loaded), or one
+   * a user write named. A view's versions are loaded and pinned by `ensure` first: DuckDB binds a view when it is
+   * created, so its tables must exist.
+   */
+  private async syncUserViews(c: Connections, ensure: (views: Bound[]) => Promise<void>): Promise<void> {
+    for (const [key, b] of this.bound) {
+      const sql = this.viewSql.get(key);
+      if (sql === undefined || this.userViewSql.get(key) === sql) continue;
+      await ensure([b]);
+      this.userViewSql.delete(key);
+      await run(c.user, sql);
+      this.userViewSql.set(key, sql);
+    }
+  }
+
+  /** Runs `fn` after every earlier call has finished: one statement at a time on the connections. */
+  private exclusive<T>(signal: AbortSignal | undefined, fn: (c: Connections) => Promise<T>): Promise<T> {
     const next = this.tail.then(async () => {
       throwIfAborted(signal, 'query');
       return fn(await this.connection());
@@ -320,8 +412,8 @@ export class QueryEngine {
    * Whether DuckDB's plan for `sql` reads nothing but this engine's version tables (no user or main tables, no
    * table functions): then its result depends only on the bound views. One EXPLAIN per distinct SQL text.
    */
-  private async readsOnlyVersions(conn: AsyncDuckDBConnection, sql: string, cache: VersionCache): Promise<boolean> {
-    const known = this.cacheable.get(sql);
+  private async readsOnlyVersions(conn: AsyncDuckDBConnection, key: string, sql: string, cache: VersionCache): Promise<boolean> {
+    const known = this.cacheable.get(key);
     if (known !== undefined) return known;
     let plan: unknown;
     try {
@@ -331,7 +423,7 @@ export class QueryEngine {
       return false; // the statement itself will report its error (or is retried after a reload)
     }
     const ok = planReadsOnly(plan, (name) => cache.isVersionTable(name));
-    this.cacheable.set(sql, ok);
+    this.cacheable.set(key, ok);
     return ok;
   }
 
@@ -414,11 +506,8 @@ function viewSql(b: Bound, tables: string[]): string {
   return `SELECT * FROM (${union}) WHERE ${timeRangePredicate(ts, b.timeRange)}`;
 }
 
-/** One statement that only reads (by its first keyword; a `;` inside makes it "may write", conservatively). */
-function isReadOnly(sql: string): boolean {
-  const body = sql.trim().replace(/;\s*$/, '');
-  return /^[(\s]*(SELECT|WITH|FROM|VALUES|DESCRIBE|SHOW|SUMMARIZE|EXPLAIN)\b/i.test(body) && !body.includes(';');
-}
+/** Names of the engine's version tables (version-cache.ts: `__pond_c<engine>_v<n>`), which user SQL may not name. */
+const ENGINE_TABLE = /^__pond_/i;
 
 /** Statements whose results may be cached (still subject to the checks in `query`). */
 const CACHEABLE = /^[(\s]*(SELECT|WITH|FROM|VALUES)\b/i;

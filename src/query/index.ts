@@ -19,4 +19,5 @@ export {
 } from './reduce';
 export { checkSchemaCompatible, schemaConflicts } from './schema';
 export { ident, queryError, type SqlErrorPosition } from './sql';
+export { checkUserSql, isReadOnlySql, parseStatements, requireReadOnlySelect, type SqlStatement, type StatementKind } from './user-sql';
 export type { VersionCacheLimits } from './version-cache';

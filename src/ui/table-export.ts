@@ -30,12 +30,22 @@ export async function countRows(client: PondClient, path: string): Promise<numbe
   return Number(rows[0]?.[0] ?? 0);
 }
 
-/** One CSV field (RFC 4180): times as ISO-8601 UTC, numbers in full precision, text quoted when it must be. */
+/** First characters that make a spreadsheet run a cell as a formula (`=HYPERLINK(…)`, `@SUM(…)`, `+cmd|…`). */
+const FORMULA_START = /^[=+\-@\t\r]/;
+
+/**
+ * One CSV field (RFC 4180): times as ISO-8601 UTC, numbers in full precision, text quoted when it must be. Text that
+ * begins like a formula gets a leading `'` first (OWASP's rule against CSV injection), so a spreadsheet shows it as
+ * text instead of running it. Whether a value is text is decided by its type, not its first character: Arrow gives
+ * text columns (and column names) as JS strings, while numbers arrive as number, bigint or decimal objects whose
+ * digits a spreadsheet reads as the number they are: -3.5 in a DOUBLE column must stay -3.5, not become text.
+ */
 export function csvField(v: unknown, type: string): string {
   if (v === null || v === undefined) return '';
   if (typeof v === 'number' && /timestamp/i.test(type)) return new Date(v).toISOString();
   if (v instanceof Date) return v.toISOString();
-  const s = typeof v === 'bigint' ? v.toString() : String(v);
+  let s = typeof v === 'bigint' ? v.toString() : String(v);
+  if (typeof v === 'string' && FORMULA_START.test(s)) s = `'${s}`;
   return /[",\n\r]/.test(s) ? `"${s.replaceAll('"', '""')}"` : s;
 }
 
