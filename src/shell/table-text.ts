@@ -1,13 +1,15 @@
 // Query results as aligned text for the shell (the UI has its own virtualised table).
 import { tableFromIPC, Type, type Field } from 'apache-arrow';
 import type { QueryResult } from '../api/pond-api';
+import { isoFromMillis } from '../core/utc-micros';
 
 const MAX_WIDTH = 40;
 
 function cell(value: unknown, field: Field): string {
   if (value === null || value === undefined) return 'NULL';
-  if (field.type.typeId === Type.Timestamp && typeof value === 'number') return new Date(value).toISOString().replace('T', ' ').replace('.000Z', 'Z');
-  if (field.type.typeId === Type.Date && typeof value === 'number') return new Date(value).toISOString().slice(0, 10);
+  // Arrow hands both over as epoch ms; isoFromMillis writes any of them (Date#toISOString throws past ±8.64e15 ms).
+  if (field.type.typeId === Type.Timestamp && typeof value === 'number') return isoFromMillis(value).replace('T', ' ').replace('.000Z', 'Z');
+  if (field.type.typeId === Type.Date && typeof value === 'number') return isoFromMillis(value, 0).replace(/T.*$/, '');
   if (typeof value === 'bigint') return value.toString();
   if (value instanceof Uint8Array) return `<${value.length} bytes>`;
   if (typeof value === 'object') return JSON.stringify(value, (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v));

@@ -1,6 +1,7 @@
 // Pure helpers of the chart's time window: presets, pan and zoom steps, and the visible-range summary.
 // Kept out of the component so the arithmetic (microseconds in, microseconds out) is easy to read and test.
 import { formatUtc } from '../core/text';
+import { nextMicros } from '../core/utc-micros';
 
 /** A visible time window, UTC µs, half-open [start, end) like every range in the query layer. */
 export type Range = [number, number];
@@ -14,10 +15,18 @@ export const PRESETS: { key: string; label: string; us: number | null }[] = [
   { key: 'all', label: 'All', us: null },
 ];
 
+/**
+ * The whole extent as a half-open window: the extent is inclusive of the last reading. Past 2^53 µs (the years
+ * 1 and 9999) `max + 1` would round back to `max`, so the end is the next number up (core/utc-micros.ts).
+ */
+export function allRange(extent: Range): Range {
+  return [extent[0], nextMicros(extent[1])];
+}
+
 /** The preset's window, ending where the data ends (not at "now": a logger's last upload may be weeks old). */
 export function presetRange(extent: Range, us: number | null): Range | null {
   if (us === null) return null;
-  const end = extent[1] + 1; // extent is inclusive of the last reading; ranges are half-open
+  const end = allRange(extent)[1];
   return [Math.max(extent[0], end - us), end];
 }
 

@@ -1,6 +1,7 @@
 // Export of a table or series from <table-view>: CSV built in the page from pages of query results (each page's
 // text becomes one Blob part, so memory holds text once and never one giant string), and Parquet for tables as
 // the stored bytes of the latest version. A series has no single Parquet file: its versions download one by one.
+import { isoFromMillis } from '../core/utc-micros';
 import type { PondClient } from './pond-client';
 
 export const EXPORT_PAGE = 50_000; // rows per query: big enough to amortise a worker round trip, small for memory
@@ -33,7 +34,7 @@ export async function countRows(client: PondClient, path: string): Promise<numbe
 /** One CSV field (RFC 4180): times as ISO-8601 UTC, numbers in full precision, text quoted when it must be. */
 export function csvField(v: unknown, type: string): string {
   if (v === null || v === undefined) return '';
-  if (typeof v === 'number' && /timestamp/i.test(type)) return new Date(v).toISOString();
+  if (typeof v === 'number' && /timestamp/i.test(type)) return isoFromMillis(v); // toISOString's form, for any int64 time
   if (v instanceof Date) return v.toISOString();
   const s = typeof v === 'bigint' ? v.toString() : String(v);
   return /[",\n\r]/.test(s) ? `"${s.replaceAll('"', '""')}"` : s;
