@@ -1,6 +1,7 @@
 // Query results as aligned text for the shell (the UI has its own virtualised table).
 import { tableFromIPC, Type, type Field } from 'apache-arrow';
 import type { QueryResult } from '../api/pond-api';
+import { cellReader } from '../core/arrow-cells';
 import { isoFromMillis } from '../core/utc-micros';
 
 const MAX_WIDTH = 40;
@@ -21,9 +22,11 @@ export function renderTable(result: QueryResult): string[] {
   const table = tableFromIPC(result.ipc);
   const fields = table.schema.fields;
   const rows: string[][] = [];
-  for (const row of table) {
-    rows.push(fields.map((f) => {
-      const s = cell((row as unknown as Record<string, unknown>)[f.name], f).replace(/\s+/g, ' ');
+  // cellReader, not the rows' own getters: those throw on a timestamp past 2^53 ms (core/arrow-cells.ts).
+  const readers = fields.map((_, c) => cellReader(table.getChildAt(c)));
+  for (let i = 0; i < table.numRows; i++) {
+    rows.push(fields.map((f, c) => {
+      const s = cell(readers[c]!(i), f).replace(/\s+/g, ' ');
       return s.length > MAX_WIDTH ? `${s.slice(0, MAX_WIDTH - 1)}…` : s;
     }));
   }

@@ -1,6 +1,7 @@
 // Export of a table or series from <table-view>: CSV built in the page from pages of query results (each page's
 // text becomes one Blob part, so memory holds text once and never one giant string), and Parquet for tables as
 // the stored bytes of the latest version. A series has no single Parquet file: its versions download one by one.
+import { cellReader } from '../core/arrow-cells';
 import { isoFromMillis } from '../core/utc-micros';
 import type { PondClient } from './pond-client';
 
@@ -19,9 +20,9 @@ export async function fetchRows(client: PondClient, path: string, sql: string, l
   // apache-arrow is loaded only when someone looks at rows: browsing needs none of it.
   const { tableFromIPC } = await import('apache-arrow');
   const table = tableFromIPC(r.ipc);
-  const vectors = r.columns.map((_, i) => table.getChildAt(i));
+  const readers = r.columns.map((_, i) => cellReader(table.getChildAt(i))); // timestamps of any size (core/arrow-cells.ts)
   const rows: unknown[][] = [];
-  for (let i = 0; i < table.numRows; i++) rows.push(vectors.map((v) => v?.get(i)));
+  for (let i = 0; i < table.numRows; i++) rows.push(readers.map((read) => read(i)));
   return { columns: r.columns, rows };
 }
 

@@ -21,7 +21,7 @@ function farSeries(): Blob {
     timestamp: makeVector(makeData({ type: new TimestampMicrosecond(), length: 3, data: BigInt64Array.from(FAR_TIMES) })),
     v: makeVector(makeData({ type: new Float64(), length: 3, data: Float64Array.of(1, 2, 3) })),
   });
-  return new Blob([writeParquet(WasmTable.fromIPCStream(tableToIPC(table, 'stream')))]);
+  return new Blob([writeParquet(WasmTable.fromIPCStream(tableToIPC(table, 'stream'))) as BlobPart]);
 }
 
 describe('times beyond the JS safe range', () => {
