@@ -3,18 +3,7 @@
 // or every trace on one panel with its own y scale. uPlot's own zoom is off: a brush reports its window to the
 // component, which fetches fresh M4 points for it, so a zoomed view is never a stretched low-resolution one.
 import uPlot from 'uplot';
-import { isoFromMicros } from '../core/utc-micros';
-import type { Range } from './chart-range';
-
-/** Date's limit in seconds (±8.64e15 ms, the year ±275 760); uPlot's time axis formats its ticks through Date. */
-const DATE_LIMIT_S = 8.64e12;
-
-/** Whether some x (sorted seconds) or the window lies where Date cannot go (a Spark INT96 9.09e18 µs, the year 290 000). */
-function beyondDate(traces: TracePoints[], range: Range | null): boolean {
-  const far = (s: number) => Math.abs(s) > DATE_LIMIT_S;
-  return (range !== null && (far(range[0] / 1e6) || far(range[1] / 1e6)))
-    || traces.some((t) => t.x.length > 0 && (far(t.x[0]!) || far(t.x[t.x.length - 1]!)));
-}
+import { beyondDate, dateTickLabels, type Range } from './chart-range';
 
 export const PALETTE = ['#0b6e99', '#d9480f', '#2b8a3e', '#862e9c', '#c92a2a', '#5c940d', '#e67700', '#364fc7'];
 
@@ -39,8 +28,8 @@ export function drawPlots(host: HTMLElement, traces: TracePoints[], o: DrawOptio
   const dark = matchMedia('(prefers-color-scheme: dark)').matches;
   const axis: uPlot.Axis = { stroke: dark ? '#e4ebf0' : '#14202b', grid: { stroke: dark ? '#2c3a45' : '#e3e8ec' }, ticks: { show: false } };
   // Past Date's range the x scale is plain seconds, its ticks labelled with the dates of utc-micros.ts.
-  const timeScale = !beyondDate(traces, o.range);
-  const xAxis: uPlot.Axis = timeScale ? axis : { ...axis, values: (_u, splits) => splits.map((s) => isoFromMicros(Math.round(s * 1e6), 0).replace(/T.*$/, '')) };
+  const timeScale = !beyondDate(traces.map((t) => t.x), o.range);
+  const xAxis: uPlot.Axis = timeScale ? axis : { ...axis, values: (_u, splits) => dateTickLabels(splits) };
   const base = (title: string | undefined): uPlot.Options => ({
     width: Math.max(200, o.width), height: o.height, ...(title ? { title } : {}),
     tzDate: (ts) => uPlot.tzDate(new Date(ts * 1000), 'Etc/UTC'), // UTC like every other time in the UI

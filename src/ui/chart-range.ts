@@ -1,7 +1,7 @@
 // Pure helpers of the chart's time window: presets, pan and zoom steps, and the visible-range summary.
 // Kept out of the component so the arithmetic (microseconds in, microseconds out) is easy to read and test.
 import { formatUtc } from '../core/text';
-import { nextMicros } from '../core/utc-micros';
+import { isoFromMicros, nextMicros } from '../core/utc-micros';
 
 /** A visible time window, UTC µs, half-open [start, end) like every range in the query layer. */
 export type Range = [number, number];
@@ -52,6 +52,24 @@ export function brushRange(fromSec: number, toSec: number): Range | null {
   const a = Math.round(Math.min(fromSec, toSec) * 1e6);
   const b = Math.round(Math.max(fromSec, toSec) * 1e6);
   return b - a >= 1_000_000 ? [a, b] : null; // a click, not a brush
+}
+
+/** Date's limit in seconds (±8.64e15 ms, the year ±275 760): uPlot's time axis formats its ticks through Date. */
+const DATE_LIMIT_S = 8.64e12;
+
+/**
+ * Whether some x (sorted seconds, uPlot's unit) or the window lies where Date cannot go (Spark's INT96
+ * 9089380393200000000 µs is the year 290000): then the x scale is plain seconds labelled by `dateTickLabels`.
+ */
+export function beyondDate(xs: readonly ArrayLike<number>[], range: Range | null): boolean {
+  const far = (s: number) => Math.abs(s) > DATE_LIMIT_S;
+  return (range !== null && (far(range[0] / 1e6) || far(range[1] / 1e6)))
+    || xs.some((x) => x.length > 0 && (far(x[0]!) || far(x[x.length - 1]!)));
+}
+
+/** Tick labels (dates, UTC) for x values in seconds, for any time an int64 µs can hold. */
+export function dateTickLabels(splits: readonly number[]): string[] {
+  return splits.map((s) => isoFromMicros(Math.round(s * 1e6), 0).replace(/T.*$/, ''));
 }
 
 export interface ColumnStats { label: string; min: number; max: number; mean: number; points: number }
