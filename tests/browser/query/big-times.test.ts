@@ -81,6 +81,18 @@ describe('times beyond 2^53 µs through the pond worker', () => {
     expect(all.x[all.x.length - 1]).toBe(Number(SPARK_MAX) / 1e6);
   });
 
+  it('imports a CSV from the year 1 to 9999 and plots it end to end', async () => {
+    const c = connect();
+    await c.api.createPond('csv far');
+    const text = 'timestamp,v\n0001-01-01T00:00:00Z,1\n2024-06-01T12:00:00Z,2\n9999-12-31T23:59:59Z,3\n';
+    await c.api.copyIn([{ name: 'far.csv', data: new Blob([text]) }], '/far.series', { format: 'series' });
+    const d = await c.api.describe('/far.series');
+    expect([d.versions[0]!.minEventTime, d.versions[0]!.maxEventTime]).toEqual([Number(YEAR_1), Number(YEAR_9999_END)]);
+    const plot = await c.api.plot('/far.series', ['v'], 100);
+    expect(Array.from(plot.x)).toEqual([Number(YEAR_1) / 1e6, Date.UTC(2024, 5, 1, 12) / 1000, Number(YEAR_9999_END) / 1e6]);
+    expect(plot.y.v).toEqual([1, 2, 3]);
+  });
+
   it('shows such cells in SQL results and exports them as CSV and as Hive partitions', async () => {
     const c = await pondWithFarTimes();
     const cat = await c.api.exec('cat /s/spark.series --sql "SELECT a FROM source WHERE a IS NOT NULL ORDER BY a"');
