@@ -56,20 +56,32 @@ export function brushRange(fromSec: number, toSec: number): Range | null {
 
 /** Date's limit in seconds (±8.64e15 ms, the year ±275 760): uPlot's time axis formats its ticks through Date. */
 const DATE_LIMIT_S = 8.64e12;
+/** The mean Gregorian year in seconds (400 years are exactly 146 097 days). */
+const YEAR_S = 31_556_952;
+/** uPlot's time axis steps up to 100 years, so it has no ticks for longer spans than about this. */
+const YEAR_AXIS_SPAN_S = 500 * YEAR_S;
 
 /**
- * Whether some x (sorted seconds, uPlot's unit) or the window lies where Date cannot go (Spark's INT96
- * 9089380393200000000 µs is the year 290000): then the x scale is plain seconds labelled by `dateTickLabels`.
+ * Whether the x axis counts years instead of using uPlot's time axis: for x (sorted seconds, uPlot's unit) or a
+ * window that lies where Date cannot go (Spark's INT96 9089380393200000000 µs is the year 290000), or spans
+ * more centuries than uPlot's time ticks reach (the years 1 to 9999 got no tick at all).
  */
-export function beyondDate(xs: readonly ArrayLike<number>[], range: Range | null): boolean {
-  const far = (s: number) => Math.abs(s) > DATE_LIMIT_S;
-  return (range !== null && (far(range[0] / 1e6) || far(range[1] / 1e6)))
-    || xs.some((x) => x.length > 0 && (far(x[0]!) || far(x[x.length - 1]!)));
+export function yearAxis(xs: readonly ArrayLike<number>[], range: Range | null): boolean {
+  let lo = Infinity;
+  let hi = -Infinity;
+  if (range) { lo = range[0] / 1e6; hi = range[1] / 1e6; } else {
+    for (const x of xs) if (x.length) { lo = Math.min(lo, x[0]!); hi = Math.max(hi, x[x.length - 1]!); }
+  }
+  if (!(hi >= lo)) return false;
+  return Math.abs(lo) > DATE_LIMIT_S || Math.abs(hi) > DATE_LIMIT_S || hi - lo > YEAR_AXIS_SPAN_S;
 }
 
-/** Tick labels (dates, UTC) for x values in seconds, for any time an int64 µs can hold. */
-export function dateTickLabels(splits: readonly number[]): string[] {
-  return splits.map((s) => isoFromMicros(Math.round(s * 1e6), 0).replace(/T.*$/, ''));
+/** Tick steps of a year axis in seconds: 1, 2, 5 × 10^k mean years, up to int64's whole range. */
+export const YEAR_INCRS: number[] = [1, 10, 100, 1e3, 1e4, 1e5, 1e6].flatMap((k) => [k, 2 * k, 5 * k].map((n) => n * YEAR_S));
+
+/** Tick labels of a year axis: the UTC year of each x in seconds (steps of mean years land within a day of 1 January). */
+export function yearTickLabels(splits: readonly number[]): string[] {
+  return splits.map((s) => String(Number(/^[+-]?\d+/.exec(isoFromMicros(Math.round(s * 1e6), 0))![0])));
 }
 
 export interface ColumnStats { label: string; min: number; max: number; mean: number; points: number }

@@ -1,6 +1,6 @@
 // The UI's time text and chart-window helpers for times past 2^53 µs and past Date's range (issue 10).
 import { describe, expect, it } from 'vitest';
-import { allRange, beyondDate, dateTickLabels, presetRange, summaryText } from '../../../src/ui/chart-range';
+import { YEAR_INCRS, allRange, presetRange, summaryText, yearAxis, yearTickLabels } from '../../../src/ui/chart-range';
 import { cellText, fmtTime } from '../../../src/ui/format';
 import { csvField } from '../../../src/ui/table-export';
 
@@ -41,10 +41,15 @@ describe('chart windows past 2^53 µs', () => {
     expect(summaryText(allRange(extent), [], [])).toMatch(/^Showing 0001-01-01 00:00:00 to 9999-12-31 23:59:59 UTC \(/);
   });
 
-  it('switches the x axis off Date past the year 275760 and labels its ticks with real dates', () => {
-    expect(beyondDate([Float64Array.of(-62135596800, 253402300799)], null)).toBe(false);
-    expect(beyondDate([Float64Array.of(0, SPARK_MAX_MS / 1000)], null)).toBe(true);
-    expect(beyondDate([new Float64Array()], [0, 9.2e18])).toBe(true);
-    expect(dateTickLabels([-62135596800, 0, SPARK_MAX_MS / 1000])).toEqual(['0001-01-01', '1970-01-01', '+290000-12-30']);
+  it('switches the x axis to years past Date\'s range or over more than 500 years, labelled with real years', () => {
+    expect(yearAxis([Float64Array.of(0, 86400 * 365 * 400)], null)).toBe(false); // 1970-2369: uPlot's time axis
+    expect(yearAxis([Float64Array.of(-62135596800, 253402300799)], null)).toBe(true); // the years 1-9999
+    expect(yearAxis([Float64Array.of(SPARK_MAX_MS / 1000 - 10, SPARK_MAX_MS / 1000)], null)).toBe(true); // beyond Date
+    expect(yearAxis([new Float64Array()], [0, 9.2e18])).toBe(true);
+    expect(yearAxis([new Float64Array()], null)).toBe(false);
+    expect(yearTickLabels([-62135596800, 0, SPARK_MAX_MS / 1000])).toEqual(['1', '1970', '290000']);
+    // steps of mean Gregorian years: 400 of them are exactly 146 097 days, so 1970 + 400 k is 1 January
+    expect(YEAR_INCRS).toContain(1000 * 31_556_952);
+    expect(yearTickLabels([400 * 31_556_952, -2000 * 31_556_952])).toEqual(['2370', '-30']);
   });
 });
