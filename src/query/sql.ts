@@ -21,8 +21,8 @@ export function int(n: number, what = 'value'): string {
 }
 
 /**
- * DuckDB's TIMESTAMP range in µs (290309-12-22 BC to 294247-01-10); int64's extremes beyond it are -infinity and
- * infinity. As numbers: the innermost ones, so a literal made from them is always accepted.
+ * DuckDB's TIMESTAMP range in µs (290309-12-22 BC to 294247-01-10), as bigints (neither is exact as a number);
+ * int64's extremes beyond it mean -infinity and infinity to DuckDB.
  */
 export const TIMESTAMP_MIN_US = -9_223_372_022_400_000_000n;
 export const TIMESTAMP_MAX_US = 9_223_372_036_854_775_806n;
