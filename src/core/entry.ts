@@ -18,7 +18,9 @@ export const INLINE_LIMIT = 64 * 1024;
 
 /**
  * One row of the oplog: one new version of one node, added by transaction `txn_seq`.
- * Times are UTC microseconds since the epoch (Delta's `timestamp`), held as JS numbers (exact below 2^53).
+ * Times are UTC microseconds since the epoch (Delta's `timestamp`), exact int64 in the oplog Parquet and JS numbers
+ * here: exact below 2^53 µs (the years 1685-2255); beyond, event-time bounds are rounded outward and every time is
+ * clamped inside int64 (core/utc-micros.ts).
  */
 export interface OplogEntry {
   /** A directory's own id for a directory; the parent directory's id for files and symlinks. */

@@ -1,5 +1,6 @@
 // How the project writes sizes and times for people, in the shell and the UI alike. Times are always UTC: field
 // data is compared across sites, so local time would mislead.
+import { isoFromMicros } from './utc-micros';
 
 /** Bytes as `812 B`, `1.5 KiB`, `23 MiB` … */
 export function formatBytes(n: number): string {
@@ -11,8 +12,12 @@ export function formatBytes(n: number): string {
   return `${v.toFixed(v < 10 ? 1 : 0)} ${units[u]}`;
 }
 
-/** UTC µs as `YYYY-MM-DD HH:MM:SS` (or without seconds); `empty` for a missing time. */
+/**
+ * UTC µs as `YYYY-MM-DD HH:MM:SS` (or without seconds); `empty` for a missing time. Any int64 time gives text
+ * (years outside 0000-9999 as ±YYYYYY, see utc-micros.ts): one odd row never fails a whole listing.
+ */
 export function formatUtc(us: number | null | undefined, opts: { seconds?: boolean; empty?: string } = {}): string {
   if (us === null || us === undefined) return opts.empty ?? '-';
-  return new Date(Math.floor(us / 1000)).toISOString().replace('T', ' ').slice(0, opts.seconds === false ? 16 : 19);
+  const iso = isoFromMicros(us, 0).replace('T', ' ').replace(/Z$/, '');
+  return opts.seconds === false ? iso.replace(/:\d\d$/, '') : iso;
 }

@@ -2,8 +2,10 @@
 // orderly the times are. Duplicate and out-of-order times are kept as data (a sensor may really repeat a time),
 // but `describe` reports them, because they usually mean an overlapping export or a clock problem.
 import type { RecordBatch } from 'apache-arrow';
+import { numberAtOrAbove, numberAtOrBelow } from '../core/utc-micros';
 
 export interface TimeFacts {
+  /** UTC µs; exact below 2^53, else the nearest number outward (core/utc-micros.ts). */
   minEventTime: number | null;
   maxEventTime: number | null;
   /** Rows whose time is earlier than the row before. */
@@ -41,8 +43,9 @@ export class TimeStats {
 
   facts(): TimeFacts {
     return {
-      minEventTime: this.min === null ? null : Number(this.min),
-      maxEventTime: this.max === null ? null : Number(this.max),
+      // Rounded outward past 2^53 µs (the years 1685-2255), so the version's bounds contain every row it holds.
+      minEventTime: this.min === null ? null : numberAtOrBelow(this.min),
+      maxEventTime: this.max === null ? null : numberAtOrAbove(this.max),
       outOfOrder: this.outOfOrder,
       duplicateTimes: this.duplicates,
     };

@@ -52,7 +52,8 @@ export interface ImportResult extends TimeFacts {
   schema: Schema;
   columns: ColumnDescription[];
   timestampColumn: string | null;
-  // minEventTime/maxEventTime: UTC µs (exact below 2^53 µs, the year 2255); null without a time column or times.
+  // minEventTime/maxEventTime: UTC µs (exact below 2^53 µs, the years 1685-2255; rounded outward beyond, see
+  // core/utc-micros.ts); null without a time column or times.
   rejects: RejectedLine[];
   /** Lines rejected, including those beyond `maxRejectsReported`. */
   rejectedLines: number;

@@ -5,6 +5,7 @@ import { binaryColumn, int64Column, utf8Column } from '../core/arrow-columns';
 import { PondError } from '../core/errors';
 import { isEntryType, type OplogEntry } from '../core/entry';
 import { loadParquetWasm } from '../core/parquet-wasm';
+import { numberAtOrAbove, numberAtOrBelow } from '../core/utc-micros';
 
 const TS = new TimestampMicrosecond('UTC');
 
@@ -54,6 +55,17 @@ function int64At(data: Data, i: number): number | null {
   return Number((data.values as BigInt64Array)[data.offset + i]);
 }
 
+/**
+ * An event-time bound as a number, rounded outward past 2^53 µs (see core/utc-micros.ts): a min rounded down
+ * and a max rounded up still contain every row, so pruning and plot ranges never drop one, and a compaction that
+ * writes the numbers back keeps valid (if a few µs looser) bounds. Commit times are clamped the same way, so
+ * writing one back never wraps past int64.
+ */
+function boundAt(data: Data, i: number, round: typeof numberAtOrBelow): number | null {
+  if (!data.getValid(i)) return null;
+  return round((data.values as BigInt64Array)[data.offset + i]!);
+}
+
 /** Decodes an oplog Parquet file; `name` names it in errors. */
 export async function decodeEntries(bytes: Uint8Array, name: string): Promise<OplogEntry[]> {
   const pw = await loadParquetWasm();
@@ -81,12 +93,12 @@ export async function decodeEntries(bytes: Uint8Array, name: string): Promise<Op
         node_id: nodeId!.get(i),
         entry_type: entryType,
         version: int64At(version!, i)!,
-        timestamp: int64At(ts!, i)!,
+        timestamp: boundAt(ts!, i, numberAtOrBelow)!,
         content: blob ? blob.slice() : null,
         sha256: sha!.get(i),
         size: int64At(size!, i)!,
-        min_event_time: int64At(minT!, i),
-        max_event_time: int64At(maxT!, i),
+        min_event_time: boundAt(minT!, i, numberAtOrBelow),
+        max_event_time: boundAt(maxT!, i, numberAtOrAbove),
         extended_attributes: attrs!.get(i),
         txn_seq: int64At(seq!, i)!,
       });

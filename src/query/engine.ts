@@ -295,7 +295,8 @@ export class QueryEngine {
    */
   async m4Fast(tableName: string, o: M4Options & { signal?: AbortSignal }): Promise<M4Result | undefined> {
     const [start, end] = o.range;
-    if (this.plot.maxBytes <= 0 || (end - start) * o.width >= 2 ** 62) return undefined;
+    // The JS path compares times as doubles: only exact for bounds (and rows, see toTimeArray) below 2^53 µs.
+    if (this.plot.maxBytes <= 0 || (end - start) * o.width >= 2 ** 62 || !(Math.abs(start) <= 2 ** 53 && Math.abs(end) <= 2 ** 53)) return undefined;
     return this.exclusive(o.signal, async ({ conn, cache }) => {
       const b = this.bound.get(tableName.toLowerCase());
       if (!b || b.source.timestampColumn !== o.timestampColumn) return undefined;

@@ -35,14 +35,18 @@ export function m4SourceSql(table: string, o: M4Options): string {
 /**
  * The pixel column of a µs time in [start, end): (t - start) * width // (end - start). Integer arithmetic is
  * exact and measured 3-4x faster than floor() over doubles in duckdb-wasm; the double form is kept for spans
- * so long (over ~70 years at 4000 px) that the product would overflow BIGINT.
+ * so long (over ~70 years at 4000 px) that the product would overflow BIGINT. Bounds past 2^53 µs (the years 1
+ * and 9999 alike) are integers all the same and are written as exact BIGINT literals; only a span of 2^63 µs
+ * or more (most of int64) subtracts in DOUBLE, where `t - start` itself would overflow.
  */
 export function pixelSql(range: [number, number], width: number): string {
   checkRange(range);
-  const [start, end] = range;
-  const span = end - start;
-  if (span * width < 2 ** 62) return `((${T} - ${int(start)}) * ${int(width)} // ${int(span)})`;
-  return `least(${int(width - 1)}, floor((${T} - ${int(start)}) * ${width / span}))::BIGINT`;
+  int(width, 'width');
+  const start = BigInt(range[0]);
+  const span = BigInt(range[1]) - start;
+  if (span * BigInt(width) < 2n ** 62n) return `((${T} - ${start}) * ${int(width)} // ${span})`;
+  const offset = span < 2n ** 63n ? `(${T} - ${start})` : `(${T}::DOUBLE - ${start}::DOUBLE)`;
+  return `least(${int(width - 1)}, floor(${offset} * ${width / Number(span)}))::BIGINT`;
 }
 
 /** Per pixel: first and last time, and the times of each column's min and max (NULL values are ignored). */

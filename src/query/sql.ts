@@ -20,10 +20,26 @@ export function int(n: number, what = 'value'): string {
   return String(n);
 }
 
-/** A TIMESTAMP (UTC, no zone) literal for `us` microseconds since the epoch. */
+/**
+ * DuckDB's TIMESTAMP range in µs (290309-12-22 BC to 294247-01-10), as bigints (neither is exact as a number);
+ * int64's extremes beyond it mean -infinity and infinity to DuckDB.
+ */
+export const TIMESTAMP_MIN_US = -9_223_372_022_400_000_000n;
+export const TIMESTAMP_MAX_US = 9_223_372_036_854_775_806n;
+
+/** An integer literal of any size for a whole-number time (a number past 2^53 is an exact integer too). */
+function bigIntLiteral(n: number, what: string): string {
+  if (!Number.isInteger(n)) throw new PondError('INVALID_INPUT', `${what} must be a whole number, got ${n}`);
+  return BigInt(n).toString(); // String(2 ** 60) would print rounded digits; BigInt gives the number's own value
+}
+
+/** A TIMESTAMP (UTC, no zone) literal for `us` microseconds since the epoch, inside DuckDB's TIMESTAMP range. */
 export function tsLiteral(us: number): string {
+  const text = bigIntLiteral(us, 'time');
+  const v = BigInt(text);
+  if (v < TIMESTAMP_MIN_US || v > TIMESTAMP_MAX_US) throw new PondError('INVALID_INPUT', `time ${text} µs is outside the range of a TIMESTAMP`);
   // make_timestamp(BIGINT) is exact to the microsecond, where a text literal would need careful formatting.
-  return `make_timestamp(${int(us, 'time')}::BIGINT)`;
+  return `make_timestamp(${text}::BIGINT)`;
 }
 
 /** An INTERVAL of `us` microseconds. */
@@ -34,16 +50,26 @@ export function intervalLiteral(us: number): string {
   return `to_microseconds(${us}::BIGINT)`;
 }
 
-/** `col >= start AND col < end`: time ranges are half-open everywhere in the query layer. */
+/**
+ * `col >= start AND col < end`: time ranges are half-open everywhere in the query layer. A bound beyond DuckDB's
+ * TIMESTAMP range excludes nothing and is left out, so a range may reach the ends of int64 (a version's bounds
+ * near ±2^63, rounded outward) without building a literal DuckDB refuses.
+ */
 export function timeRangePredicate(column: string, [start, end]: readonly [number, number], tableAlias?: string): string {
   checkRange([start, end]);
   const c = tableAlias ? `${tableAlias}.${ident(column)}` : ident(column);
-  return `${c} >= ${tsLiteral(start)} AND ${c} < ${tsLiteral(end)}`;
+  const parts: string[] = [];
+  if (BigInt(start) > TIMESTAMP_MIN_US) parts.push(`${c} >= ${tsLiteral(start)}`);
+  if (BigInt(end) <= TIMESTAMP_MAX_US) parts.push(`${c} < ${tsLiteral(end)}`);
+  return parts.length ? parts.join(' AND ') : `${c} IS NOT NULL`;
 }
 
-/** Throws INVALID_INPUT unless `[start, end)` is a non-empty range of safe integers. */
+/**
+ * Throws INVALID_INPUT unless `[start, end)` is a non-empty range of whole microseconds. Any integer counts, not
+ * only safe ones: the years 1 and 9999 lie beyond 2^53 µs, and their numbers are still exact integers.
+ */
 export function checkRange([start, end]: readonly [number, number]): void {
-  if (!Number.isSafeInteger(start) || !Number.isSafeInteger(end) || end <= start) {
+  if (!Number.isInteger(start) || !Number.isInteger(end) || end <= start) {
     throw new PondError('INVALID_INPUT', `time range [${start}, ${end}) must be whole microseconds with start < end`);
   }
 }

@@ -3,6 +3,7 @@
 // under (node id, version), which never changes meaning.
 import { tableToIPC, type Table } from 'apache-arrow';
 import { PondError } from '../core/errors';
+import { nextMicros } from '../core/utc-micros';
 import type { Pond } from '../pond/pond';
 import { m4 } from '../query/m4';
 import { QueryEngine, type BindSource } from '../query/engine';
@@ -14,7 +15,10 @@ import type { Bindings, DescribeInfo, PlotData, QueryResult } from '../api/pond-
 
 const DEFAULT_LIMIT = 10_000;
 
-/** The event-time range (UTC µs) covered by a file's versions, from their recorded min/max: no data is read. */
+/**
+ * The event-time range (UTC µs, inclusive) covered by a file's versions, from their recorded min/max: no data is
+ * read. Past 2^53 µs these are the outward-rounded bounds of core/utc-micros.ts, so the range holds every row.
+ */
 export function eventExtent(versions: readonly { minEventTime: number | null; maxEventTime: number | null }[]): [number, number] | null {
   const mins = versions.map((v) => v.minEventTime).filter((t): t is number => t !== null);
   const maxs = versions.map((v) => v.maxEventTime).filter((t): t is number => t !== null);
@@ -88,7 +92,8 @@ export class Queries {
     const src = this.source(pond, path);
     if (!src.timestampColumn) throw new PondError('INVALID_INPUT', `${src.path} has no timestamp column to plot against`);
     const extent = eventExtent(src.versions);
-    const span: [number, number] | null = range ?? (extent ? [extent[0], extent[1] + 1] : null);
+    // The half-open end just past the last reading: `max + 1` where that is exact, the next number past 2^53 µs.
+    const span: [number, number] | null = range ?? (extent ? [extent[0], nextMicros(extent[1])] : null);
     if (!span) return { x: new Float64Array(), y: Object.fromEntries(columns.map((c) => [c, []])), extent };
     const view = `plot_${src.fileKey.replace(/-/g, '')}`;
     await this.db.bind(view, src, { timeRange: span, signal });

@@ -3,7 +3,7 @@
 // or every trace on one panel with its own y scale. uPlot's own zoom is off: a brush reports its window to the
 // component, which fetches fresh M4 points for it, so a zoomed view is never a stretched low-resolution one.
 import uPlot from 'uplot';
-import type { Range } from './chart-range';
+import { YEAR_INCRS, yearAxis, yearTickLabels, type Range } from './chart-range';
 
 export const PALETTE = ['#0b6e99', '#d9480f', '#2b8a3e', '#862e9c', '#c92a2a', '#5c940d', '#e67700', '#364fc7'];
 
@@ -27,6 +27,10 @@ export function drawPlots(host: HTMLElement, traces: TracePoints[], o: DrawOptio
   if (traces.length === 0) return [];
   const dark = matchMedia('(prefers-color-scheme: dark)').matches;
   const axis: uPlot.Axis = { stroke: dark ? '#e4ebf0' : '#14202b', grid: { stroke: dark ? '#2c3a45' : '#e3e8ec' }, ticks: { show: false } };
+  // Past Date's range, or over more centuries than uPlot's time ticks reach, the x scale is plain seconds with
+  // ticks every 1, 2 or 5 × 10^k years, labelled with their years (utc-micros.ts).
+  const timeScale = !yearAxis(traces.map((t) => t.x), o.range);
+  const xAxis: uPlot.Axis = timeScale ? axis : { ...axis, incrs: YEAR_INCRS, values: (_u, splits) => yearTickLabels(splits) };
   const base = (title: string | undefined): uPlot.Options => ({
     width: Math.max(200, o.width), height: o.height, ...(title ? { title } : {}),
     tzDate: (ts) => uPlot.tzDate(new Date(ts * 1000), 'Etc/UTC'), // UTC like every other time in the UI
@@ -34,9 +38,9 @@ export function drawPlots(host: HTMLElement, traces: TracePoints[], o: DrawOptio
     // uPlot's double-click would reset to its own data range: the component resets to "all" instead.
     cursor: { sync: { key: o.syncKey }, drag: { x: true, y: false, setScale: false }, bind: { dblclick: () => null } },
     legend: { show: false },
-    scales: { x: { time: true, ...(o.range ? { range: (): uPlot.Range.MinMax => [o.range![0] / 1e6, o.range![1] / 1e6] } : {}) } },
+    scales: { x: { time: timeScale, ...(o.range ? { range: (): uPlot.Range.MinMax => [o.range![0] / 1e6, o.range![1] / 1e6] } : {}) } },
     series: [{}],
-    axes: [axis],
+    axes: [xAxis],
     hooks: {
       setSelect: [(u) => {
         const { left, width } = u.select;

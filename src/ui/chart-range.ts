@@ -1,6 +1,7 @@
 // Pure helpers of the chart's time window: presets, pan and zoom steps, and the visible-range summary.
 // Kept out of the component so the arithmetic (microseconds in, microseconds out) is easy to read and test.
 import { formatUtc } from '../core/text';
+import { isoFromMicros, nextMicros } from '../core/utc-micros';
 
 /** A visible time window, UTC µs, half-open [start, end) like every range in the query layer. */
 export type Range = [number, number];
@@ -14,10 +15,18 @@ export const PRESETS: { key: string; label: string; us: number | null }[] = [
   { key: 'all', label: 'All', us: null },
 ];
 
+/**
+ * The whole extent as a half-open window: the extent is inclusive of the last reading. Past 2^53 µs (the years
+ * 1 and 9999) `max + 1` would round back to `max`, so the end is the next number up (core/utc-micros.ts).
+ */
+export function allRange(extent: Range): Range {
+  return [extent[0], nextMicros(extent[1])];
+}
+
 /** The preset's window, ending where the data ends (not at "now": a logger's last upload may be weeks old). */
 export function presetRange(extent: Range, us: number | null): Range | null {
   if (us === null) return null;
-  const end = extent[1] + 1; // extent is inclusive of the last reading; ranges are half-open
+  const end = allRange(extent)[1];
   return [Math.max(extent[0], end - us), end];
 }
 
@@ -43,6 +52,36 @@ export function brushRange(fromSec: number, toSec: number): Range | null {
   const a = Math.round(Math.min(fromSec, toSec) * 1e6);
   const b = Math.round(Math.max(fromSec, toSec) * 1e6);
   return b - a >= 1_000_000 ? [a, b] : null; // a click, not a brush
+}
+
+/** Date's limit in seconds (±8.64e15 ms, the year ±275 760): uPlot's time axis formats its ticks through Date. */
+const DATE_LIMIT_S = 8.64e12;
+/** The mean Gregorian year in seconds (400 years are exactly 146 097 days). */
+const YEAR_S = 31_556_952;
+/** uPlot's time axis steps up to 100 years, so it has no ticks for longer spans than about this. */
+const YEAR_AXIS_SPAN_S = 500 * YEAR_S;
+
+/**
+ * Whether the x axis counts years instead of using uPlot's time axis: for x (sorted seconds, uPlot's unit) or a
+ * window that lies where Date cannot go (Spark's INT96 9089380393200000000 µs is the year 290000), or spans
+ * more centuries than uPlot's time ticks reach (the years 1 to 9999 got no tick at all).
+ */
+export function yearAxis(xs: readonly ArrayLike<number>[], range: Range | null): boolean {
+  let lo = Infinity;
+  let hi = -Infinity;
+  if (range) { lo = range[0] / 1e6; hi = range[1] / 1e6; } else {
+    for (const x of xs) if (x.length) { lo = Math.min(lo, x[0]!); hi = Math.max(hi, x[x.length - 1]!); }
+  }
+  if (!(hi >= lo)) return false;
+  return Math.abs(lo) > DATE_LIMIT_S || Math.abs(hi) > DATE_LIMIT_S || hi - lo > YEAR_AXIS_SPAN_S;
+}
+
+/** Tick steps of a year axis in seconds: 1, 2, 5 × 10^k mean years, up to int64's whole range. */
+export const YEAR_INCRS: number[] = [1, 10, 100, 1e3, 1e4, 1e5, 1e6].flatMap((k) => [k, 2 * k, 5 * k].map((n) => n * YEAR_S));
+
+/** Tick labels of a year axis: the UTC year of each x in seconds (steps of mean years land within a day of 1 January). */
+export function yearTickLabels(splits: readonly number[]): string[] {
+  return splits.map((s) => String(Number(/^[+-]?\d+/.exec(isoFromMicros(Math.round(s * 1e6), 0))![0])));
 }
 
 export interface ColumnStats { label: string; min: number; max: number; mean: number; points: number }

@@ -2,6 +2,7 @@
 import type { EntryType } from '../core/entry';
 import { PondError } from '../core/errors';
 import { formatBytes, formatUtc } from '../core/text';
+import { isoFromMillis } from '../core/utc-micros';
 
 export { errorText } from '../core/errors';
 
@@ -26,10 +27,13 @@ export function isAbort(e: unknown): boolean {
   return (e instanceof PondError && e.code === 'ABORTED') || (e instanceof DOMException && e.name === 'AbortError');
 }
 
-/** One value of a query result as text: Arrow hands timestamps over as epoch milliseconds; pond times are UTC. */
+/**
+ * One value of a query result as text: Arrow hands timestamps over as epoch milliseconds; pond times are UTC.
+ * Times outside Date's range (±8.64e15 ms, e.g. Spark's INT96 9.09e18 µs) still get their ISO text.
+ */
 export function cellText(v: unknown, type: string): string {
   if (v === null || v === undefined) return '∅';
-  if (typeof v === 'number' && /timestamp/i.test(type)) return new Date(v).toISOString().replace('T', ' ').replace('.000Z', '');
+  if (typeof v === 'number' && /timestamp/i.test(type)) return isoFromMillis(v).replace('T', ' ').replace('.000Z', '');
   if (v instanceof Date) return v.toISOString().replace('T', ' ').replace('.000Z', '');
   if (typeof v === 'bigint') return v.toString();
   if (typeof v === 'number') return Number.isInteger(v) ? String(v) : v.toPrecision(6).replace(/\.?0+$/, '');

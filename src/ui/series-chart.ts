@@ -13,7 +13,7 @@ import type { PondClient } from './pond-client';
 import { errorText } from './format';
 import { base } from './styles';
 import { drawPlots, PALETTE, type Trace, type TracePoints } from './chart-plots';
-import { brushRange, panRange, presetRange, PRESETS, stats, summaryText, zoomRange, type Range } from './chart-range';
+import { allRange, brushRange, panRange, presetRange, PRESETS, stats, summaryText, zoomRange, type Range } from './chart-range';
 import './series-picker';
 
 const MAX_CHARTS = 6; // beyond that the page is a wall of charts; the column boxes reach the rest
@@ -134,7 +134,7 @@ export class SeriesChart extends LitElement {
       onBrush: (from, to) => { const r = brushRange(from, to); if (r) this.range = r; },
     });
     // Tests and scripts read the drawn window and the number of redraws here, not from pixels.
-    const visible: Range | null = data.range ?? (data.extent ? [data.extent[0], data.extent[1] + 1] : null);
+    const visible: Range | null = data.range ?? (data.extent ? allRange(data.extent) : null);
     this.dataset.range = visible ? visible.join(',') : '';
     this.dataset.plots = String(this.plotsDone);
     this.summary = visible
@@ -153,12 +153,12 @@ export class SeriesChart extends LitElement {
 
   private pan(fraction: number): void {
     if (!this.extent) return;
-    this.setRange(panRange(this.range ?? [this.extent[0], this.extent[1] + 1], fraction, this.extent));
+    this.setRange(panRange(this.range ?? allRange(this.extent), fraction, this.extent));
   }
 
   private zoom(factor: number): void {
     if (!this.extent) return;
-    this.setRange(zoomRange(this.range ?? [this.extent[0], this.extent[1] + 1], factor, this.extent));
+    this.setRange(zoomRange(this.range ?? allRange(this.extent), factor, this.extent));
   }
 
   private onKey(e: KeyboardEvent): void {

@@ -6,6 +6,7 @@ import { Task, TaskStatus } from '@lit/task';
 import type { Bindings } from '../api/pond-api';
 import type { PondClient } from './pond-client';
 import { PondError } from '../core/errors';
+import { cellReader } from '../core/arrow-cells';
 import { cellText, errorText, isAbort } from './format';
 import { base } from './styles';
 
@@ -41,7 +42,8 @@ export class SqlConsole extends LitElement {
       // apache-arrow is loaded only when someone runs SQL: browsing needs none of it.
       const { tableFromIPC } = await import('apache-arrow');
       const table = tableFromIPC(r.ipc);
-      const data = table.toArray().map((row) => r.columns.map((c) => (row as Record<string, unknown>)[c.name]));
+      const readers = r.columns.map((_, i) => cellReader(table.getChildAt(i))); // timestamps of any size (core/arrow-cells.ts)
+      const data = Array.from({ length: table.numRows }, (_, i) => readers.map((read) => read(i)));
       return { rows: r.rows, columns: r.columns, data };
     },
   });

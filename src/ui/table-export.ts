@@ -1,6 +1,8 @@
 // Export of a table or series from <table-view>: CSV built in the page from pages of query results (each page's
 // text becomes one Blob part, so memory holds text once and never one giant string), and Parquet for tables as
 // the stored bytes of the latest version. A series has no single Parquet file: its versions download one by one.
+import { cellReader } from '../core/arrow-cells';
+import { isoFromMillis } from '../core/utc-micros';
 import type { PondClient } from './pond-client';
 
 export const EXPORT_PAGE = 50_000; // rows per query: big enough to amortise a worker round trip, small for memory
@@ -18,9 +20,9 @@ export async function fetchRows(client: PondClient, path: string, sql: string, l
   // apache-arrow is loaded only when someone looks at rows: browsing needs none of it.
   const { tableFromIPC } = await import('apache-arrow');
   const table = tableFromIPC(r.ipc);
-  const vectors = r.columns.map((_, i) => table.getChildAt(i));
+  const readers = r.columns.map((_, i) => cellReader(table.getChildAt(i))); // timestamps of any size (core/arrow-cells.ts)
   const rows: unknown[][] = [];
-  for (let i = 0; i < table.numRows; i++) rows.push(vectors.map((v) => v?.get(i)));
+  for (let i = 0; i < table.numRows; i++) rows.push(readers.map((read) => read(i)));
   return { columns: r.columns, rows };
 }
 
@@ -42,7 +44,7 @@ const FORMULA_START = /^[=+\-@\t\r]/;
  */
 export function csvField(v: unknown, type: string): string {
   if (v === null || v === undefined) return '';
-  if (typeof v === 'number' && /timestamp/i.test(type)) return new Date(v).toISOString();
+  if (typeof v === 'number' && /timestamp/i.test(type)) return isoFromMillis(v); // toISOString's form, for any int64 time
   if (v instanceof Date) return v.toISOString();
   let s = typeof v === 'bigint' ? v.toString() : String(v);
   if (typeof v === 'string' && FORMULA_START.test(s)) s = `'${s}`;

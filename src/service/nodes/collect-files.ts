@@ -2,6 +2,7 @@
 // local times in a given zone) as series versions, and Hive-partitioned Parquet exports as one zip.
 import { zipSync, type Zippable } from 'fflate';
 import { PondError, throwIfAborted } from '../../core/errors';
+import { microsOfDate } from '../../core/utc-micros';
 import { excelHtmlToTable, laketechCsvToTable } from '../../collect/laketech';
 import { arrowToParquet } from '../../formats/parquet';
 import type { Pond } from '../../pond/pond';
@@ -47,14 +48,17 @@ export async function importLaketechFiles(
 const VIEW = '__collect_export';
 const two = (n: number) => String(n).padStart(2, '0');
 
-/** One Hive partition's [start, end) in µs from its year/month/day values. */
+/**
+ * One Hive partition's [start, end) in µs from its year/month/day values. Not Date.UTC: it reads the years 0-99
+ * as 1900-1999 and gives NaN past ±275 760, and series may hold any time a Parquet file can (year 1, 9999, 290 000).
+ */
 function partitionRange(parts: readonly TemporalPart[], v: Record<TemporalPart, number>): [number, number] {
   const y = v.year;
-  const m = parts.includes('month') ? v.month - 1 : 0;
+  const m = parts.includes('month') ? v.month : 1;
   const d = parts.includes('day') ? v.day : 1;
-  const start = Date.UTC(y, m, d);
-  const end = parts.includes('day') ? Date.UTC(y, m, d + 1) : parts.includes('month') ? Date.UTC(y, m + 1, 1) : Date.UTC(y + 1, 0, 1);
-  return [start * 1000, end * 1000];
+  const start = microsOfDate(y, m, d);
+  const end = parts.includes('day') ? microsOfDate(y, m, d + 1) : parts.includes('month') ? microsOfDate(y, m + 1, 1) : microsOfDate(y + 1, 1, 1);
+  return [start, end];
 }
 
 /** Checks `--temporal` parts: a prefix of year, month, day (coarse to fine). */

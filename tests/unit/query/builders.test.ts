@@ -12,6 +12,15 @@ describe('M4 SQL', () => {
     // spans whose product with the width would overflow BIGINT fall back to doubles, clamped to the last pixel
     expect(pixelSql([0, 2 ** 52], 4000)).toBe(`least(3999, floor((__m4_t - 0) * ${4000 / 2 ** 52}))::BIGINT`);
   });
+  it('maps the years 1 to 9999 (bounds past 2^53 µs) with exact BIGINT bounds, and int64-wide spans in DOUBLE', () => {
+    const span = 253402300799000032 - -62135596800000000; // 315537897599000032, exact: both are multiples of 32
+    expect(pixelSql([-62135596800000000, 253402300799000032], 1000))
+      .toBe(`least(999, floor((__m4_t - -62135596800000000) * ${1000 / span}))::BIGINT`);
+    // zoomed into a day of the year 9999: the integer form, its span exact
+    expect(pixelSql([253402214400000000, 253402300800000000], 100)).toBe('((__m4_t - 253402214400000000) * 100 // 86400000000)');
+    // a span of most of int64: t - start would overflow BIGINT
+    expect(pixelSql([-(2 ** 63), 9089380393200000000], 10)).toMatch(/^least\(9, floor\(\(__m4_t::DOUBLE - -9223372036854775808::DOUBLE\) \* [\d.e-]+\)\)::BIGINT$/);
+  });
   it('keeps first, last and each column\'s argmin and argmax per pixel', () => {
     const k = m4KeysSql('s', o);
     expect(k).toContain('min(__m4_t), max(__m4_t)');

@@ -12,10 +12,26 @@ describe('SQL helpers', () => {
 
   it('writes exact microsecond timestamps and refuses non-integers', () => {
     expect(tsLiteral(1_704_067_200_000_001)).toBe('make_timestamp(1704067200000001::BIGINT)');
-    expect(() => tsLiteral(1.5)).toThrow(/safe integer/);
+    expect(() => tsLiteral(1.5)).toThrow(/whole number/);
     expect(() => tsLiteral(Number.NaN)).toThrow();
     expect(intervalLiteral(3_600_000_000)).toBe('to_microseconds(3600000000::BIGINT)');
     expect(() => intervalLiteral(0)).toThrow();
+  });
+
+  it('writes times past 2^53 µs (the years 1 and 9999, Spark\'s year 290000) as their exact integer', () => {
+    expect(tsLiteral(-62135596800000000)).toBe('make_timestamp(-62135596800000000::BIGINT)');
+    expect(tsLiteral(9089380393200000000)).toBe('make_timestamp(9089380393200000000::BIGINT)');
+    expect(tsLiteral(2 ** 60)).toBe('make_timestamp(1152921504606846976::BIGINT)'); // not String()'s 1152921504606847000
+    expect(() => tsLiteral(2 ** 63)).toThrow(/outside the range of a TIMESTAMP/);
+    expect(() => tsLiteral(-(2 ** 63))).toThrow(/outside the range of a TIMESTAMP/);
+  });
+
+  it('leaves out a range bound beyond DuckDB\'s TIMESTAMP range instead of failing', () => {
+    expect(timeRangePredicate('ts', [-(2 ** 63), 20])).toBe('"ts" < make_timestamp(20::BIGINT)');
+    expect(timeRangePredicate('ts', [10, 2 ** 63])).toBe('"ts" >= make_timestamp(10::BIGINT)');
+    expect(timeRangePredicate('ts', [-(2 ** 63), 2 ** 63])).toBe('"ts" IS NOT NULL');
+    expect(timeRangePredicate('ts', [-62135596800000000, 253402300799000032])).toBe(
+      '"ts" >= make_timestamp(-62135596800000000::BIGINT) AND "ts" < make_timestamp(253402300799000032::BIGINT)');
   });
 
   it('builds half-open time predicates and refuses empty ranges', () => {
