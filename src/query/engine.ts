@@ -11,6 +11,8 @@ import { checkSchemaCompatible, mergedSchema, withoutTimeZones } from './schema'
 import { ident, queryError, timeRangePredicate } from './sql';
 import { checkUserSql, isReadOnlySql, refusal } from './user-sql';
 import { VersionCache, versionKey, type VersionCacheLimits } from './version-cache';
+import { derivedRelation, leavesOf } from './derived-bind';
+import { isDerived, type AnySource, type DerivedSource, type Relation } from './derived-source';
 
 /** One stored version of a pond file, as the pond describes it; `load` gives its Parquet bytes. */
 export interface SourceVersion {
@@ -71,11 +73,17 @@ interface Connections {
 /** Which connection a statement runs on. */
 type Lane = 'engine' | 'user';
 
-interface Bound {
+/** A stored source under a view, and the versions the view reads of it (after pruning, oldest first). */
+interface Leaf {
   source: BindSource;
-  timeRange: [number, number] | undefined;
-  /** The versions the view reads, after pruning, oldest first. */
   selected: SourceVersion[];
+}
+
+interface Bound {
+  source: AnySource;
+  timeRange: [number, number] | undefined;
+  /** The stored sources the view reads: the source itself, or those under a derived one. */
+  leaves: Leaf[];
 }
 
 /**
@@ -94,7 +102,7 @@ export class QueryEngine {
   /** The same for the copies of our views on the user connection (created when user SQL first needs them). */
   private readonly userViewSql = new Map<string, string>();
   /** Results of cacheable statements by SQL text; cleared whenever a view changes or a statement may write. */
-  private readonly results = new Map<string, { table: Table; bytes: number }>();
+  private readonly results = new Map<string, { table: Table; bytes: number; views: ReadonlySet<string> }>();
   private resultBytes = 0;
   /** Whether a statement reads only our version tables (EXPLAIN-checked), by SQL text; cleared like `results`. */
   private readonly cacheable = new Map<string, boolean>();
@@ -105,32 +113,51 @@ export class QueryEngine {
     this.plot = new PlotColumns(options.maxPlotBytes ?? 256 * 1024 * 1024);
   }
 
-  /** Makes `tableName` a view of `source` (union by name of its versions) and loads what it needs. */
-  async bind(tableName: string, source: BindSource, opts: BindOptions = {}): Promise<void> {
+  /**
+   * Makes `tableName` a view of `source` and loads what it needs: a series or table reads as the union by name of its
+   * versions; a derived source as its factory's SQL over its inputs' views (see derived-bind.ts).
+   */
+  async bind(tableName: string, source: AnySource, opts: BindOptions = {}): Promise<void> {
     ident(tableName); // reject unusable names before any work
-    const sorted = [...source.versions].sort((a, b) => a.version - b.version);
-    const candidates = source.kind === 'table' ? sorted.slice(-1) : sorted;
     const range = opts.timeRange;
-    const selected = range ? candidates.filter((v) => mayIntersect(v, range)) : candidates;
-    const b: Bound = { source, timeRange: range, selected };
+    // A derived view's range filters its result; its inputs are read whole (a join's rows come from all of them).
+    const leaves = leavesOf(source).map((leaf) => selectVersions(leaf, isDerived(source) ? undefined : range));
+    const b: Bound = { source, timeRange: range, leaves };
     await this.exclusive(opts.signal, async ({ conn, cache }) => {
-      const tables = await this.materialise(cache, b, opts.signal);
+      const tables: string[][] = [];
       const key = tableName.toLowerCase();
       try {
-        const sql = `CREATE OR REPLACE TEMP VIEW ${ident(tableName)} AS ${viewSql(b, tables)}`;
+        for (const leaf of leaves) tables.push(await this.materialise(cache, leaf, opts.signal));
+        const body = isDerived(source) ? await this.derivedViewSql(conn, source, leaves, tables, range) : viewSql(leaves[0]!, tables[0]!, range);
+        const sql = `CREATE OR REPLACE TEMP VIEW ${ident(tableName)} AS ${body}`;
         // Re-binding the same versions (every API call re-binds) leaves the view as it is: no round trip.
         if (this.viewSql.get(key) !== sql) {
-          this.invalidate();
+          this.invalidateView(key);
           this.viewSql.delete(key);
           await run(conn, sql);
           this.viewSql.set(key, sql);
         }
       } finally {
-        for (const v of b.selected) cache.release(versionKey(source.fileKey, v.version));
+        // Only what was loaded is pinned: a failed load released its own.
+        leaves.slice(0, tables.length).forEach((leaf) => { for (const v of leaf.selected) cache.release(versionKey(leaf.source.fileKey, v.version)); });
       }
       this.bound.set(key, b);
       await cache.trim();
     });
+  }
+
+  /** The SQL of a derived view: each leaf's relation (its versions' union, described for its column types), built up. */
+  private async derivedViewSql(conn: AsyncDuckDBConnection, source: DerivedSource, leaves: Leaf[], tables: string[][], range: [number, number] | undefined): Promise<string> {
+    const relations = new Map<BindSource, Relation>();
+    for (const [i, leaf] of leaves.entries()) {
+      const from = `(${viewSql(leaf, tables[i]!, undefined)})`;
+      const described = await conn.query(`DESCRIBE SELECT * FROM ${from}`).catch((e: unknown) => { throw queryError(from, e); });
+      const columns = described.toArray().map((r: { column_name: string; column_type: string }) => ({ name: String(r.column_name), type: String(r.column_type) }));
+      relations.set(leaf.source, { from, columns });
+    }
+    const rel = derivedRelation(source, (leaf) => relations.get(leaf)!);
+    const ts = source.timestampColumn;
+    return range && ts ? `SELECT * FROM ${rel.from} WHERE ${timeRangePredicate(ts, range)}` : `SELECT * FROM ${rel.from}`;
   }
 
   /** Removes a view (its cached versions stay until evicted or dropped with `forget`). */
@@ -230,9 +257,9 @@ export class QueryEngine {
       const pinned: string[] = [];
       // A view's versions may have been evicted since it was bound: load them again before DuckDB binds it.
       const ensure = async (views: Bound[]) => {
-        for (const b of views) {
-          await this.materialise(cache, b, opts.signal);
-          pinned.push(...b.selected.map((v) => versionKey(b.source.fileKey, v.version)));
+        for (const b of views) for (const leaf of b.leaves) {
+          await this.materialise(cache, leaf, opts.signal);
+          pinned.push(...leaf.selected.map((v) => versionKey(leaf.source.fileKey, v.version)));
         }
       };
       try {
@@ -242,7 +269,7 @@ export class QueryEngine {
         try {
           const cacheable = readOnly && CACHEABLE.test(sql) && views.length > 0 && this.maxResultBytes() > 0 && !VOLATILE.test(sql) && (await this.readsOnlyVersions(conn, key, sql, cache));
           const table = await execute(conn, sql, opts.signal);
-          if (cacheable) this.remember(key, table);
+          if (cacheable) this.remember(key, table, lane === 'engine' ? new Set(views.map((v) => this.nameOf(v))) : ANY_VIEW);
           return table;
         } catch (e) {
           // A bound view reached indirectly (through a view of the caller's own) was not seen by the lexical
@@ -280,7 +307,7 @@ export class QueryEngine {
   }
 
   /** The source a view was bound from, if it is bound. */
-  source(tableName: string): BindSource | undefined {
+  source(tableName: string): AnySource | undefined {
     return this.bound.get(tableName.toLowerCase())?.source;
   }
 
@@ -298,8 +325,10 @@ export class QueryEngine {
     // The JS path compares times as doubles: only exact for bounds (and rows, see toTimeArray) below 2^53 µs.
     if (this.plot.maxBytes <= 0 || (end - start) * o.width >= 2 ** 62 || !(Math.abs(start) <= 2 ** 53 && Math.abs(end) <= 2 ** 53)) return undefined;
     return this.exclusive(o.signal, async ({ conn, cache }) => {
-      const b = this.bound.get(tableName.toLowerCase());
-      if (!b || b.source.timestampColumn !== o.timestampColumn) return undefined;
+      const bound = this.bound.get(tableName.toLowerCase());
+      // A derived view is SQL over its inputs: its M4 is the SQL form's.
+      if (!bound || isDerived(bound.source) || bound.source.timestampColumn !== o.timestampColumn) return undefined;
+      const b = { source: bound.source, selected: bound.leaves[0]!.selected, timeRange: bound.timeRange };
       const wanted = b.selected.filter((v) => mayIntersect(v, o.range));
       const pinned: string[] = [];
       try {
@@ -396,7 +425,27 @@ export class QueryEngine {
     this.resultBytes = 0;
   }
 
-  private remember(sql: string, table: Table): void {
+  /**
+   * Forgets the results that may read view `key`: those of statements naming it, and every result of user SQL, which
+   * may reach it through a view of the user's own. Other results stay: re-binding one derived node after its input
+   * changed leaves the other nodes' answers cached.
+   */
+  private invalidateView(key: string): void {
+    this.cacheable.clear();
+    for (const [k, e] of this.results) {
+      if (e.views !== ANY_VIEW && !e.views.has(key)) continue;
+      this.results.delete(k);
+      this.resultBytes -= e.bytes;
+    }
+  }
+
+  /** The bound name of a Bound (its key in `bound`). */
+  private nameOf(b: Bound): string {
+    for (const [k, x] of this.bound) if (x === b) return k;
+    return '';
+  }
+
+  private remember(sql: string, table: Table, views: ReadonlySet<string>): void {
     const bytes = table.batches.reduce((s, b) => s + b.data.byteLength, 0) + sql.length * 2;
     const max = this.maxResultBytes();
     if (bytes > max / 4) return;
@@ -405,7 +454,7 @@ export class QueryEngine {
       this.results.delete(k);
       this.resultBytes -= e.bytes;
     }
-    this.results.set(sql, { table, bytes });
+    this.results.set(sql, { table, bytes, views });
     this.resultBytes += bytes;
   }
 
@@ -456,8 +505,8 @@ export class QueryEngine {
     return next;
   }
 
-  /** Loads (or finds) and pins every selected version of a bound source, checking their schemas agree. */
-  private async materialise(cache: VersionCache, b: Bound, signal: AbortSignal | undefined): Promise<string[]> {
+  /** Loads (or finds) and pins every selected version of a stored source, checking their schemas agree. */
+  private async materialise(cache: VersionCache, b: Leaf, signal: AbortSignal | undefined): Promise<string[]> {
     const tables: string[] = [];
     const schemas: Schema[] = [];
     const acquired: string[] = [];
@@ -495,17 +544,27 @@ export class QueryEngine {
   }
 }
 
-/** The view over a bound source's cached version tables. */
-function viewSql(b: Bound, tables: string[]): string {
-  const ts = b.source.timestampColumn;
+/** The versions of a stored source a view reads: a table its latest, a series all; pruned by a time range. */
+function selectVersions(source: BindSource, range: [number, number] | undefined): Leaf {
+  const sorted = [...source.versions].sort((a, b) => a.version - b.version);
+  const candidates = source.kind === 'table' ? sorted.slice(-1) : sorted;
+  return { source, selected: range ? candidates.filter((v) => mayIntersect(v, range)) : candidates };
+}
+
+/** The view over a stored source's cached version tables. */
+function viewSql(leaf: Leaf, tables: string[], range: [number, number] | undefined): string {
+  const ts = leaf.source.timestampColumn;
   if (tables.length === 0) {
     // Every version was pruned: nothing to read, but the view must still exist for the caller's SQL.
     return ts ? `SELECT NULL::TIMESTAMP AS ${ident(ts)} WHERE false` : 'SELECT NULL AS "empty" WHERE false';
   }
   const union = tables.map((t) => `SELECT * FROM ${ident(t)}`).join(' UNION ALL BY NAME ');
-  if (!b.timeRange || !ts) return union;
-  return `SELECT * FROM (${union}) WHERE ${timeRangePredicate(ts, b.timeRange)}`;
+  if (!range || !ts) return union;
+  return `SELECT * FROM (${union}) WHERE ${timeRangePredicate(ts, range)}`;
 }
+
+/** The dependencies of a result that may read any bound view. */
+const ANY_VIEW: ReadonlySet<string> = new Set();
 
 /** Names of the engine's version tables (version-cache.ts: `__pond_c<engine>_v<n>`), which user SQL may not name. */
 const ENGINE_TABLE = /^__pond_/i;
