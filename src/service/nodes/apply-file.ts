@@ -10,7 +10,7 @@
 // the mapping: the same mapping always gives the same text, so applying a file twice can compare configs as text).
 import { parseAllDocuments, stringify } from 'yaml';
 import type { CopyFormat } from '../../api/pond-api';
-import { isPondError, PondError } from '../../core/errors';
+import { PondError } from '../../core/errors';
 import { absolutePath, mapping, onlyFields, optionalString, requiredString } from './config-checks';
 
 export type ApplyOperation =
@@ -38,7 +38,7 @@ export function parseApplyFile(text: string, opts: ApplyFileOptions = {}): Apply
   for (const doc of parseAllDocuments(text)) {
     index++;
     const where = { document: index, path: undefined as string | undefined };
-    const fail = (field: string, why: string) => new PondError('INVALID_INPUT', `${label(where)}: ${field === '' ? '' : `${field} `}${why}`, { detail: { ...where, field } });
+    const fail = (field: string, why: string) => new PondError('INVALID_INPUT', `${label(where)}${field === '' ? '' : `: ${field}`} ${why}`, { detail: { ...where, field } });
     if (doc.errors.length > 0) throw fail('', `is not valid YAML (${doc.errors[0]!.message.split('\n')[0]})`);
     let value: unknown;
     try {
@@ -66,10 +66,10 @@ export function parseApplyFile(text: string, opts: ApplyFileOptions = {}): Apply
       seen.set(path, index);
       ops.push(operation(kind as ApplyOperation['kind'], o.spec, path, index, fail, opts));
     } catch (e) {
-      // Field errors of the helpers (config-checks: INVALID_INPUT) and of checkMknod get the document's label;
-      // our own `fail` errors already carry it and pass through unchanged. Anything else is not about the file.
+      // PondErrors here are about this document (the field helpers' INVALID_INPUT, checkMknod's refusals of any
+      // code): they get its label and keep their code. Our own `fail` errors already carry it and pass unchanged;
+      // anything that is not a PondError is a bug, not the file's fault, and propagates as it is.
       if (!(e instanceof PondError) || e.detail?.document !== undefined) throw e;
-      if (!isPondError(e, 'INVALID_INPUT', 'USAGE', 'INVALID_PATH')) throw e;
       throw new PondError(e.code, `${label(where)}: ${e.message.replace(/^apply config: /, '')}`, { cause: e, detail: { ...e.detail, ...where } });
     }
   }

@@ -5,6 +5,9 @@ import { isPondError, PondError } from '../../core/errors';
 import { compileGlob } from '../../tinyfs/glob';
 import { formatPath, parsePath, validateName } from '../../tinyfs/paths';
 
+/** The time column a derived-series config names when it names none (as the original's default_time_column). */
+export const DEFAULT_TIME_COLUMN = 'timestamp';
+
 /** The one error of a bad config: INVALID_INPUT, naming the factory and the field. */
 export function invalidField(what: string, field: string, why: string): PondError {
   const subject = field === '' ? 'config' : `config: ${field}`;

@@ -2,10 +2,9 @@
 // point, each the sum of waveform components (see synthetic-timeseries.ts for the formulas). Deterministic test and
 // demo data. Unknown fields are refused, per component too (a `slope` on a sine is a typo, not a no-op).
 import { yamlDoc } from '../config-fields';
-import { at, invalidField, list, mapping, onlyFields, optionalNumber, optionalString, requiredString } from '../config-checks';
+import { at, DEFAULT_TIME_COLUMN, invalidField, list, mapping, onlyFields, optionalNumber, optionalString, requiredString } from '../config-checks';
 import { durationField } from '../duration';
 import { instantField } from '../iso-time';
-import { DEFAULT_TIME_COLUMN } from './timeseries-join-config';
 
 const WHAT = 'synthetic-timeseries';
 

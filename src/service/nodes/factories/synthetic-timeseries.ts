@@ -15,7 +15,7 @@
 //   line      offset + slope·t
 // The fraction of the period is taken as (t_µs mod P_µs) / P_µs in integers first, so a long series keeps its
 // precision (2π·t/P with t in the millions of seconds loses digits to the multiplication).
-import { Field, Float64, makeData, makeVector, Schema, Table, TimestampMicrosecond } from 'apache-arrow';
+import { Field, Float64, makeData, RecordBatch, Schema, Struct, Table, TimestampMicrosecond } from 'apache-arrow';
 import { PondError, throwIfAborted } from '../../../core/errors';
 import { MAX_SYNTHETIC_ROWS, syntheticRowCount, type SyntheticComponent, type SyntheticTimeseriesConfig } from './synthetic-timeseries-config';
 
@@ -54,17 +54,16 @@ export function generateSynthetic(config: SyntheticTimeseriesConfig, opts: { sig
   for (let from = 0; from < rows; from += CHUNK) {
     throwIfAborted(opts.signal, 'synthetic-timeseries generation');
     const to = Math.min(rows, from + CHUNK);
-    for (let i = from; i < to; i++) {
-      const tUs = i * config.interval;
-      times[i] = BigInt(config.start + tUs);
-      config.points.forEach((p, k) => { values[k]![i] = pointValue(p.components, tUs); });
-    }
+    for (let i = from; i < to; i++) times[i] = BigInt(config.start + i * config.interval);
+    config.points.forEach((p, k) => {
+      const out = values[k]!;
+      for (let i = from; i < to; i++) out[i] = pointValue(p.components, i * config.interval);
+    });
   }
   const ts = new TimestampMicrosecond();
   const schema = new Schema([new Field(config.timeColumn, ts, false), ...config.points.map((p) => new Field(p.name, new Float64(), false))]);
-  const columns = Object.fromEntries([
-    [config.timeColumn, makeVector(makeData({ type: ts, length: rows, data: times }))],
-    ...config.points.map((p, k) => [p.name, makeVector(makeData({ type: new Float64(), length: rows, data: values[k]! }))]),
-  ]);
-  return new Table(schema, columns);
+  // One struct of children in schema order: `new Table(schema, {name: vector})` pairs the fields with the record's
+  // keys in Object.keys order, which puts integer-like names ("7") first and so mismatches names and data.
+  const children = [makeData({ type: ts, length: rows, data: times }), ...values.map((data) => makeData({ type: new Float64(), length: rows, data }))];
+  return new Table(new RecordBatch(schema, makeData({ type: new Struct(schema.fields), length: rows, nullCount: 0, children })));
 }

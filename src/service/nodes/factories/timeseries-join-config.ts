@@ -3,7 +3,7 @@
 // the old device's `range.end` is the new one's `range.begin`), scope groups are then FULL OUTER JOINed on time.
 // Here only the config: its shape, defaults and the bad field named; unknown fields are refused.
 import { yamlDoc } from '../config-fields';
-import { absoluteGlob, at, invalidField, list, mapping, nodeName, onlyFields, optionalString, pathList } from '../config-checks';
+import { absoluteGlob, at, DEFAULT_TIME_COLUMN, invalidField, list, mapping, nodeName, onlyFields, optionalString, pathList } from '../config-checks';
 import { instantField } from '../iso-time';
 
 const WHAT = 'timeseries-join';
@@ -31,8 +31,6 @@ export interface TimeseriesJoinConfig {
   /** At least two. */
   inputs: TimeseriesJoinInput[];
 }
-
-export const DEFAULT_TIME_COLUMN = 'timestamp';
 
 export function parseTimeseriesJoinConfig(text: string): TimeseriesJoinConfig {
   const o = yamlDoc(text, WHAT);

@@ -4,8 +4,7 @@
 import { PondError } from '../../../core/errors';
 import { compileGlob, matchSegment, type GlobSegment } from '../../../tinyfs/glob';
 import { yamlDoc } from '../config-fields';
-import { absoluteGlob, at, invalidField, list, onlyFields, optionalString, pathList, requiredString } from '../config-checks';
-import { DEFAULT_TIME_COLUMN } from './timeseries-join-config';
+import { absoluteGlob, at, DEFAULT_TIME_COLUMN, invalidField, list, onlyFields, optionalString, pathList, requiredString } from '../config-checks';
 
 const WHAT = 'timeseries-pivot';
 
