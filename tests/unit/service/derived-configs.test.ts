@@ -225,6 +225,21 @@ describe('dynamic-dir config', () => {
     expect(parseTimeseriesJoinConfig(c.entries[1]!.config).inputs.map((i) => i.pattern)).toEqual(['/a', '/b']);
   });
 
+  it('names the entry when its factory refuses its config', () => {
+    const yaml = 'entries:\n  - {name: ok, factory: timeseries-join, config: {inputs: [{pattern: /a}, {pattern: /b}]}}\n  - {name: j, factory: timeseries-join, config: {inputs: [{pattern: /a}]}}\n';
+    const check = (factory: string, config: string) => { if (factory === 'timeseries-join') parseTimeseriesJoinConfig(config); };
+    try {
+      parseDynamicDirConfig(yaml, known, check);
+      expect.unreachable();
+    } catch (e) {
+      expect((e as PondError).code).toBe('INVALID_INPUT');
+      expect((e as PondError).message).toBe('dynamic-dir config: entries[1].config: timeseries-join config: inputs needs at least 2 items, not 1');
+      expect((e as PondError).detail).toMatchObject({ factory: 'dynamic-dir', field: 'entries[1].config', entry: 'j' });
+    }
+    const bug = new RangeError('not a config problem');
+    expect(() => parseDynamicDirConfig(yaml, known, () => { throw bug; })).toThrow(bug);
+  });
+
   it('names the bad field', () => {
     const w = 'dynamic-dir';
     const entry = (e: string) => `entries:\n  - {name: a, factory: timeseries-join, config: {x: 1}}\n  - ${e}\n`;

@@ -3,6 +3,7 @@
 // importing the registry here would be a cycle once the registry lists dynamic-dir); each entry's config is kept as
 // YAML text, so the registry parses it with the entry's own factory exactly as `mknod` would. Unknown fields refused.
 import { stringify } from 'yaml';
+import { PondError } from '../../../core/errors';
 import { yamlDoc } from '../config-fields';
 import { at, invalidField, list, mapping, nodeName, onlyFields, requiredString } from '../config-checks';
 
@@ -20,7 +21,13 @@ export interface DynamicDirConfig {
   entries: DynamicDirEntry[];
 }
 
-export function parseDynamicDirConfig(text: string, knownFactories: readonly string[]): DynamicDirConfig {
+/**
+ * `checkEntry`, when given, parses one entry's config with its factory (the registry's parseNodeConfig); a PondError
+ * it throws is re-raised naming the entry (`dynamic-dir config: entries[1].config: timeseries-join config: …`).
+ */
+export function parseDynamicDirConfig(
+  text: string, knownFactories: readonly string[], checkEntry?: (factory: string, config: string) => void,
+): DynamicDirConfig {
   const o = yamlDoc(text, WHAT);
   onlyFields(o, ['entries'], '', WHAT);
   const entries: DynamicDirEntry[] = [];
@@ -34,7 +41,15 @@ export function parseDynamicDirConfig(text: string, knownFactories: readonly str
     const factory = requiredString(e.factory, at(field, 'factory'), WHAT);
     if (!knownFactories.includes(factory)) throw invalidField(WHAT, at(field, 'factory'), `is unknown: ${JSON.stringify(factory)}; known: ${knownFactories.join(', ')}`);
     if (e.config === undefined || e.config === null) throw invalidField(WHAT, at(field, 'config'), 'is required (the mapping the factory reads)');
-    entries.push({ name, factory, config: stringify(mapping(e.config, at(field, 'config'), WHAT)) });
+    const config = stringify(mapping(e.config, at(field, 'config'), WHAT));
+    try {
+      checkEntry?.(factory, config);
+    } catch (err) {
+      // The factory's refusal of the entry's config (a PondError of any code) is named; anything else is a bug.
+      if (!(err instanceof PondError)) throw err;
+      throw new PondError(err.code, `${WHAT} config: ${at(field, 'config')}: ${err.message}`, { cause: err, detail: { ...err.detail, factory: WHAT, field: at(field, 'config'), entry: name } });
+    }
+    entries.push({ name, factory, config });
   }
   return { entries };
 }
