@@ -6,7 +6,10 @@ import { invalidField } from './config-checks';
 
 const ISO = /^(\d{4})-(\d{2})-(\d{2})(?:[Tt ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,6}))?)?\s*([Zz]|[+-]\d{2}:?\d{2}))?$/;
 
-/** Days from 1970-01-01 to a proleptic Gregorian date (Howard Hinnant's days_from_civil; exact for any year). */
+/**
+ * Days from 1970-01-01 to a proleptic Gregorian date (Howard Hinnant's days_from_civil; exact for any year). Main has
+ * the same in core/utc-micros.ts since this branch started: import that one when merging.
+ */
 function daysFromCivil(y: number, m: number, d: number): number {
   const yy = m <= 2 ? y - 1 : y;
   const era = Math.floor(yy / 400);
@@ -39,8 +42,9 @@ export function isoToMicros(text: string): number | undefined {
     offsetMin = (zone[0] === '-' ? -1 : 1) * (oh * 60 + om);
   }
   const seconds = daysFromCivil(y, mo, d) * 86400 + h * 3600 + mi * 60 + s - offsetMin * 60;
-  const us = seconds * 1_000_000 + frac;
-  return Number.isSafeInteger(us) ? us : undefined;
+  // Exact below 2^53 µs (the years 1685-2255); beyond, the nearest number, as everywhere times are numbers
+  // (core/utc-micros.ts on main): whole seconds stay exact there, a fraction may move by a few µs.
+  return seconds * 1_000_000 + frac;
 }
 
 /** A config field holding an instant, in UTC µs, or INVALID_INPUT naming the factory and the field. */

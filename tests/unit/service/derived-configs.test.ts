@@ -60,6 +60,10 @@ describe('isoToMicros', () => {
     expect(isoToMicros('2024-05-01')).toBe(Date.UTC(2024, 4, 1) * 1000);
     expect(isoToMicros('2024-02-29')).toBe(Date.UTC(2024, 1, 29) * 1000);
     expect(isoToMicros('1969-12-31T23:59:59Z')).toBe(-1 * S);
+    // Far out: the year 1 and 9999, whole seconds still exact (days × 86 400 s × 10^6 computed here in bigint).
+    const days0001 = -719162n; // 0001-01-01 is 719 162 days before 1970-01-01
+    expect(BigInt(isoToMicros('0001-01-01')!)).toBe(days0001 * 86_400_000_000n);
+    expect(BigInt(isoToMicros('9999-12-31T23:59:59Z')!)).toBe(253402300799n * 1_000_000n);
   });
 
   it('refuses a time without a zone, impossible dates and sub-µs digits', () => {

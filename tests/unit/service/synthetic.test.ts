@@ -45,6 +45,8 @@ describe('synthetic-timeseries config', () => {
     bad(`end: 2024-01-02\ninterval: 1h\n${line}`, 'start', /required/);
     bad(`start: 2024-01-01T00:00\nend: 2024-01-02\ninterval: 1h\n${line}`, 'start', /ISO-8601/);
     bad(`start: 2024-01-02\nend: 2024-01-01\ninterval: 1h\n${line}`, 'end', /after start/);
+    bad(`start: 2300-01-01\nend: 2300-01-02\ninterval: 1h\n${line}`, 'start', /1685-2255/);
+    bad(`start: 2255-01-01\nend: 2300-01-02\ninterval: 100d\n${line}`, 'end', /1685-2255/);
     bad(`start: 2024-01-01\nend: 2024-01-01\ninterval: 1h\n${line}`, 'end', /after start/);
     bad(`start: 2024-01-01\nend: 2024-01-02\ninterval: 1 month\n${line}`, 'interval', /not a positive duration/);
     bad(`start: 2024-01-01\nend: 2024-01-02\ninterval: 60\n${line}`, 'interval', /duration/);

@@ -3,8 +3,9 @@
 // and `transforms` names column-rename nodes applied to every input first. Unknown fields are refused.
 //
 // The SQL itself is NOT checked here: that the query is one read-only SELECT (no DDL, SET, COPY, ATTACH, PRAGMA,
-// INSTALL, no second statement) is for the caller to check with the user-SQL checker (src/query/user-sql.ts) before
-// the node is made. This parser only guarantees a non-empty string.
+// INSTALL, no second statement) is for the caller to check with the user-SQL checker before the node is made
+// (`requireReadOnlySelect(config.query, '<kind> config: query')` of src/query/user-sql.ts, on main since this branch
+// started). This parser only guarantees a non-empty string.
 import { yamlDoc } from '../config-fields';
 import { absoluteGlob, at, invalidField, mapping, onlyFields, pathList, requiredString } from '../config-checks';
 

@@ -47,6 +47,10 @@ export function parseSyntheticTimeseriesConfig(text: string): SyntheticTimeserie
   const start = instantField(o.start, 'start', WHAT);
   const end = instantField(o.end, 'end', WHAT);
   if (end <= start) throw invalidField(WHAT, 'end', `(${String(o.end)}) must be after start (${String(o.start)})`);
+  // Generated rows claim exact times: keep them where a number holds every µs.
+  for (const [field, us] of [['start', start], ['end', end]] as const) {
+    if (!Number.isSafeInteger(us)) throw invalidField(WHAT, field, `(${String(o[field])}) must lie within the years 1685-2255, where every µs is exact`);
+  }
   const interval = durationField(o.interval, 'interval', WHAT);
   const rows = syntheticRowCount({ start, end, interval });
   if (rows > MAX_SYNTHETIC_ROWS) {
