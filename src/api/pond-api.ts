@@ -35,6 +35,10 @@ export interface NodeInfo {
   modified: number;
   /** Symlink target. */
   target?: string;
+  /** A configured node's factory (hydrovu, timeseries-join, …). */
+  factory?: string;
+  /** A node computed when read (a derived series or table): it reads like one, it is stored as its config. */
+  derived?: boolean;
   /** Set by copyIn on a new series version: the existing versions its time range overlaps. */
   overlaps?: VersionOverlap[];
 }
@@ -120,6 +124,8 @@ export interface DescribeInfo {
   }[];
   /** Pairs of versions whose time ranges overlap. */
   overlaps: { a: number; b: number; start: number; end: number }[];
+  /** A derived node: its factory, its config (YAML) and what each input matched at the version read. */
+  derived?: { factory: string; config: string; inputs: { name: string; pattern: string; matches: string[] }[] };
 }
 
 /** Plot-ready points (M4): x in seconds, one y array per column. */
@@ -195,8 +201,11 @@ export interface BackupReport {
 /** A factory's name (`list-factories`: hydrovu, temporal-reduce, …). */
 export type NodeFactory = string;
 
-/** collect: runs and fetches from outside (hydrovu); reduce: runs over the pond and commits tables; derived: computed on read. */
-export type FactoryKind = 'collect' | 'reduce' | 'derived';
+/**
+ * collect: runs and fetches from outside (hydrovu); reduce: runs over the pond and commits tables; derived: computed
+ * when read; transform: applied by derived nodes to their inputs (column-rename).
+ */
+export type FactoryKind = 'collect' | 'reduce' | 'derived' | 'transform';
 
 /** A factory as `list-factories` shows it: what its nodes are and what their YAML config holds. */
 export interface FactoryInfo {

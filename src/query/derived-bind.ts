@@ -2,7 +2,7 @@
 // engine loads; each leaf's relation is the union of its loaded versions; a derived source's relation is its
 // factory's `build` over its inputs' relations, innermost first.
 import type { BindSource } from './engine';
-import { isDerived, type AnySource, type DerivedSource, type Relation } from './derived-source';
+import { isDerived, type AnySource, type DerivedSource, type Matched, type Relation } from './derived-source';
 
 /** Every stored source under `source` (itself, when it is one), each once, in first-met order. */
 export function leavesOf(source: AnySource): BindSource[] {
@@ -19,8 +19,22 @@ export function leavesOf(source: AnySource): BindSource[] {
   return out;
 }
 
-/** The relation of a derived source, given each leaf's relation. */
-export function derivedRelation(source: DerivedSource, leafRelation: (leaf: BindSource) => Relation): Relation {
-  const relationOf = (s: AnySource): Relation => (isDerived(s) ? derivedRelation(s, leafRelation) : leafRelation(s));
-  return source.build(new Map(source.inputs.map((input) => [input.name, input.sources.map(relationOf)])));
+/**
+ * The relation of a derived source, given each leaf's relation; `describe` gives the columns of a derived input whose
+ * factory could not know them (its own SQL).
+ */
+export async function derivedRelation(
+  source: DerivedSource, leafRelation: (leaf: BindSource) => Relation, describe: (from: string) => Promise<Relation['columns']>,
+): Promise<Relation> {
+  const inputs = new Map<string, Matched[]>();
+  for (const input of source.inputs) {
+    const matched: Matched[] = [];
+    for (const [i, s] of input.sources.entries()) {
+      let relation = isDerived(s) ? await derivedRelation(s, leafRelation, describe) : leafRelation(s);
+      if (relation.columns.length === 0) relation = { ...relation, columns: await describe(relation.from) };
+      matched.push({ relation, path: input.paths[i]! });
+    }
+    inputs.set(input.name, matched);
+  }
+  return source.build(inputs);
 }

@@ -12,6 +12,14 @@ export interface DerivedInput {
   /** What matched it, for errors: the pattern as written. */
   what: string;
   sources: AnySource[];
+  /** The pond path of each source (a pivot's scope is taken from it). */
+  paths: string[];
+}
+
+/** One matched source as its relation, with where it came from. */
+export interface Matched {
+  relation: Relation;
+  path: string;
 }
 
 export interface DerivedSource {
@@ -22,8 +30,12 @@ export interface DerivedSource {
   path: string;
   timestampColumn?: string;
   inputs: DerivedInput[];
-  /** The node's relation from its inputs' relations (one per matched source, in the order matched). */
-  build(inputs: ReadonlyMap<string, readonly Relation[]>): Relation;
+  /**
+   * The node's relation from its inputs' (one per matched source, in the order matched). A relation whose columns
+   * are not known when it is built (SQL of the user's own) has `columns: []`: the engine describes it when another
+   * derived node reads it.
+   */
+  build(inputs: ReadonlyMap<string, readonly Matched[]>): Relation;
 }
 
 /** Anything the engine can bind as a view. */

@@ -148,14 +148,16 @@ export class QueryEngine {
 
   /** The SQL of a derived view: each leaf's relation (its versions' union, described for its column types), built up. */
   private async derivedViewSql(conn: AsyncDuckDBConnection, source: DerivedSource, leaves: Leaf[], tables: string[][], range: [number, number] | undefined): Promise<string> {
+    const describe = async (from: string) => {
+      const described = await conn.query(`DESCRIBE SELECT * FROM ${from}`).catch((e: unknown) => { throw queryError(from, e); });
+      return described.toArray().map((r: { column_name: string; column_type: string }) => ({ name: String(r.column_name), type: String(r.column_type) }));
+    };
     const relations = new Map<BindSource, Relation>();
     for (const [i, leaf] of leaves.entries()) {
       const from = `(${viewSql(leaf, tables[i]!, undefined)})`;
-      const described = await conn.query(`DESCRIBE SELECT * FROM ${from}`).catch((e: unknown) => { throw queryError(from, e); });
-      const columns = described.toArray().map((r: { column_name: string; column_type: string }) => ({ name: String(r.column_name), type: String(r.column_type) }));
-      relations.set(leaf.source, { from, columns });
+      relations.set(leaf.source, { from, columns: await describe(from) });
     }
-    const rel = derivedRelation(source, (leaf) => relations.get(leaf)!);
+    const rel = await derivedRelation(source, (leaf) => relations.get(leaf)!, describe);
     const ts = source.timestampColumn;
     return range && ts ? `SELECT * FROM ${rel.from} WHERE ${timeRangePredicate(ts, range)}` : `SELECT * FROM ${rel.from}`;
   }

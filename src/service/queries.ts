@@ -6,14 +6,23 @@ import { PondError } from '../core/errors';
 import { nextMicros } from '../core/utc-micros';
 import type { Pond } from '../pond/pond';
 import { m4 } from '../query/m4';
-import { QueryEngine, type BindSource } from '../query/engine';
+import { leavesOf } from '../query/derived-bind';
+import { isDerived, type AnySource } from '../query/derived-source';
+import { QueryEngine } from '../query/engine';
 import { detectOverlaps } from '../query/overlaps';
 import { logicalType } from '../query/schema';
-import { formatPath, parsePath } from '../tinyfs/paths';
+import type { NodeRecord } from '../tinyfs/node';
+import { parsePath } from '../tinyfs/paths';
 import { resolve } from '../tinyfs/resolve';
 import type { Bindings, DescribeInfo, PlotData, QueryResult } from '../api/pond-api';
+import { anySource, factoryOf, isDerivedNode, pondView } from './nodes/derived-read';
 
 const DEFAULT_LIMIT = 10_000;
+
+/** A view name of the worker's own for a file (node ids and `@vN` keys are not identifiers). */
+function viewName(use: string, fileKey: string): string {
+  return `${use}_${fileKey.replace(/[^A-Za-z0-9]/g, '')}`;
+}
 
 /**
  * The event-time range (UTC µs, inclusive) covered by a file's versions, from their recorded min/max: no data is
@@ -33,30 +42,14 @@ export class Queries {
     return (this.engine ??= new QueryEngine());
   }
 
-  /** The bindable description of a table or series file. */
-  source(pond: Pond, path: string): BindSource & { path: string } {
-    const segments = parsePath(path);
-    const node = resolve(pond.fs, segments).node;
-    const shown = formatPath(segments);
-    if (node.type !== 'file:table' && node.type !== 'file:series') {
-      throw new PondError('WRONG_TYPE', `${shown} is a ${node.type}; only tables and series can be queried (copy data in with --format table or series)`, { detail: { path: shown } });
-    }
-    const last = node.versions[node.versions.length - 1]!;
-    return {
-      path: shown,
-      fileKey: node.id,
-      kind: node.type === 'file:table' ? 'table' : 'series',
-      timestampColumn: last.attrs.timestamp_column,
-      versions: node.versions.map((v) => ({
-        version: v.version, minEventTime: v.minEventTime, maxEventTime: v.maxEventTime,
-        load: () => pond.readVersion(node.id, v.version, `${shown} v${v.version}`),
-      })),
-    };
+  /** The bindable description of a table, series or derived node. */
+  source(pond: Pond, path: string): Promise<AnySource & { path: string }> {
+    return anySource(pondView(pond), pond, path);
   }
 
   async query(pond: Pond, sql: string, bindings: Bindings, opts: { limit?: number; signal?: AbortSignal } = {}): Promise<QueryResult> {
     const names = Object.keys(bindings);
-    for (const name of names) await this.db.bind(name, this.source(pond, bindings[name]!), { signal: opts.signal });
+    for (const name of names) await this.db.bind(name, await this.source(pond, bindings[name]!), { signal: opts.signal });
     const limit = opts.limit ?? DEFAULT_LIMIT;
     if (!Number.isSafeInteger(limit) || limit < 0) throw new PondError('INVALID_INPUT', `limit must be a whole number, got ${limit}`);
     // SQL from the API is typed by a person (or built by the UI from their input): checked and run apart.
@@ -69,9 +62,10 @@ export class Queries {
     };
   }
 
-  describe(pond: Pond, path: string): DescribeInfo {
-    const src = this.source(pond, path);
+  async describe(pond: Pond, path: string): Promise<DescribeInfo> {
+    const src = await this.source(pond, path);
     const node = resolve(pond.fs, parsePath(path)).node;
+    if (isDerivedNode(node)) return this.describeDerived(pond, src, node);
     const last = node.versions[node.versions.length - 1]!;
     const columns = last.attrs.columns ? (JSON.parse(last.attrs.columns) as { name: string; type: string }[]) : [];
     return {
@@ -88,14 +82,28 @@ export class Queries {
     };
   }
 
+  /** A derived node's schema (from its bound view: DuckDB starts), its config and what its inputs match now. */
+  private async describeDerived(pond: Pond, src: AnySource & { path: string }, node: NodeRecord): Promise<DescribeInfo> {
+    const view = viewName('describe', src.fileKey);
+    await this.db.bind(view, src);
+    const columns = await this.db.describe(view);
+    const last = node.versions[node.versions.length - 1]!;
+    const inputs = isDerived(src) ? src.inputs.map((i) => ({ name: i.name, pattern: i.what, matches: [...i.paths] })) : [];
+    return {
+      path: src.path, type: node.type, timestampColumn: src.timestampColumn ?? null, columns, versions: [], overlaps: [],
+      derived: { factory: factoryOf(node)!, config: new TextDecoder().decode(await pond.readVersion(node.id, last.version, src.path)), inputs },
+    };
+  }
+
   async plot(pond: Pond, path: string, columns: string[], width: number, range?: [number, number], signal?: AbortSignal): Promise<PlotData> {
-    const src = this.source(pond, path);
+    const src = await this.source(pond, path);
     if (!src.timestampColumn) throw new PondError('INVALID_INPUT', `${src.path} has no timestamp column to plot against`);
-    const extent = eventExtent(src.versions);
+    // A derived node's extent is that of what it reads: no row of it is computed to find it.
+    const extent = eventExtent(leavesOf(src).flatMap((leaf) => leaf.versions));
     // The half-open end just past the last reading: `max + 1` where that is exact, the next number past 2^53 µs.
     const span: [number, number] | null = range ?? (extent ? [extent[0], nextMicros(extent[1])] : null);
     if (!span) return { x: new Float64Array(), y: Object.fromEntries(columns.map((c) => [c, []])), extent };
-    const view = `plot_${src.fileKey.replace(/-/g, '')}`;
+    const view = viewName('plot', src.fileKey);
     await this.db.bind(view, src, { timeRange: span, signal });
     const r = await m4(this.db, view, { timestampColumn: src.timestampColumn, columns, range: span, width, signal });
     return { ...r, extent };

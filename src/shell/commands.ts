@@ -66,6 +66,14 @@ export const COMMANDS: Record<string, Command> = {
         ctx.out.push(`${n.path}: ${n.type}${n.target !== undefined ? ` -> ${n.target}` : ''}`);
         if (n.type === 'directory' || n.type === 'symlink') continue;
         const versions = await ctx.api.versions(n.path);
+        if (n.derived) {
+          const d = await ctx.api.describe(n.path);
+          ctx.out.push(`  derived: ${n.factory}, computed when read`, `  timestamp column: ${d.timestampColumn ?? '(none)'}`, '  columns:');
+          for (const c of d.columns) ctx.out.push(`    ${c.name}: ${c.type}`);
+          for (const i of d.derived?.inputs ?? []) ctx.out.push(`  input ${i.name} ${i.pattern}: ${i.matches.join(', ') || '(nothing matches)'}`);
+          ctx.out.push(`  config v${n.version}:`, ...(d.derived?.config ?? '').trimEnd().split('\n').map((l) => `    ${l}`));
+          continue;
+        }
         if (n.type === 'file:table' || n.type === 'file:series') {
           const d = await ctx.api.describe(n.path);
           ctx.out.push(`  format: parquet`, `  timestamp column: ${d.timestampColumn ?? '(none)'}`, '  columns:');

@@ -8,11 +8,11 @@ const TAG: Record<NodeInfo['type'], string> = { directory: 'DIR', symlink: 'LINK
 export const formatTime = (us: number | null | undefined): string => formatUtc(us);
 export { formatBytes };
 
-/** `[DIR|LINK|FILE|TBL|SER] size node vN date time path` */
+/** `[DIR|LINK|FILE|TBL|SER|DRV] size node vN date time path` (DRV: a derived node, computed when read; its size is its config's) */
 export function longListLine(n: NodeInfo): string {
   const size = n.type === 'directory' ? `${n.size} entries` : formatBytes(n.size);
-  const target = n.target !== undefined ? ` -> ${n.target}` : '';
-  return `${TAG[n.type].padEnd(4)} ${size.padStart(11)} ${n.nodeId.slice(-8)} v${String(n.version).padEnd(3)} ${formatTime(n.modified)} ${n.path}${target}`;
+  const target = n.target !== undefined ? ` -> ${n.target}` : n.derived ? ` (${n.factory})` : '';
+  return `${(n.derived ? 'DRV' : TAG[n.type]).padEnd(4)} ${size.padStart(11)} ${n.nodeId.slice(-8)} v${String(n.version).padEnd(3)} ${formatTime(n.modified)} ${n.path}${target}`;
 }
 
 export function txnLine(t: TxnInfo): string {

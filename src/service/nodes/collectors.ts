@@ -9,6 +9,7 @@ import { parseResolution } from '../../query/reduce';
 import { formatPath, parsePath } from '../../tinyfs/paths';
 import { glob, resolve, tryResolve } from '../../tinyfs/resolve';
 import { reducedPath, type TemporalReduceConfig } from './factories/temporal-reduce';
+import { derivedSource, transactionView } from './derived-read';
 import { factoryInfos, factoryNamed, parseNodeConfig, type NodeConfig } from './registry';
 import { exportSeries, importLaketechFiles } from './collect-files';
 import { CollectScheduler } from './collect-scheduler';
@@ -32,7 +33,7 @@ export interface CollectorsDeps {
 
 const utf8 = new TextDecoder();
 /** Collectors first, then what reduces the pond (so it folds in what was just collected). */
-const RUN_ORDER: Record<FactoryKind, number> = { collect: 0, reduce: 1, derived: 2 };
+const RUN_ORDER: Record<FactoryKind, number> = { collect: 0, reduce: 1, derived: 2, transform: 2 };
 const FACTORIES_WITH_SECRETS = () => factoryInfos().filter((f) => f.takesSecret).map((f) => f.name).join(', ');
 const noProgress: Progress = () => undefined;
 
@@ -75,7 +76,10 @@ export class Collectors {
     }
     // The command recorded in the log names no secret: the log travels with backups.
     const info = await this.deps.transact(`mknod ${factory} ${shown}`, async (tx) => {
-      await tx.writeFile(shown, 'file:data', new TextEncoder().encode(yaml), { attrs: { factory } }, { parents: true });
+      const node = await tx.writeFile(shown, 'file:data', new TextEncoder().encode(yaml), { attrs: { factory } }, { parents: true });
+      // A derived node that would read itself, however indirectly, is refused now rather than at every read; its
+      // patterns may still match nothing (the data may come later).
+      if (f.kind === 'derived') await derivedSource(transactionView(tx), this.deps.pond(), shown, node, [], { check: true });
       return nodeInfo(segments, resolve(tx.state, segments).node);
     });
     if (opts.secret !== undefined) await this.deps.secrets.set(this.deps.pond().id, shown, opts.secret);

@@ -10,8 +10,10 @@ import { formatPath, parsePath } from '../../tinyfs/paths';
 import { glob, resolve } from '../../tinyfs/resolve';
 import type { FsState } from '../../tinyfs/state';
 import { storedSource } from '../sources';
-import { factoryNamed } from './registry';
+import { FACTORIES, factoryNamed } from './registry';
+import { loadContent } from '../../pond/blobs';
 import type { Pond } from '../../pond/pond';
+import type { Transaction } from '../../pond/transaction';
 
 /** The pond as a derived read sees it: a tree, and the content of a node's version. */
 export interface PondView {
@@ -29,7 +31,20 @@ export function factoryOf(node: NodeRecord): string | undefined {
 /** True when `node` is a node of a derived (computed on read) factory. */
 export function isDerivedNode(node: NodeRecord): boolean {
   const f = factoryOf(node);
-  return f !== undefined && factoryNamed(f).kind === 'derived';
+  return f !== undefined && FACTORIES.some((x) => x.name === f && x.kind === 'derived');
+}
+
+/** A transaction's state as a PondView: what mknod checks before it commits. */
+export function transactionView(tx: Transaction): PondView {
+  return {
+    fs: tx.state,
+    read: async (id, version, what = id) => {
+      const node = tx.state.get(id);
+      const v = node && (version === undefined ? node.versions[node.versions.length - 1] : node.versions.find((x) => x.version === version));
+      if (!v) throw new PondError('NOT_FOUND', `${what}: no such version`);
+      return loadContent(tx.store, v, what);
+    },
+  };
 }
 
 /** A pond as a PondView. */
@@ -42,42 +57,61 @@ export async function anySource(view: PondView, pond: Pond, path: string): Promi
   const segments = parsePath(path);
   const shown = formatPath(segments);
   const node = resolve(view.fs, segments).node;
-  return isDerivedNode(node) ? derivedSource(view, pond, shown, node, []) : storedSource(pond, shown, node);
+  return isDerivedNode(node) ? { ...(await derivedSource(view, pond, shown, node, [])), path: shown } : storedSource(pond, shown, node);
+}
+
+/** How far a read resolves: `check` (mknod) tolerates patterns that match nothing yet, and still refuses cycles. */
+export interface ResolveOptions {
+  check?: boolean;
 }
 
 /**
- * The DerivedSource of the derived node `node` at `path`. `reading` is the chain of derived nodes being read that led
- * here: meeting one of them again is a cycle, refused naming its path.
+ * The source of the derived node `node` at `path`. `reading` is the chain of derived nodes being read that led here:
+ * meeting one of them again is a cycle, refused naming its path.
  */
-export async function derivedSource(view: PondView, pond: Pond, path: string, node: NodeRecord, reading: readonly string[]): Promise<DerivedSource> {
+export async function derivedSource(
+  view: PondView, pond: Pond, path: string, node: NodeRecord, reading: readonly string[], opts: ResolveOptions = {},
+): Promise<AnySource> {
   if (reading.includes(path)) {
     throw new PondError('INVALID_INPUT', `derived nodes read each other in a cycle: ${[...reading.slice(reading.indexOf(path)), path].join(' → ')}`, { detail: { cycle: [...reading, path] } });
   }
   const factory = factoryNamed(factoryOf(node)!);
-  if (!factory.plan) throw new PondError('WRONG_TYPE', `${path} is a ${factory.name} node: it is not read as a table`, { detail: { path } });
   const v = latestVersion(node);
   const config = factory.parse(utf8.decode(await view.read(node.id, v.version, path)));
+  const fileKey = `${node.id}@v${v.version}`;
+  if (factory.generate) {
+    const g = factory.generate(config);
+    // A one-version table: decoded once into the version cache under (node, config version), then reread for free.
+    return { fileKey, kind: 'table', timestampColumn: g.timestampColumn, versions: [{ version: 1, minEventTime: g.minEventTime, maxEventTime: g.maxEventTime, load: () => g.parquet() }] };
+  }
+  if (!factory.plan) throw new PondError('WRONG_TYPE', `${path} is a ${factory.name} node: it is not read as a table`, { detail: { path } });
   const plan = factory.plan(config, { path });
   const chain = [...reading, path];
   const inputs: DerivedInput[] = [];
   const transforms = new Map<string, ((r: Relation) => Relation)[]>();
   for (const input of plan.inputs) {
     const matches = glob(view.fs, input.pattern).filter((m) => m.node.type === 'file:series' || m.node.type === 'file:table' || isDerivedNode(m.node));
-    if (matches.length === 0) {
+    if (matches.length === 0 && !opts.check) {
       throw new PondError('NOT_FOUND', `${path}: input ${input.name} (${input.pattern}) matches no series, table or derived node`, { detail: { path, pattern: input.pattern } });
     }
     const sources: AnySource[] = [];
+    const paths: string[] = [];
     for (const m of matches) {
       const p = formatPath(m.segments);
-      sources.push(isDerivedNode(m.node) ? await derivedSource(view, pond, p, m.node, chain) : storedSource(pond, p, m.node));
+      sources.push(isDerivedNode(m.node) ? await derivedSource(view, pond, p, m.node, chain, opts) : storedSource(pond, p, m.node));
+      paths.push(p);
     }
-    inputs.push({ name: input.name, what: input.pattern, sources });
+    inputs.push({ name: input.name, what: input.pattern, sources, paths });
     transforms.set(input.name, await Promise.all((input.transforms ?? []).map((t) => renameTransform(view, t, path))));
   }
-  return {
-    kind: 'derived', fileKey: `${node.id}@v${v.version}`, path, timestampColumn: plan.timestampColumn, inputs,
-    build: (relations) => plan.build(new Map([...relations].map(([name, rs]) => [name, rs.map((r) => (transforms.get(name) ?? []).reduce((acc, t) => t(acc), r))]))),
+  const source: DerivedSource = {
+    kind: 'derived', fileKey, path, inputs,
+    ...(plan.timestampColumn ? { timestampColumn: plan.timestampColumn } : {}),
+    build: (matched) => plan.build(new Map([...matched].map(([name, ms]) => [name, ms.map((m) => ({
+      path: m.path, relation: (transforms.get(name) ?? []).reduce((acc, t) => t(acc), m.relation),
+    }))]))),
   };
+  return source;
 }
 
 /** A column-rename node at `path` as a function on relations. */

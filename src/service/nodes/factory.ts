@@ -5,7 +5,7 @@ import type { ConfiguredNode, FactoryKind, RunResult } from '../../api/pond-api'
 import type { Pond } from '../../pond/pond';
 import type { Transaction } from '../../pond/transaction';
 import type { QueryEngine } from '../../query/engine';
-import type { Relation } from '../../query/time-join';
+import type { Matched, Relation } from '../../query/derived-source';
 import type { Progress } from '../operations';
 
 export type { FactoryKind };
@@ -32,7 +32,15 @@ export interface DerivedPlan {
   timestampColumn?: string;
   /** Named inputs: a pond glob each, and column-rename nodes applied to what it matched before `build` sees it. */
   inputs: { name: string; pattern: string; transforms?: readonly string[] }[];
-  build(inputs: ReadonlyMap<string, readonly Relation[]>): Relation;
+  build(inputs: ReadonlyMap<string, readonly Matched[]>): Relation;
+}
+
+/** A derived node whose rows are made in JS (synthetic-timeseries): read like a one-version table. */
+export interface GeneratedTable {
+  timestampColumn: string;
+  minEventTime: number;
+  maxEventTime: number;
+  parquet(): Promise<Uint8Array>;
 }
 
 /** One line of a config's schema, for `list-factories` and the UI. */
@@ -60,6 +68,8 @@ export interface Factory<C = unknown> {
   readyToRun?(node: ConfiguredNode): boolean;
   /** How the node is computed when read (derived kind). */
   plan?(config: C, node: { path: string }): DerivedPlan;
+  /** The rows of a node made in JS, not from inputs (synthetic). */
+  generate?(config: C): GeneratedTable;
   /** A transform's column renames (column-rename): the new name of each column, in order. */
   renameColumns?(config: C, columns: readonly string[]): string[];
   /** Runs the node once inside the caller's transaction (collect and reduce kinds). */

@@ -3,12 +3,23 @@
 import type { FactoryInfo } from '../../api/pond-api';
 import { PondError } from '../../core/errors';
 import type { AnyFactory } from './factory';
+import { columnRenameFactory } from './factories/column-rename';
 import { hydrovuFactory } from './factories/hydrovu';
+import { sqlDerivedSeriesFactory, sqlDerivedTableFactory } from './factories/sql-derived';
+import { syntheticTimeseriesFactory } from './factories/synthetic-timeseries';
 import { temporalReduceFactory } from './factories/temporal-reduce';
+import { timeseriesJoinFactory } from './factories/timeseries-join';
+import { timeseriesPivotFactory } from './factories/timeseries-pivot';
 
 export const FACTORIES: readonly AnyFactory[] = [
   hydrovuFactory,
   temporalReduceFactory,
+  sqlDerivedSeriesFactory,
+  sqlDerivedTableFactory,
+  timeseriesJoinFactory,
+  timeseriesPivotFactory,
+  columnRenameFactory,
+  syntheticTimeseriesFactory,
 ];
 
 /** The factory called `name`, or USAGE naming the known ones. */

@@ -14,8 +14,8 @@ afterAll(() => engine.close());
 function join(fileKey: string, inputs: Record<string, DerivedSource['inputs'][number]['sources']>): DerivedSource {
   return {
     kind: 'derived', fileKey, path: `/${fileKey}`, timestampColumn: 'ts',
-    inputs: Object.entries(inputs).map(([name, sources]) => ({ name, what: name, sources })),
-    build: (rels) => timeJoinSql([...rels].map(([name, rs]) => ({ scope: name, parts: rs.map((relation) => ({ relation, what: name })) })), { timeColumn: 'ts' }),
+    inputs: Object.entries(inputs).map(([name, sources]) => ({ name, what: name, sources, paths: sources.map((_, i) => `/${name}/${i}`) })),
+    build: (rels) => timeJoinSql([...rels].map(([name, ms]) => ({ scope: name, parts: ms.map((m) => ({ relation: m.relation, what: m.path })) })), { timeColumn: 'ts' }),
   };
 }
 

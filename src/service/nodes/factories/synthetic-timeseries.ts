@@ -17,7 +17,9 @@
 // precision (2π·t/P with t in the millions of seconds loses digits to the multiplication).
 import { Field, Float64, makeData, RecordBatch, Schema, Struct, Table, TimestampMicrosecond } from 'apache-arrow';
 import { PondError, throwIfAborted } from '../../../core/errors';
-import { MAX_SYNTHETIC_ROWS, syntheticRowCount, type SyntheticComponent, type SyntheticTimeseriesConfig } from './synthetic-timeseries-config';
+import { arrowToParquet } from '../../../formats/parquet';
+import type { Factory } from '../factory';
+import { MAX_SYNTHETIC_ROWS, parseSyntheticTimeseriesConfig, syntheticRowCount, type SyntheticComponent, type SyntheticTimeseriesConfig } from './synthetic-timeseries-config';
 
 const TWO_PI = 2 * Math.PI;
 /** Rows generated between two looks at the abort signal. */
@@ -67,3 +69,24 @@ export function generateSynthetic(config: SyntheticTimeseriesConfig, opts: { sig
   const children = [makeData({ type: ts, length: rows, data: times }), ...values.map((data) => makeData({ type: new Float64(), length: rows, data }))];
   return new Table(new RecordBatch(schema, makeData({ type: new Struct(schema.fields), length: rows, nullCount: 0, children })));
 }
+
+export const syntheticTimeseriesFactory: Factory<SyntheticTimeseriesConfig> = {
+  name: 'synthetic-timeseries',
+  kind: 'derived',
+  summary: 'a series of sine, triangle, square and line components summed, from start to end (inclusive) every interval',
+  fields: [
+    { name: 'start', description: 'first time (ISO-8601 with Z or an offset)', required: true },
+    { name: 'end', description: 'last time, inclusive', required: true },
+    { name: 'interval', description: 'between rows, e.g. 15m, 1h30m, 2d', required: true },
+    { name: 'time_column', description: 'default timestamp' },
+    { name: 'points', description: 'list of {name, components: [{type: sine|triangle|square|line, amplitude, period, offset, phase, slope}]}', required: true },
+  ],
+  parse: parseSyntheticTimeseriesConfig,
+  inputs: () => [],
+  generate: (c) => ({
+    timestampColumn: c.timeColumn,
+    minEventTime: c.start,
+    maxEventTime: c.start + (syntheticRowCount(c) - 1) * c.interval,
+    parquet: () => arrowToParquet(generateSynthetic(c)),
+  }),
+};
