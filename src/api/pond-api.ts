@@ -207,6 +207,13 @@ export type NodeFactory = string;
  */
 export type FactoryKind = 'collect' | 'reduce' | 'derived' | 'transform';
 
+/** What `apply` did: the pond version after it (unchanged when nothing was to do) and each document's outcome. */
+export interface ApplyResult {
+  version: number;
+  committed: boolean;
+  operations: { document: number; kind: 'mkdir' | 'copy' | 'mknod'; path: string; action: 'created' | 'updated' | 'unchanged' }[];
+}
+
 /** A factory as `list-factories` shows it: what its nodes are and what their YAML config holds. */
 export interface FactoryInfo {
   name: string;
@@ -354,6 +361,12 @@ export interface PondApi {
   importZip(zip: Blob, opts?: { name?: string } & LongOp): Promise<RestoreSummary>;
 
   // --- collect and reduce: HydroVu, LakeTech, derived series (src/service/nodes/) ---
+  /**
+   * Applies a YAML file of mkdir / copy / mknod documents (`version: v1`, `kind`, `metadata: {path}`, `spec`) in one
+   * transaction, create-or-update: what is already so is left as it is, so the same file applied twice commits
+   * nothing the second time. `files` are the host files its copy documents name (`spec.source: host:NAME`).
+   */
+  apply(yaml: string, opts?: { files?: { name: string; data: Blob }[] } & LongOp): Promise<ApplyResult>;
   /** The factories configured nodes can be made of, from the registry. */
   listFactories(): Promise<FactoryInfo[]>;
   /** Creates a configured node of a factory (see listFactories) from YAML, or a new version of its config. A HydroVu secret goes to this browser's IndexedDB, never into the pond. */
@@ -413,6 +426,7 @@ export const POND_API_METHODS = [
   'exportZip',
   'exportPondFiles',
   'importZip',
+  'apply',
   'listFactories',
   'mknod',
   'configuredNodes',

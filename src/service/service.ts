@@ -16,11 +16,12 @@ import { Operations } from './operations';
 import { Queries } from './queries';
 import { MemorySecretStore, type SecretStore } from './settings/collect-secrets';
 import type {
-  AutoPlotData, BackupReport, Bindings, CollectorStatus, ConfiguredNode, CopyOptions, DescribeInfo, ExecResult, ExportResult, FactoryInfo, LongOp, NodeFactory, NodeInfo,
+  ApplyResult, AutoPlotData, BackupReport, Bindings, CollectorStatus, ConfiguredNode, CopyOptions, DescribeInfo, ExecResult, ExportResult, FactoryInfo, LongOp, NodeFactory, NodeInfo,
   PlotData, PondApi, PondInfo, PondSummary, PushSummary, QueryResult, RemoteInput, RemoteSummary, RestoreSummary, RunResult, TemporalPart, TxnInfo, VersionInfo, ZipExport,
 } from '../api/pond-api';
 import { Collectors } from './nodes/collectors';
 import { factoryNamed } from './nodes/registry';
+import { applyOperations, planApply } from './nodes/apply';
 import { MemoryConnectOrigins, originsOf, type ConnectOrigins } from './settings/connect-origins';
 import { MemoryRemoteConfigs, RemoteOps, zipBlob, zipStoreBlob, type RemoteConfigStore } from './backup/remotes';
 
@@ -365,6 +366,18 @@ export class PondService implements PondApi {
       ...(this.deps.fetch ? { fetch: this.deps.fetch } : {}),
     });
     return this.collectorOps;
+  }
+
+  async apply(yaml: string, opts: { files?: { name: string; data: Blob }[] } & LongOp = {}): Promise<ApplyResult> {
+    const files = opts.files ?? [];
+    const ops = planApply(String(yaml ?? ''), files); // the whole file is checked before the transaction starts
+    const result = await this.ops.run(opts, async (signal, onProgress) => {
+      const before = this.open.pond.version;
+      const operations = await this.transact(`apply ${ops.map((o) => `${o.kind} ${o.path}`).join(', ')}`, (tx) => applyOperations(tx, this.open.pond, ops, files, { signal, onProgress }), signal);
+      return { version: this.open.pond.version, committed: this.open.pond.version !== before, operations };
+    });
+    if (ops.some((o) => o.kind === 'mknod' && factoryNamed(o.factory).kind === 'collect')) await this.recordHydroVuOrigins();
+    return result;
   }
 
   async listFactories(): Promise<FactoryInfo[]> {

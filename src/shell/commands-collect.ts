@@ -35,6 +35,18 @@ export const COLLECT_COMMANDS: Record<string, Command> = {
       ctx.out.push(`${n.path} v${n.version} (${factory})${typeof secret === 'string' ? '; secret stored in this browser' : ''}`);
     },
   },
+  apply: {
+    usage: 'apply host:FILE.yaml',
+    summary: 'bring about the mkdir, copy and mknod documents of a YAML file in one transaction (create or update)',
+    async run(ctx, words) {
+      const { positional } = parseArgs(words, []);
+      if (positional.length !== 1) throw usage('apply');
+      const yaml = await hostFile(ctx, positional[0]!, 'apply').data.text();
+      const r = await ctx.api.apply(yaml, { files: ctx.files });
+      for (const o of r.operations) ctx.out.push(`${o.action.padEnd(9)} ${o.kind} ${o.path}`);
+      ctx.out.push(r.committed ? `committed version ${r.version}` : 'nothing to change');
+    },
+  },
   'list-factories': {
     usage: 'list-factories',
     summary: 'the factories configured nodes are made of, and the fields of their configs',

@@ -33,17 +33,15 @@ export async function copyIntoPond(
       const type: FileEntryType = format === 'table' ? 'file:table' : 'file:series';
       const plan = tx.wd.planFileWrite(target, type, { parents: true }); // a bad destination fails before the file is parsed
       // The host file's hash, on the hash worker while the import reads the same file: it tells a file imported twice.
-      const hashing = type === 'file:series' ? sha256OfBlob(file.data) : undefined;
-      hashing?.catch(() => undefined); // awaited below; this only marks it observed if the import fails first
+      const hashing = sha256OfBlob(file.data); // a table records it too: `apply` then knows it has this file
+      hashing.catch(() => undefined); // awaited below; this only marks it observed if the import fails first
       const imported = await importTabular(tx, file, target, type, {
         signal: opts.signal, onProgress: progress, timestampColumn: copy.timestampColumn, timezone: copy.timezone, skipBadLines: copy.skipBadLines,
       });
-      if (hashing) {
-        const sha = await hashing;
-        if (!copy.force) refuseReimport(plan.existing, sha, file.name, target);
-        imported.meta.attrs = { ...imported.meta.attrs, source_sha256: sha };
-      }
-      const overlapsWith = plan.existing ? overlaps(plan.existing, imported.meta.minEventTime ?? null, imported.meta.maxEventTime ?? null) : [];
+      const sha = await hashing;
+      if (type === 'file:series' && !copy.force) refuseReimport(plan.existing, sha, file.name, target);
+      imported.meta.attrs = { ...imported.meta.attrs, source_sha256: sha };
+      const overlapsWith = type === 'file:series' && plan.existing ? overlaps(plan.existing, imported.meta.minEventTime ?? null, imported.meta.maxEventTime ?? null) : [];
       tx.writePrepared(target, type, imported.content, imported.meta, { parents: true });
       const segments = parsePath(target);
       out.push({ ...nodeInfo(segments, tryResolve(tx.state, segments)!.node), ...(overlapsWith.length ? { overlaps: overlapsWith } : {}) });

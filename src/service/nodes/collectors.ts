@@ -9,7 +9,7 @@ import { parseResolution } from '../../query/reduce';
 import { formatPath, parsePath } from '../../tinyfs/paths';
 import { glob, resolve, tryResolve } from '../../tinyfs/resolve';
 import { reducedPath, type TemporalReduceConfig } from './factories/temporal-reduce';
-import { derivedSource, transactionView } from './derived-read';
+import { writeNodeConfig } from './write-node';
 import { factoryInfos, factoryNamed, parseNodeConfig, type NodeConfig } from './registry';
 import { exportSeries, importLaketechFiles } from './collect-files';
 import { CollectScheduler } from './collect-scheduler';
@@ -64,7 +64,7 @@ export class Collectors {
 
   /** Stores a node's YAML config (new node, or a new version of it) and, for HydroVu, its secret in IndexedDB. */
   async mknod(factoryName: string, path: string, yaml: string, opts: { secret?: string } = {}): Promise<NodeInfo> {
-    const { factory: f } = parseNodeConfig(factoryName, yaml); // a bad config fails before anything is written
+    const { factory: f } = parseNodeConfig(factoryName, yaml); // a bad config fails before anything else is looked at
     const factory = f.name;
     const segments = parsePath(path);
     const shown = formatPath(segments);
@@ -76,10 +76,7 @@ export class Collectors {
     }
     // The command recorded in the log names no secret: the log travels with backups.
     const info = await this.deps.transact(`mknod ${factory} ${shown}`, async (tx) => {
-      const node = await tx.writeFile(shown, 'file:data', new TextEncoder().encode(yaml), { attrs: { factory } }, { parents: true });
-      // A derived node that would read itself, however indirectly, is refused now rather than at every read; its
-      // patterns may still match nothing (the data may come later).
-      if (f.kind === 'derived') await derivedSource(transactionView(tx), this.deps.pond(), shown, node, [], { check: true });
+      await writeNodeConfig(tx, this.deps.pond(), factory, shown, yaml);
       return nodeInfo(segments, resolve(tx.state, segments).node);
     });
     if (opts.secret !== undefined) await this.deps.secrets.set(this.deps.pond().id, shown, opts.secret);
