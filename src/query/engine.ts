@@ -84,7 +84,13 @@ interface Bound {
   timeRange: [number, number] | undefined;
   /** The stored sources the view reads: the source itself, or those under a derived one. */
   leaves: Leaf[];
+  /** A derived view's relation without its time range: what a plot materialises once (see derivedM4). */
+  derivedSql?: string;
 }
+
+/** Derived results kept as tables for plotting: a few, the most recently plotted. */
+const MATERIALISED_MAX = 4;
+let materialisedCount = 0;
 
 /**
  * One per pond worker. Life-cycle: construct (cheap; DuckDB starts and a connection opens on first use),
@@ -107,6 +113,8 @@ export class QueryEngine {
   /** Whether a statement reads only our version tables (EXPLAIN-checked), by SQL text; cleared like `results`. */
   private readonly cacheable = new Map<string, boolean>();
   private readonly plot: PlotColumns;
+  /** Derived relations (by their SQL, which names the version tables they read) materialised for the JS M4 path. */
+  private readonly materialised = new Map<string, { table: string; schema: Schema }>();
   private tail: Promise<unknown> = Promise.resolve();
 
   constructor(private readonly options: QueryEngineOptions = {}) {
@@ -128,7 +136,9 @@ export class QueryEngine {
       const key = tableName.toLowerCase();
       try {
         for (const leaf of leaves) tables.push(await this.materialise(cache, leaf, opts.signal));
-        const body = isDerived(source) ? await this.derivedViewSql(conn, source, leaves, tables, range) : viewSql(leaves[0]!, tables[0]!, range);
+        if (isDerived(source)) b.derivedSql = await this.derivedViewSql(conn, source, leaves, tables);
+        const body = b.derivedSql === undefined ? viewSql(leaves[0]!, tables[0]!, range)
+          : range && source.timestampColumn ? `SELECT * FROM (${b.derivedSql}) WHERE ${timeRangePredicate(source.timestampColumn, range)}` : b.derivedSql;
         const sql = `CREATE OR REPLACE TEMP VIEW ${ident(tableName)} AS ${body}`;
         // Re-binding the same versions (every API call re-binds) leaves the view as it is: no round trip.
         if (this.viewSql.get(key) !== sql) {
@@ -147,7 +157,7 @@ export class QueryEngine {
   }
 
   /** The SQL of a derived view: each leaf's relation (its versions' union, described for its column types), built up. */
-  private async derivedViewSql(conn: AsyncDuckDBConnection, source: DerivedSource, leaves: Leaf[], tables: string[][], range: [number, number] | undefined): Promise<string> {
+  private async derivedViewSql(conn: AsyncDuckDBConnection, source: DerivedSource, leaves: Leaf[], tables: string[][]): Promise<string> {
     const describe = async (from: string) => {
       const described = await conn.query(`DESCRIBE SELECT * FROM ${from}`).catch((e: unknown) => { throw queryError(from, e); });
       return described.toArray().map((r: { column_name: string; column_type: string }) => ({ name: String(r.column_name), type: String(r.column_type) }));
@@ -158,8 +168,47 @@ export class QueryEngine {
       relations.set(leaf.source, { from, columns: await describe(from) });
     }
     const rel = await derivedRelation(source, (leaf) => relations.get(leaf)!, describe);
-    const ts = source.timestampColumn;
-    return range && ts ? `SELECT * FROM ${rel.from} WHERE ${timeRangePredicate(ts, range)}` : `SELECT * FROM ${rel.from}`;
+    return `SELECT * FROM ${rel.from}`;
+  }
+
+  /**
+   * M4 of a derived view in JS: its relation (whole, whatever range the view was bound with) is materialised once as
+   * a table of this engine, keyed by its SQL, which changes exactly when a version it reads does; zooming then only
+   * re-buckets cached arrays, as for a stored series. Undefined when the columns do not allow the JS path.
+   */
+  private async derivedM4(c: Connections, bound: Bound, o: M4Options & { signal?: AbortSignal }): Promise<M4Result | undefined> {
+    const sql = bound.derivedSql!;
+    let m = this.materialised.get(sql);
+    if (!m) {
+      const pinned: string[] = [];
+      try {
+        for (const leaf of bound.leaves) {
+          await this.materialise(c.cache, leaf, o.signal);
+          pinned.push(...leaf.selected.map((v) => versionKey(leaf.source.fileKey, v.version)));
+        }
+        const table = `__pond_d${++materialisedCount}`;
+        await run(c.conn, `CREATE TEMP TABLE ${ident(table)} AS ${sql}`);
+        const schema = (await c.conn.query(`SELECT * FROM ${ident(table)} LIMIT 0`)).schema;
+        m = { table, schema };
+      } finally {
+        for (const k of pinned) c.cache.release(k);
+      }
+      this.materialised.set(sql, m);
+      for (const [k, old] of this.materialised) {
+        if (this.materialised.size <= MATERIALISED_MAX) break;
+        this.materialised.delete(k);
+        this.plot.drop(old.table);
+        await run(c.conn, `DROP TABLE IF EXISTS ${ident(old.table)}`);
+      }
+    } else {
+      this.materialised.delete(sql); // refresh recency
+      this.materialised.set(sql, m);
+    }
+    if (!fastM4Eligible(m.schema, o.timestampColumn, o.columns)) return undefined;
+    const a = await this.plotArrays(c.conn, m.table, m.schema, o.timestampColumn, o.columns);
+    if (!a) return undefined;
+    throwIfAborted(o.signal, 'query');
+    return m4Compute([a], o, bound.timeRange);
   }
 
   /** Removes a view (its cached versions stay until evicted or dropped with `forget`). */
@@ -326,10 +375,11 @@ export class QueryEngine {
     const [start, end] = o.range;
     // The JS path compares times as doubles: only exact for bounds (and rows, see toTimeArray) below 2^53 µs.
     if (this.plot.maxBytes <= 0 || (end - start) * o.width >= 2 ** 62 || !(Math.abs(start) <= 2 ** 53 && Math.abs(end) <= 2 ** 53)) return undefined;
-    return this.exclusive(o.signal, async ({ conn, cache }) => {
+    return this.exclusive(o.signal, async (connections) => {
+      const { conn, cache } = connections;
       const bound = this.bound.get(tableName.toLowerCase());
-      // A derived view is SQL over its inputs: its M4 is the SQL form's.
-      if (!bound || isDerived(bound.source) || bound.source.timestampColumn !== o.timestampColumn) return undefined;
+      if (!bound || bound.source.timestampColumn !== o.timestampColumn) return undefined;
+      if (isDerived(bound.source)) return this.derivedM4(connections, bound, o);
       const b = { source: bound.source, selected: bound.leaves[0]!.selected, timeRange: bound.timeRange };
       const wanted = b.selected.filter((v) => mayIntersect(v, o.range));
       const pinned: string[] = [];
@@ -372,6 +422,8 @@ export class QueryEngine {
       this.userViewSql.clear();
       this.plot.clear();
       this.bound.clear();
+      for (const m of this.materialised.values()) await run(conn, `DROP TABLE IF EXISTS ${ident(m.table)}`);
+      this.materialised.clear();
       await user.close();
       await conn.close();
     });
