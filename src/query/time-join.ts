@@ -38,7 +38,7 @@ export interface JoinOptions {
 export function timeJoinSql(groups: readonly JoinGroup[], opts: JoinOptions): Relation {
   const t = opts.timeColumn;
   if (groups.length === 0) throw new PondError('INVALID_INPUT', 'a join needs at least one input');
-  const ctes: string[] = [];
+  const ctes: string[] = []; // each group's rows, as `(SELECT …) gN`
   const selected: string[] = [];
   const columns: Relation['columns'] = [];
   const named = new Map<string, string>(); // output column → where it came from, to refuse collisions
@@ -56,7 +56,7 @@ export function timeJoinSql(groups: readonly JoinGroup[], opts: JoinOptions): Re
       const where = [p.begin === undefined ? '' : `${ident(t)} >= ${tsLiteral(p.begin)}`, p.end === undefined ? '' : `${ident(t)} < ${tsLiteral(p.end)}`].filter(Boolean);
       return `SELECT * FROM ${p.relation.from}${where.length ? ` WHERE ${where.join(' AND ')}` : ''}`;
     });
-    ctes.push(`${alias} AS (${parts.join(' UNION ALL BY NAME ')})`);
+    ctes.push(`(${parts.join(' UNION ALL BY NAME ')}) ${alias}`);
     const keep = opts.columns ?? [...have.keys()];
     for (const name of keep) {
       const out = g.scope ? `${g.scope}.${name}` : name;
@@ -72,9 +72,10 @@ export function timeJoinSql(groups: readonly JoinGroup[], opts: JoinOptions): Re
   });
   const times = groups.map((_, i) => `g${i}.${ident(t)}`);
   const coalesced = (n: number) => (n === 1 ? times[0]! : `COALESCE(${times.slice(0, n).join(', ')})`);
-  let from = 'g0';
-  for (let i = 1; i < groups.length; i++) from += ` FULL OUTER JOIN g${i} ON g${i}.${ident(t)} = ${coalesced(i)}`;
-  const sql = `WITH ${ctes.join(', ')} SELECT ${coalesced(groups.length)} AS ${ident(t)}${selected.map((s) => `, ${s}`).join('')} FROM ${from} ORDER BY 1`;
+  // Groups as subqueries, not a WITH: DuckDB may materialise a CTE (a copy of every input row) before joining.
+  let from = ctes[0]!;
+  for (let i = 1; i < groups.length; i++) from += ` FULL OUTER JOIN ${ctes[i]!} ON g${i}.${ident(t)} = ${coalesced(i)}`;
+  const sql = `SELECT ${coalesced(groups.length)} AS ${ident(t)}${selected.map((s) => `, ${s}`).join('')} FROM ${from} ORDER BY 1`;
   return { from: `(${sql})`, columns: [{ name: t, type: timeType! }, ...columns] };
 }
 
