@@ -12,7 +12,7 @@ import { ident, timeRangePredicate } from '../../query/sql';
 import { formatPath, parsePath, validateName } from '../../tinyfs/paths';
 import { glob, tryResolve } from '../../tinyfs/resolve';
 import { wideTableMeta } from './factories/hydrovu';
-import { storedSource } from '../sources';
+import { anySource, isDerivedNode, pondView } from './derived-read';
 import type { ExportResult, NodeInfo, TemporalPart } from '../../api/pond-api';
 import { nodeInfo } from '../node-info';
 import type { Progress } from '../operations';
@@ -78,14 +78,15 @@ export async function exportSeries(
   pond: Pond, engine: QueryEngine, pattern: string, temporal: readonly string[], opts: { signal: AbortSignal; onProgress: Progress },
 ): Promise<ExportResult> {
   const parts = checkTemporal(temporal);
-  const matches = glob(pond.fs, pattern).filter((m) => m.node.type === 'file:series' || m.node.type === 'file:table');
-  if (matches.length === 0) throw new PondError('NOT_FOUND', `export: no series or table matches ${pattern}`);
+  // Derived series export like stored ones: their rows computed from the inputs as they are now.
+  const matches = glob(pond.fs, pattern).filter((m) => m.node.type === 'file:series' || m.node.type === 'file:table' || isDerivedNode(m.node));
+  if (matches.length === 0) throw new PondError('NOT_FOUND', `export: no series, table or derived node matches ${pattern}`);
   const zip: Zippable = {};
   const files: ExportResult['files'] = [];
   for (const [i, m] of matches.entries()) {
     const path = formatPath(m.segments);
     opts.onProgress(i, matches.length, path);
-    const src = storedSource(pond, path, m.node);
+    const src = await anySource(pondView(pond), pond, path);
     const ts = src.timestampColumn;
     if (!ts) throw new PondError('INVALID_INPUT', `export: ${path} has no timestamp column to partition by`);
     await engine.bind(VIEW, src, { signal: opts.signal });

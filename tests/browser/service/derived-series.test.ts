@@ -48,6 +48,10 @@ describe('derived series', () => {
     expect(plot.y['Lake.temperature']).toEqual([0, 1, 2, 3, 104, 105, 106, 107, 108]);
     expect(plot.extent).toEqual([T0, T0 + 8 * HOUR]);
 
+    // Exported like a stored series: Hive partitions of its computed rows.
+    const exported = await c.api.exportSeries('/lake/joined', { temporal: ['year', 'month'] });
+    expect(exported.files).toEqual([{ path: 'lake/joined/year=2024/month=03/data.parquet', rows: 9 }]);
+
     // An append to an input shows at the next read; opened as of the version before it, the join reads as it was.
     const before = (await c.api.info()).version;
     await c.api.copyIn([csv('new2.csv', 'temperature', [[9, 109]])], '/lake/new.series', { format: 'series' });

@@ -34,7 +34,7 @@ describe('collect shell commands', () => {
   it('export checks --temporal and the pattern', async () => {
     const svc = await shell();
     expect(await svc.exec('export /x --temporal month')).toMatchObject({ exitCode: 2, stderr: expect.stringMatching(/--temporal must be year/) });
-    expect(await svc.exec('export /nothing/*.series')).toMatchObject({ exitCode: 1, stderr: expect.stringMatching(/no series or table matches/) });
+    expect(await svc.exec('export /nothing/*.series')).toMatchObject({ exitCode: 1, stderr: expect.stringMatching(/no series, table or derived node matches/) });
   });
 
   it('collect-every turns interval runs on and off', async () => {
