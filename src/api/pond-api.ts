@@ -203,9 +203,10 @@ export type NodeFactory = string;
 
 /**
  * collect: runs and fetches from outside (hydrovu); reduce: runs over the pond and commits tables; derived: computed
- * when read; transform: applied by derived nodes to their inputs (column-rename).
+ * when read; transform: applied by derived nodes to their inputs (column-rename); directory: a read-only directory
+ * of derived nodes (dynamic-dir).
  */
-export type FactoryKind = 'collect' | 'reduce' | 'derived' | 'transform';
+export type FactoryKind = 'collect' | 'reduce' | 'derived' | 'transform' | 'directory';
 
 /** What `apply` did: the pond version after it (unchanged when nothing was to do) and each document's outcome. */
 export interface ApplyResult {

@@ -15,7 +15,7 @@ import type { NodeRecord } from '../tinyfs/node';
 import { parsePath } from '../tinyfs/paths';
 import { resolve } from '../tinyfs/resolve';
 import type { Bindings, DescribeInfo, PlotData, QueryResult } from '../api/pond-api';
-import { anySource, factoryOf, isDerivedNode, pondView } from './nodes/derived-read';
+import { anySource, factoryOf, isDerivedNode, pondView, type PondView } from './nodes/derived-read';
 
 const DEFAULT_LIMIT = 10_000;
 
@@ -43,8 +43,8 @@ export class Queries {
   }
 
   /** The bindable description of a table, series or derived node. */
-  source(pond: Pond, path: string): Promise<AnySource & { path: string }> {
-    return anySource(pondView(pond), pond, path);
+  async source(pond: Pond, path: string): Promise<AnySource & { path: string }> {
+    return anySource(await pondView(pond), pond, path);
   }
 
   async query(pond: Pond, sql: string, bindings: Bindings, opts: { limit?: number; signal?: AbortSignal } = {}): Promise<QueryResult> {
@@ -64,8 +64,9 @@ export class Queries {
 
   async describe(pond: Pond, path: string): Promise<DescribeInfo> {
     const src = await this.source(pond, path);
-    const node = resolve(pond.fs, parsePath(path)).node;
-    if (isDerivedNode(node)) return this.describeDerived(pond, src, node);
+    const view = await pondView(pond);
+    const node = resolve(view.fs, parsePath(path)).node;
+    if (isDerivedNode(node)) return this.describeDerived(view, src, node);
     const last = node.versions[node.versions.length - 1]!;
     const columns = last.attrs.columns ? (JSON.parse(last.attrs.columns) as { name: string; type: string }[]) : [];
     return {
@@ -83,7 +84,7 @@ export class Queries {
   }
 
   /** A derived node's schema (from its bound view: DuckDB starts), its config and what its inputs match now. */
-  private async describeDerived(pond: Pond, src: AnySource & { path: string }, node: NodeRecord): Promise<DescribeInfo> {
+  private async describeDerived(pond: PondView, src: AnySource & { path: string }, node: NodeRecord): Promise<DescribeInfo> {
     const view = viewName('describe', src.fileKey);
     await this.db.bind(view, src);
     const columns = await this.db.describe(view);
@@ -91,7 +92,7 @@ export class Queries {
     const inputs = isDerived(src) ? src.inputs.map((i) => ({ name: i.name, pattern: i.what, matches: [...i.paths] })) : [];
     return {
       path: src.path, type: node.type, timestampColumn: src.timestampColumn ?? null, columns, versions: [], overlaps: [],
-      derived: { factory: factoryOf(node)!, config: new TextDecoder().decode(await pond.readVersion(node.id, last.version, src.path)), inputs },
+      derived: { factory: factoryOf(node)!, config: new TextDecoder().decode(await pond.read(node.id, last.version, src.path)), inputs },
     };
   }
 

@@ -21,6 +21,7 @@ import type {
 } from '../api/pond-api';
 import { Collectors } from './nodes/collectors';
 import { factoryNamed } from './nodes/registry';
+import { pondView, type PondView } from './nodes/derived-read';
 import { applyOperations, planApply } from './nodes/apply';
 import { MemoryConnectOrigins, originsOf, type ConnectOrigins } from './settings/connect-origins';
 import { MemoryRemoteConfigs, RemoteOps, zipBlob, zipStoreBlob, type RemoteConfigStore } from './backup/remotes';
@@ -206,24 +207,30 @@ export class PondService implements PondApi {
     return result;
   }
 
+  /** The tree as reads see it: dynamic directories laid out (writes go to the pond itself). */
+  private async readView(): Promise<PondView> {
+    return pondView(this.open.pond);
+  }
+
   async list(pattern: string): Promise<NodeInfo[]> {
-    return glob(this.open.pond.fs, pattern).map((m) => nodeInfo(m.segments, m.node));
+    return glob((await this.readView()).fs, pattern).map((m) => nodeInfo(m.segments, m.node));
   }
 
   async stat(path: string): Promise<NodeInfo> {
     const segments = parsePath(path);
-    return nodeInfo(segments, resolve(this.open.pond.fs, segments, false).node);
+    return nodeInfo(segments, resolve((await this.readView()).fs, segments, false).node);
   }
 
   async versions(path: string): Promise<VersionInfo[]> {
-    return versionInfos(resolve(this.open.pond.fs, parsePath(path)).node);
+    return versionInfos(resolve((await this.readView()).fs, parsePath(path)).node);
   }
 
   async readFile(path: string, opts: { version?: number } = {}): Promise<Uint8Array> {
     const segments = parsePath(path);
-    const node = resolve(this.open.pond.fs, segments).node;
+    const view = await this.readView();
+    const node = resolve(view.fs, segments).node;
     if (node.type === 'directory') throw new PondError('IS_A_DIRECTORY', `${formatPath(segments)} is a directory`);
-    return this.open.pond.readVersion(node.id, opts.version, formatPath(segments));
+    return view.read(node.id, opts.version, formatPath(segments));
   }
 
   async mkdir(path: string, opts: { parents?: boolean } = {}): Promise<void> {

@@ -79,14 +79,15 @@ export async function exportSeries(
 ): Promise<ExportResult> {
   const parts = checkTemporal(temporal);
   // Derived series export like stored ones: their rows computed from the inputs as they are now.
-  const matches = glob(pond.fs, pattern).filter((m) => m.node.type === 'file:series' || m.node.type === 'file:table' || isDerivedNode(m.node));
+  const view = await pondView(pond);
+  const matches = glob(view.fs, pattern).filter((m) => m.node.type === 'file:series' || m.node.type === 'file:table' || isDerivedNode(m.node));
   if (matches.length === 0) throw new PondError('NOT_FOUND', `export: no series, table or derived node matches ${pattern}`);
   const zip: Zippable = {};
   const files: ExportResult['files'] = [];
   for (const [i, m] of matches.entries()) {
     const path = formatPath(m.segments);
     opts.onProgress(i, matches.length, path);
-    const src = await anySource(pondView(pond), pond, path);
+    const src = await anySource(view, pond, path);
     const ts = src.timestampColumn;
     if (!ts) throw new PondError('INVALID_INPUT', `export: ${path} has no timestamp column to partition by`);
     await engine.bind(VIEW, src, { signal: opts.signal });

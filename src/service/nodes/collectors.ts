@@ -33,7 +33,7 @@ export interface CollectorsDeps {
 
 const utf8 = new TextDecoder();
 /** Collectors first, then what reduces the pond (so it folds in what was just collected). */
-const RUN_ORDER: Record<FactoryKind, number> = { collect: 0, reduce: 1, derived: 2, transform: 2 };
+const RUN_ORDER: Record<FactoryKind, number> = { collect: 0, reduce: 1, derived: 2, transform: 2, directory: 2 };
 const FACTORIES_WITH_SECRETS = () => factoryInfos().filter((f) => f.takesSecret).map((f) => f.name).join(', ');
 const noProgress: Progress = () => undefined;
 
@@ -221,7 +221,8 @@ export class Collectors {
   async plotAuto(path: string, columns: string[], width: number, range?: [number, number]): Promise<AutoPlotData> {
     const shown = formatPath(parsePath(path));
     // The extent from version metadata: the raw series is read only when it is what gets drawn.
-    const extent = eventExtent(resolve(this.deps.pond().fs, parsePath(shown)).node.versions);
+    // (A dynamic directory's entry is not in the committed tree: it has no versions of its own, so no extent here.)
+    const extent = eventExtent(tryResolve(this.deps.pond().fs, parsePath(shown))?.node.versions ?? []);
     const span = range ? range[1] - range[0] : extent ? extent[1] - extent[0] + 1 : 0;
     const rawPlot = async (): Promise<AutoPlotData> => ({ ...(await this.deps.plot(shown, columns, width, range)), source: shown, resolution: null });
     if (span <= 0) return rawPlot();

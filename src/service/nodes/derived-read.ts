@@ -10,6 +10,7 @@ import { formatPath, parsePath } from '../../tinyfs/paths';
 import { glob, resolve } from '../../tinyfs/resolve';
 import type { FsState } from '../../tinyfs/state';
 import { storedSource } from '../sources';
+import { withDynamicDirs } from './dynamic-dirs';
 import { FACTORIES, factoryNamed } from './registry';
 import { loadContent } from '../../pond/blobs';
 import type { Pond } from '../../pond/pond';
@@ -47,9 +48,30 @@ export function transactionView(tx: Transaction): PondView {
   };
 }
 
-/** A pond as a PondView. */
-export function pondView(pond: Pond): PondView {
-  return { fs: pond.fs, read: (id, version, what) => pond.readVersion(id, version, what) };
+const views = new WeakMap<Pond, { version: number; view: Promise<PondView> }>();
+
+/**
+ * The pond as reads see it (dynamic directories laid out, see dynamic-dirs.ts), made once per pond version. A node's
+ * content comes from the pond, or inline from the view for the entries of a dynamic directory.
+ */
+export function pondView(pond: Pond): Promise<PondView> {
+  const known = views.get(pond);
+  if (known?.version === pond.version) return known.view;
+  const view = (async (): Promise<PondView> => {
+    const fs = await withDynamicDirs(pond.fs, (node) => pond.readVersion(node.id, undefined, node.id));
+    return {
+      fs,
+      read: async (id, version, what = id) => {
+        if (pond.fs.get(id)) return pond.readVersion(id, version, what);
+        const v = fs.get(id)?.versions.find((x) => version === undefined || x.version === version);
+        if (!v?.inline) throw new PondError('NOT_FOUND', `${what}: no such node or version`, { detail: { version } });
+        return v.inline;
+      },
+    };
+  })();
+  views.set(pond, { version: pond.version, view });
+  view.catch(() => views.delete(pond)); // a failed expansion is not kept: the next read tries again
+  return view;
 }
 
 /** The bindable source of a table, series or derived node at `path`. */

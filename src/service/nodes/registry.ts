@@ -4,6 +4,7 @@ import type { FactoryInfo } from '../../api/pond-api';
 import { PondError } from '../../core/errors';
 import type { AnyFactory } from './factory';
 import { columnRenameFactory } from './factories/column-rename';
+import { dynamicDirFactory } from './factories/dynamic-dir';
 import { hydrovuFactory } from './factories/hydrovu';
 import { sqlDerivedSeriesFactory, sqlDerivedTableFactory } from './factories/sql-derived';
 import { syntheticTimeseriesFactory } from './factories/synthetic-timeseries';
@@ -20,6 +21,11 @@ export const FACTORIES: readonly AnyFactory[] = [
   timeseriesPivotFactory,
   columnRenameFactory,
   syntheticTimeseriesFactory,
+  // Its entries are derived nodes of the factories above (read lazily: this list is still being built here).
+  dynamicDirFactory(
+    () => FACTORIES.filter((f) => f.kind === 'derived').map((f) => f.name),
+    (factory, config) => void parseNodeConfig(factory, config),
+  ),
 ];
 
 /** The factory called `name`, or USAGE naming the known ones. */

@@ -102,3 +102,38 @@ describe('derived series', () => {
     expect((await c.api.exec('list-factories')).stdout).toMatch(/^timeseries-join \[derived\]/m);
   });
 });
+
+describe('dynamic-dir', () => {
+  it('lays out its entries as derived nodes: listed, queried, described; read-only; a changed config changes them', async () => {
+    const c = connect();
+    await c.api.createPond('dyn');
+    await c.api.copyIn([csv('a.csv', 'v', hours(3, (h) => h + 0.5))], '/raw/a.series', { format: 'series' });
+    const config = (extra: string) => [
+      'entries:',
+      '  - name: wave',
+      '    factory: synthetic-timeseries',
+      '    config: {start: "2024-01-01T00:00:00Z", end: "2024-01-01T00:02:00Z", interval: 1m, points: [{name: x, components: [{type: line, slope: 1}]}]}',
+      '  - name: sums',
+      '    factory: sql-derived-table',
+      '    config: {patterns: {a: /raw/a.series}, query: "SELECT sum(v) AS total FROM a"}',
+      extra,
+    ].join('\n');
+    await mknod(c, 'dynamic-dir', '/views', config(''));
+    expect((await c.api.list('/views/')).map((n) => [n.path, n.derived, n.factory])).toEqual([
+      ['/views/sums', true, 'sql-derived-table'], ['/views/wave', true, 'synthetic-timeseries'],
+    ]);
+    expect((await c.api.stat('/views')).type).toBe('directory');
+    expect(await rowsOf(c, 'SELECT total FROM source', '/views/sums')).toEqual([{ total: 0.5 + 1.5 + 2.5 }]);
+    expect((await rowsOf(c, 'SELECT x FROM source ORDER BY timestamp', '/views/wave')).map((r) => r.x)).toEqual([0, 60, 120]);
+    expect((await c.api.describe('/views/wave')).columns.map((x) => x.name)).toEqual(['timestamp', 'x']);
+    expect((await c.api.exec('list -l /views/**')).stdout).toMatch(/^DRV .* \/views\/wave \(synthetic-timeseries\)$/m);
+    expect(await c.api.mkdir('/views/more').catch((e: { code?: string }) => e.code)).toBe('NOT_A_DIRECTORY');
+
+    const bad = await c.api.exec('mknod dynamic-dir /bad --config host:c.yaml', { files: [yaml('c.yaml', 'entries:\n  - {name: h, factory: hydrovu, config: {}}\n')] });
+    expect(bad.stderr).toMatch(/entries\[0\]\.factory is unknown: "hydrovu"/);
+
+    await mknod(c, 'dynamic-dir', '/views', 'entries:\n  - name: only\n    factory: sql-derived-table\n    config: {patterns: {a: /raw/a.series}, query: "SELECT count(*)::INTEGER AS n FROM a"}\n');
+    expect((await c.api.list('/views/')).map((n) => n.path)).toEqual(['/views/only']);
+    expect(await rowsOf(c, 'SELECT n FROM source', '/views/only')).toEqual([{ n: 3 }]);
+  });
+});
