@@ -62,8 +62,9 @@ describe('the factory registry in the shell', () => {
     expect(r.stdout).toMatch(/^ {2}clientId \(required\): /m);
     expect(r.stdout).toMatch(/^ {2}input \(required\): glob of input series/m);
     expect((await svc.listFactories()).map((f) => f.name)).toEqual([
-      'hydrovu', 'temporal-reduce', 'sql-derived-series', 'sql-derived-table', 'timeseries-join', 'timeseries-pivot', 'column-rename', 'synthetic-timeseries',
+      'hydrovu', 'temporal-reduce', 'sql-derived-series', 'sql-derived-table', 'timeseries-join', 'timeseries-pivot', 'column-rename', 'synthetic-timeseries', 'dynamic-dir',
     ]);
+    expect(r.stdout).toMatch(/^dynamic-dir \[directory\] /m);
     expect(r.stdout).toMatch(/^column-rename \[transform\] /m);
   });
 });
