@@ -17,6 +17,7 @@ const parentOf = (path: string) => path.slice(0, path.lastIndexOf('/')) || '';
 @customElement('combine-dialog')
 export class CombineDialog extends LitElement {
   static override styles = [base, css`
+    :host { color-scheme: light dark; } /* native date pickers and checkboxes follow the theme */
     dialog { width: min(520px, 94vw); padding: 12px 14px; }
     fieldset { border: 1px solid var(--line); border-radius: 8px; margin: 0 0 12px; padding: 6px 10px 10px; min-width: 0; }
     legend { font-weight: 600; padding: 0 4px; overflow-wrap: anywhere; }

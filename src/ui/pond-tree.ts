@@ -161,9 +161,9 @@ export class PondTree extends LitElement {
     const { node } = r;
     const label = nodeLabel(node);
     const isDir = node.type === 'directory';
-    // A derived node's versions are versions of its config: its rows are computed from its inputs when read.
+    // A derived node has no versions of its own (its rows are computed from its inputs when read): its label only.
     const meta = isDir ? `${node.size} ${node.size === 1 ? 'entry' : 'entries'}`
-      : node.derived ? `${label} · config v${node.version}`
+      : node.derived ? label
       : `${label} · ${node.version} ${node.version === 1 ? 'version' : 'versions'}`;
     return html`<li role="treeitem" data-path=${node.path} data-type=${node.type} data-derived=${node.derived ? node.factory ?? '' : nothing} aria-level=${r.level}
         aria-expanded=${isDir ? String(r.expanded) : nothing} aria-selected=${String(node.path === this.selected)}

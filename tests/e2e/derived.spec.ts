@@ -41,6 +41,7 @@ test.describe('derived series in the UI', () => {
 
     // From the new sonde's details: the form opens with it ticked; the old one is ticked in the list.
     await treeItem(page, '/lake/new.csv').click();
+    await page.screenshot({ path: `${SHOTS}/series-details-800x1280.png` });
     await page.getByTestId('combine-this').click();
     const form = page.locator('combine-dialog dialog');
     await expect(form).toBeVisible();
@@ -98,6 +99,14 @@ test.describe('derived series in the UI', () => {
     const rows = tableFromIPC(Uint8Array.from(ipc)).toArray().map((r) => ({ t: Number(r.t), v: r.v as number }));
     expect(rows).toEqual(JOINED.map(([h, v]) => ({ t: Date.parse(at(h)) * 1000, v })));
 
+    // The SQL tab binds the selected derived node as `source`, as it does a series.
+    await page.getByRole('tab', { name: 'SQL' }).click();
+    await expect(page.getByRole('textbox', { name: /Tables/ })).toHaveValue('source = /lake/temperature');
+    await page.getByRole('textbox', { name: 'SQL' }).fill('SELECT count(*) AS n, count(DISTINCT timestamp) AS times FROM source');
+    await page.getByRole('button', { name: 'Run SQL' }).click();
+    await expect(page.locator('sql-console tbody td')).toHaveText([String(JOINED.length), String(JOINED.length)]);
+    await page.getByRole('tab', { name: 'Details' }).click();
+
     // At phone width the chart redraws for its new width (another M4 fetch), and nothing scrolls sideways.
     const chart = page.locator('node-details series-chart');
     const plotsBefore = await chart.getAttribute('data-plots');
@@ -110,6 +119,8 @@ test.describe('derived series in the UI', () => {
     await form.getByRole('checkbox', { name: '/lake/old.csv' }).check();
     await form.getByRole('checkbox', { name: '/lake/new.csv' }).check();
     await page.screenshot({ path: `${SHOTS}/combine-form-390x844.png` });
+    await page.emulateMedia({ colorScheme: 'dark' });
+    await page.screenshot({ path: `${SHOTS}/combine-form-dark-390x844.png` });
     // No horizontal scroll in the form at phone width.
     expect(await form.evaluate((d) => d.scrollWidth <= d.clientWidth)).toBe(true);
   });
