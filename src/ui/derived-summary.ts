@@ -27,8 +27,7 @@ export function derivedFacts(d: DescribeInfo) {
 }
 
 /** The config as stored: a text binding in a <pre>, so YAML of any content shows as written and is never markup. */
-export function derivedConfig(d: DescribeInfo) {
-  if (!d.derived) return nothing;
+export function derivedConfig(config: string) {
   return html`<h3 class="muted config-title" id="derived-config-title">Config (YAML)</h3>
-    <pre class="config" data-testid="derived-config" aria-labelledby="derived-config-title">${d.derived.config}</pre>`;
+    <pre class="config" data-testid="derived-config" aria-labelledby="derived-config-title">${config}</pre>`;
 }

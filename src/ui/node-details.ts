@@ -16,7 +16,11 @@ import { base } from './styles';
 import './series-chart';
 import './table-view';
 
-interface Details { node: NodeInfo; versions: VersionInfo[]; described?: DescribeInfo }
+interface Details {
+  node: NodeInfo; versions: VersionInfo[];
+  /** A derived node as computed now, or why it cannot be computed (with its config text, so it can be put right). */
+  derived?: { described: DescribeInfo } | { error: unknown; config: string };
+}
 
 @customElement('node-details')
 export class NodeDetails extends LitElement {
@@ -48,8 +52,14 @@ export class NodeDetails extends LitElement {
       if (!api || !path) return undefined;
       const node = await api.stat(path);
       const versions = node.type === 'directory' ? [] : await api.versions(path);
-      // A derived node's schema and inputs exist only computed: describe() binds it (and names a missing input).
-      return node.derived ? { node, versions, described: await api.describe(path) } : { node, versions };
+      if (!node.derived) return { node, versions };
+      // A derived node's schema and inputs exist only computed: describe() binds it. When that fails (an input that
+      // matches nothing, a changed schema), the failure is what the details show, next to the stored config.
+      try {
+        return { node, versions, derived: { described: await api.describe(path) } };
+      } catch (error) {
+        return { node, versions, derived: { error, config: new TextDecoder().decode(await api.readFile(path)) } };
+      }
     },
   });
 
@@ -62,8 +72,8 @@ export class NodeDetails extends LitElement {
     });
   }
 
-  private renderDetails({ node, versions, described }: Details) {
-    if (described) return this.renderDerived(node, versions, described);
+  private renderDetails({ node, versions, derived }: Details) {
+    if (derived) return this.renderDerived(node, versions, derived);
     const last = versions[versions.length - 1];
     const tabular = node.type === 'file:table' || node.type === 'file:series';
     const columns = parseColumns(last?.attrs.columns);
@@ -110,16 +120,18 @@ export class NodeDetails extends LitElement {
           .tsColumn=${tsCol} .version=${this.version}></table-view>` : nothing}`;
   }
 
-  private renderDerived(node: NodeInfo, versions: VersionInfo[], d: DescribeInfo) {
+  private renderDerived(node: NodeInfo, versions: VersionInfo[], derived: NonNullable<Details['derived']>) {
+    const d = 'described' in derived ? derived.described : undefined;
     return html`
       <h2 data-testid="details-path" class="row">${iconFor(node)} ${node.path}</h2>
       <dl>
         <dt>Type</dt><dd data-testid="details-type">${nodeLabel(node)}</dd>
         <dt>Config</dt><dd>version ${node.version}${versions.length > 1 ? html` of ${versions.length}` : nothing}, ${fmtTime(node.modified)}</dd>
-        ${derivedFacts(d)}
+        ${d ? derivedFacts(d) : html`<dt>Factory</dt><dd data-testid="details-factory"><code>${node.factory}</code></dd>`}
       </dl>
-      ${derivedConfig(d)}
-      ${this.renderData(node.path, 'derived', d.columns, d.timestampColumn ?? undefined)}`;
+      ${'error' in derived ? html`<p class="error" role="alert" data-testid="derived-error">Cannot be computed: ${errorText(derived.error)}</p>` : nothing}
+      ${derivedConfig(d?.derived?.config ?? ('config' in derived ? derived.config : ''))}
+      ${d ? this.renderData(node.path, 'derived', d.columns, d.timestampColumn ?? undefined) : nothing}`;
   }
 
   private requestCombine(path: string): void {

@@ -123,5 +123,14 @@ test.describe('derived series in the UI', () => {
     await page.screenshot({ path: `${SHOTS}/combine-form-dark-390x844.png` });
     // No horizontal scroll in the form at phone width.
     expect(await form.evaluate((d) => d.scrollWidth <= d.clientWidth)).toBe(true);
+    await form.getByRole('button', { name: 'Cancel' }).click();
+
+    // An input removed: the details say why the node cannot be computed, naming the input, and still show its config.
+    await page.emulateMedia({ colorScheme: 'light' });
+    await page.evaluate(() => window.pond.api.remove('/lake/old.csv'));
+    await expect(page.getByTestId('derived-error')).toContainText('/lake/old.csv');
+    await expect(page.getByTestId('derived-config')).toContainText(`end: ${at(SWAP_HOUR)}`);
+    await expect(page.getByTestId('details-factory')).toHaveText('timeseries-join');
+    await page.screenshot({ path: `${SHOTS}/combined-missing-input-390x844.png` });
   });
 });
