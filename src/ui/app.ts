@@ -11,6 +11,7 @@ import { createDemoPond, DEMO_SERIES } from './demo-pond';
 import { errorText } from './format';
 import { base } from './styles';
 import type { ImportDialog } from './import-dialog';
+import type { CombineDialog } from './combine-dialog';
 import type { PondTree } from './pond-tree';
 import type { PondSwitcher } from './pond-switcher';
 import { downloadBlob } from './download';
@@ -22,6 +23,7 @@ import './shell-panel';
 import './sql-console';
 import './storage-status';
 import './import-dialog';
+import './combine-dialog';
 import './sw-notices';
 import './backup-panel';
 import './collect-panel';
@@ -40,6 +42,7 @@ export class DuckpondApp extends LitElement {
     header h1 { font-size: 1.15rem; margin: 0 8px 0 0; display: flex; align-items: center; gap: 8px; }
     header img { width: 32px; height: 32px; border-radius: 6px; }
     .spacer { flex: 1; }
+    header .actions { margin-left: auto; flex-wrap: nowrap; }
     .banner { padding: 10px 12px; display: flex; gap: 10px; align-items: center; flex-wrap: wrap; background: var(--warn-bg); color: var(--warn-fg); font-weight: 600; }
     .banner.error { background: var(--danger); color: #fff; }
     main { flex: 1; display: grid; grid-template-columns: minmax(240px, 320px) 1fr; min-height: 0; }
@@ -213,6 +216,11 @@ export class DuckpondApp extends LitElement {
     this.renderRoot.querySelector<ImportDialog>('import-dialog')?.open(files);
   }
 
+  /** "Combine series…": from the header, or from a series' details with that series ticked. */
+  private openCombine(preselect?: string): void {
+    void this.renderRoot.querySelector<CombineDialog>('combine-dialog')?.open(preselect);
+  }
+
   /** Selects a node and opens its folders in the tree. */
   private async reveal(node: NodeInfo | undefined): Promise<void> {
     if (!node) return;
@@ -243,14 +251,19 @@ export class DuckpondApp extends LitElement {
           @pond-deleted=${() => void this.afterDelete()}></pond-switcher>` : nothing}
         <span class="spacer"></span>
         <sw-notices></sw-notices>
-        <label class="row"><input type="file" multiple hidden data-testid="file-picker" ?disabled=${!info || info.readOnly}
-            @change=${(e: Event) => { const input = e.target as HTMLInputElement; this.importFiles([...(input.files ?? [])]); input.value = ''; }} />
-          <button class="primary" ?disabled=${!info || info.readOnly}
-            @click=${(e: Event) => (e.currentTarget as HTMLElement).parentElement?.querySelector('input')?.click()}>Import…</button></label>
+        <!-- Import and Combine side by side, where a field user on a tablet looks for "do something with data". -->
+        <span class="row actions">
+          <label class="row"><input type="file" multiple hidden data-testid="file-picker" ?disabled=${!info || info.readOnly}
+              @change=${(e: Event) => { const input = e.target as HTMLInputElement; this.importFiles([...(input.files ?? [])]); input.value = ''; }} />
+            <button class="primary" ?disabled=${!info || info.readOnly}
+              @click=${(e: Event) => (e.currentTarget as HTMLElement).parentElement?.querySelector('input')?.click()}>Import…</button></label>
+          <button ?disabled=${!info || info.readOnly} @click=${() => this.openCombine()}>Combine series…</button>
+        </span>
       </header>
       ${this.renderBanners(info)}
       ${info ? this.renderMain(info) : this.renderNoPond()}
       <import-dialog .client=${this.client} ?readOnly=${info?.readOnly ?? false} @imported=${(e: CustomEvent<NodeInfo[]>) => void this.reveal(e.detail[0])}></import-dialog>
+      <combine-dialog .client=${this.client} @combined=${(e: CustomEvent<NodeInfo>) => void this.reveal(e.detail)}></combine-dialog>
       ${this.dragging ? html`<div class="drop" aria-hidden="true">Drop files to import them into “${info?.name ?? 'the pond'}”</div>` : nothing}`;
   }
 
@@ -310,11 +323,12 @@ export class DuckpondApp extends LitElement {
               aria-controls="panel" tabindex=${this.tab === t ? 0 : -1} @click=${() => { this.tab = t; }}>${label}</button>`)}
         </div>
         <div id="panel" role="tabpanel" aria-label=${this.tab}>
-          ${this.tab === 'details' ? html`<node-details .client=${client} .path=${this.selected?.path ?? ''} .version=${version}></node-details>` : nothing}
+          ${this.tab === 'details' ? html`<node-details .client=${client} .path=${this.selected?.path ?? ''} .version=${version}
+              @combine-request=${(e: CustomEvent<string>) => this.openCombine(e.detail)}></node-details>` : nothing}
           ${this.tab === 'history' ? html`<history-pane .client=${client} .pondId=${info.id} .version=${version}
               @open-as-of=${(e: CustomEvent<number>) => void this.openAsOf(e.detail === info.version && info.asOf !== undefined ? undefined : e.detail)}></history-pane>` : nothing}
           <shell-panel .client=${client} ?hidden=${this.tab !== 'shell'}></shell-panel>
-          ${this.tab === 'sql' ? html`<sql-console .client=${this.client} .path=${this.selected && /table|series/.test(this.selected.type) ? this.selected.path : ''}></sql-console>` : nothing}
+          ${this.tab === 'sql' ? html`<sql-console .client=${this.client} .path=${this.selected && (this.selected.derived || /table|series/.test(this.selected.type)) ? this.selected.path : ''}></sql-console>` : nothing}
           ${this.tab === 'collect' ? html`<collect-panel .client=${client} .pondId=${info.id} .version=${version} ?readOnly=${info.readOnly}></collect-panel>` : nothing}
           <!-- Kept mounted, like the shell: a running push keeps its progress bar when the user looks elsewhere. -->
           <backup-panel .client=${client} .info=${info} ?hidden=${this.tab !== 'backup'}

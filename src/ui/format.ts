@@ -1,4 +1,5 @@
 // Display helpers shared by the components: times (UTC µs → text), sizes, entry-type labels and icons, errors.
+import type { NodeInfo } from '../api/pond-api';
 import type { EntryType } from '../core/entry';
 import { PondError } from '../core/errors';
 import { formatBytes, formatUtc } from '../core/text';
@@ -21,6 +22,19 @@ export const ENTRY_LABEL: Record<EntryType, { label: string }> = {
   'file:table': { label: 'table' },
   'file:series': { label: 'series' },
 };
+
+/**
+ * The word for a node: a derived node (stored as its config, a `file:data`, computed when read) is named for what it
+ * reads as, with its factory: "derived series (timeseries-join)". Only sql-derived-table reads as a table.
+ */
+export function nodeLabel(node: Pick<NodeInfo, 'type' | 'derived' | 'factory'>): string {
+  if (!node.derived) return ENTRY_LABEL[node.type].label;
+  return `derived ${node.factory === 'sql-derived-table' ? 'table' : 'series'} (${node.factory ?? 'unknown factory'})`;
+}
+
+/** A column type that charts as a number (stored attrs say `float64`, DuckDB says `DOUBLE`); not INTERVAL. */
+export const isNumericType = (type: string): boolean =>
+  /^(u?int(?!erval)|float|double|decimal|real|bigint|smallint|tinyint|hugeint|ubigint|usmallint|utinyint)/i.test(type);
 
 /** True for the errors a cancelled Task or a user's Cancel produce: they are not failures to show. */
 export function isAbort(e: unknown): boolean {

@@ -1,6 +1,7 @@
 // Entry-type icons as inline SVG: emoji depend on the device's fonts (a bare Linux or an old tablet shows boxes),
 // and the app may load no font or image from elsewhere.
 import { svg, type SVGTemplateResult } from 'lit';
+import type { NodeInfo } from '../api/pond-api';
 import type { EntryType } from '../core/entry';
 
 const wrap = (body: SVGTemplateResult) => svg`<svg viewBox="0 0 24 24" width="20" height="20" aria-hidden="true"
@@ -13,3 +14,9 @@ export const ICONS: Record<EntryType, SVGTemplateResult> = {
   'file:table': wrap(svg`<rect x="3.5" y="4.5" width="17" height="15" rx="1.5"/><path d="M3.5 9.5h17M3.5 14.5h17M9.5 9.5v10"/>`),
   'file:series': wrap(svg`<path d="M3.5 4v16h17"/><path d="M6.5 15l4-5 3 3 5-6"/>`),
 };
+
+/** A derived node: two lines merging into one (inputs computed into a series), unlike a stored series' chart mark. */
+export const DERIVED_ICON = wrap(svg`<path d="M3 6h3c4 0 5 6 9 6h5"/><path d="M3 18h3c4 0 5-6 9-6"/><path d="M17.5 9l3 3-3 3"/>`);
+
+/** The icon of a node: its entry type's, or the derived mark for a node computed when read. */
+export const iconFor = (node: Pick<NodeInfo, 'type' | 'derived'>): SVGTemplateResult => (node.derived ? DERIVED_ICON : ICONS[node.type]);

@@ -1,23 +1,30 @@
 // <node-details>: one entry's stat and versions; for tables and series also the schema (attrs `columns`,
 // `timestamp_column`), row counts and event-time ranges, and a chart or the rows (<table-view>; the only view
 // of a table without a time column). Every version downloads as stored (Parquet for tables and series).
+// A derived node (computed when read) shows its factory, config and inputs (derived-summary.ts) and the same
+// chart or rows as a series, from its describe(); its versions are those of its config.
 import { LitElement, css, html, nothing } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
 import { Task } from '@lit/task';
-import type { NodeInfo, VersionInfo } from '../api/pond-api';
+import type { DescribeInfo, NodeInfo, VersionInfo } from '../api/pond-api';
 import type { PondClient } from './pond-client';
-import { ENTRY_LABEL, errorText, fmtBytes, fmtTime } from './format';
-import { ICONS } from './icons';
+import { errorText, fmtBytes, fmtTime, isNumericType, nodeLabel } from './format';
+import { iconFor } from './icons';
+import { derivedConfig, derivedFacts, derivedSummaryStyles } from './derived-summary';
 import { downloadBytes } from './download';
 import { base } from './styles';
 import './series-chart';
 import './table-view';
 
-interface Details { node: NodeInfo; versions: VersionInfo[] }
+interface Details {
+  node: NodeInfo; versions: VersionInfo[];
+  /** A derived node as computed now, or why it cannot be computed (with its config text, so it can be put right). */
+  derived?: { described: DescribeInfo } | { error: unknown; config: string };
+}
 
 @customElement('node-details')
 export class NodeDetails extends LitElement {
-  static override styles = [base, css`
+  static override styles = [base, derivedSummaryStyles, css`
     :host { display: block; }
     dl { display: grid; grid-template-columns: max-content 1fr; gap: 4px 12px; margin: 0 0 12px; }
     dt { color: var(--muted); }
@@ -45,7 +52,14 @@ export class NodeDetails extends LitElement {
       if (!api || !path) return undefined;
       const node = await api.stat(path);
       const versions = node.type === 'directory' ? [] : await api.versions(path);
-      return { node, versions };
+      if (!node.derived) return { node, versions };
+      // A derived node's schema and inputs exist only computed: describe() binds it. When that fails (an input that
+      // matches nothing, a changed schema), the failure is what the details show, next to the stored config.
+      try {
+        return { node, versions, derived: { described: await api.describe(path) } };
+      } catch (error) {
+        return { node, versions, derived: { error, config: new TextDecoder().decode(await api.readFile(path)) } };
+      }
     },
   });
 
@@ -58,7 +72,8 @@ export class NodeDetails extends LitElement {
     });
   }
 
-  private renderDetails({ node, versions }: Details) {
+  private renderDetails({ node, versions, derived }: Details) {
+    if (derived) return this.renderDerived(node, versions, derived);
     const last = versions[versions.length - 1];
     const tabular = node.type === 'file:table' || node.type === 'file:series';
     const columns = parseColumns(last?.attrs.columns);
@@ -67,27 +82,22 @@ export class NodeDetails extends LitElement {
     const maxs = versions.map((v) => v.maxEventTime).filter((t): t is number => t !== null);
     const rows = versions.reduce((n, v) => n + (v.attrs.rows ? Number(v.attrs.rows) : 0), 0);
     return html`
-      <h2 data-testid="details-path" class="row">${ICONS[node.type]} ${node.path}</h2>
+      <h2 data-testid="details-path" class="row">${iconFor(node)} ${node.path}</h2>
       <dl>
-        <dt>Type</dt><dd data-testid="details-type">${ENTRY_LABEL[node.type].label} (${node.type})</dd>
+        <dt>Type</dt><dd data-testid="details-type">${nodeLabel(node)} (${node.type})</dd>
         ${node.type === 'directory'
           ? html`<dt>Entries</dt><dd>${node.size}</dd>`
           : html`<dt>Size</dt><dd>${fmtBytes(node.size)}</dd><dt>Versions</dt><dd>${versions.length}</dd>`}
         <dt>Modified</dt><dd>${fmtTime(node.modified)}</dd>
         ${node.target !== undefined ? html`<dt>Target</dt><dd>${node.target}</dd>` : nothing}
+        ${node.type === 'file:series' ? html`<dt>Combine</dt><dd><button data-testid="combine-this" @click=${() => this.requestCombine(node.path)}>Combine with other series…</button></dd>` : nothing}
         ${tabular ? html`
           <dt>Rows</dt><dd data-testid="details-rows">${rows.toLocaleString('en')}</dd>
           <dt>Timestamp column</dt><dd>${tsCol ?? '—'}</dd>
           <dt>Event times</dt><dd>${mins.length ? html`${fmtTime(Math.min(...mins))} → ${fmtTime(Math.max(...maxs))}` : '—'}</dd>
           <dt>Columns</dt><dd>${columns.map((c, i) => html`${i ? ', ' : ''}<code>${c.name}</code> <span class="muted">${c.type}</span>`)}</dd>` : nothing}
       </dl>
-      ${tabular ? html`<div class="row" role="group" aria-label="View">
-          <button aria-pressed=${String(this.view === 'chart' && !!tsCol)} ?disabled=${!tsCol} @click=${() => { this.view = 'chart'; }}>Chart</button>
-          <button aria-pressed=${String(this.view === 'table' || !tsCol)} @click=${() => { this.view = 'table'; }}>Rows</button></div>` : nothing}
-      ${tabular && tsCol && this.view === 'chart' ? html`<series-chart .client=${this.client} .path=${node.path} .version=${this.version}
-          .columns=${columns.filter((c) => c.name !== tsCol && /^(u?int|float|decimal)/.test(c.type)).map((c) => c.name)}></series-chart>` : nothing}
-      ${tabular && (this.view === 'table' || !tsCol) ? html`<table-view .client=${this.client} .path=${node.path} .type=${node.type}
-          .tsColumn=${tsCol} .version=${this.version}></table-view>` : nothing}
+      ${tabular ? this.renderData(node.path, node.type, columns, tsCol) : nothing}
       ${versions.length ? html`
         <div class="scroll"><table>
           <thead><tr><th>v</th><th>txn</th><th>committed</th><th>size</th>${tabular ? html`<th>rows</th><th>event times</th>` : nothing}<th></th></tr></thead>
@@ -97,6 +107,35 @@ export class NodeDetails extends LitElement {
             <td><button aria-label="Download version ${v.version}" @click=${() => this.download(node, v)}>Download</button></td>
           </tr>`)}</tbody>
         </table></div>` : nothing}`;
+  }
+
+  /** Chart or rows: the same views for a stored table or series and for a derived node. */
+  private renderData(path: string, type: string, columns: { name: string; type: string }[], tsCol: string | undefined) {
+    return html`<div class="row" role="group" aria-label="View">
+        <button aria-pressed=${String(this.view === 'chart' && !!tsCol)} ?disabled=${!tsCol} @click=${() => { this.view = 'chart'; }}>Chart</button>
+        <button aria-pressed=${String(this.view === 'table' || !tsCol)} @click=${() => { this.view = 'table'; }}>Rows</button></div>
+      ${tsCol && this.view === 'chart' ? html`<series-chart .client=${this.client} .path=${path} .version=${this.version}
+          .columns=${columns.filter((c) => c.name !== tsCol && isNumericType(c.type)).map((c) => c.name)}></series-chart>` : nothing}
+      ${this.view === 'table' || !tsCol ? html`<table-view .client=${this.client} .path=${path} .type=${type}
+          .tsColumn=${tsCol} .version=${this.version}></table-view>` : nothing}`;
+  }
+
+  private renderDerived(node: NodeInfo, versions: VersionInfo[], derived: NonNullable<Details['derived']>) {
+    const d = 'described' in derived ? derived.described : undefined;
+    return html`
+      <h2 data-testid="details-path" class="row">${iconFor(node)} ${node.path}</h2>
+      <dl>
+        <dt>Type</dt><dd data-testid="details-type">${nodeLabel(node)}</dd>
+        <dt>Config</dt><dd>version ${node.version}${versions.length > 1 ? html` of ${versions.length}` : nothing}, ${fmtTime(node.modified)}</dd>
+        ${d ? derivedFacts(d) : html`<dt>Factory</dt><dd data-testid="details-factory"><code>${node.factory}</code></dd>`}
+      </dl>
+      ${'error' in derived ? html`<p class="error" role="alert" data-testid="derived-error">Cannot be computed: ${errorText(derived.error)}</p>` : nothing}
+      ${derivedConfig(d?.derived?.config ?? ('config' in derived ? derived.config : ''))}
+      ${d ? this.renderData(node.path, 'derived', d.columns, d.timestampColumn ?? undefined) : nothing}`;
+  }
+
+  private requestCombine(path: string): void {
+    this.dispatchEvent(new CustomEvent<string>('combine-request', { detail: path, bubbles: true, composed: true }));
   }
 
   private async download(node: NodeInfo, v: VersionInfo): Promise<void> {

@@ -6,8 +6,8 @@ import { customElement, property, state } from 'lit/decorators.js';
 import { Task } from '@lit/task';
 import type { NodeInfo } from '../api/pond-api';
 import type { PondClient } from './pond-client';
-import { ENTRY_LABEL, errorText } from './format';
-import { ICONS } from './icons';
+import { errorText, nodeLabel } from './format';
+import { iconFor } from './icons';
 import { base } from './styles';
 
 interface Row { node: NodeInfo; level: number; expanded: boolean }
@@ -29,6 +29,7 @@ export class PondTree extends LitElement {
     .text { display: flex; flex-direction: column; min-width: 0; flex: 1; padding: 3px 0; }
     .name { overflow: hidden; text-overflow: ellipsis; white-space: nowrap; }
     .meta { font-size: 0.78rem; color: var(--muted); }
+    .icon.derived { color: var(--ok-fg); }
   `];
 
   /** The client, not its `api`: a comlink proxy answers every property read, so Lit would take it for a directive. */
@@ -158,15 +159,18 @@ export class PondTree extends LitElement {
 
   private renderRow(r: Row, focus: string) {
     const { node } = r;
-    const kind = ENTRY_LABEL[node.type];
+    const label = nodeLabel(node);
     const isDir = node.type === 'directory';
-    const meta = isDir ? `${node.size} ${node.size === 1 ? 'entry' : 'entries'}` : `${kind.label} · ${node.version} ${node.version === 1 ? 'version' : 'versions'}`;
-    return html`<li role="treeitem" data-path=${node.path} data-type=${node.type} aria-level=${r.level}
+    // A derived node has no versions of its own (its rows are computed from its inputs when read): its label only.
+    const meta = isDir ? `${node.size} ${node.size === 1 ? 'entry' : 'entries'}`
+      : node.derived ? label
+      : `${label} · ${node.version} ${node.version === 1 ? 'version' : 'versions'}`;
+    return html`<li role="treeitem" data-path=${node.path} data-type=${node.type} data-derived=${node.derived ? node.factory ?? '' : nothing} aria-level=${r.level}
         aria-expanded=${isDir ? String(r.expanded) : nothing} aria-selected=${String(node.path === this.selected)}
         tabindex=${node.path === focus ? 0 : -1} style="padding-left:${8 + (r.level - 1) * 20}px"
         @click=${() => this.onClick(r)}>
       <span class="twisty" aria-hidden="true">${isDir ? (r.expanded ? '▾' : '▸') : ''}</span>
-      <span class="icon">${ICONS[node.type]}</span>
+      <span class="icon ${node.derived ? 'derived' : ''}">${iconFor(node)}</span>
       <span class="text"><span class="name" title=${node.path}>${node.name}</span><span class="meta">${meta}</span></span>
     </li>`;
   }

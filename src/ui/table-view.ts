@@ -135,6 +135,7 @@ export class TableView extends LitElement {
         <button @click=${() => void this.exportCsv()} ?disabled=${!!this.exporting || !this.count.value}>Export CSV</button>
         ${this.type === 'file:table'
           ? html`<button @click=${() => void this.exportParquet()}>Export Parquet</button>`
+          : this.type === 'derived' ? nothing // computed when read: its only stored bytes are its config
           : html`<span class="muted">Parquet: download each version below.</span>`}
         ${this.exporting ? html`<span role="status">${this.exporting}</span>
           <button @click=${() => this.exportAbort?.abort()}>Cancel</button>` : nothing}
