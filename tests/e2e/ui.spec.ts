@@ -136,7 +136,14 @@ test.describe('UI', () => {
     await expect(dialog).toContainText('Import dropped.csv');
     await dialog.getByRole('textbox', { name: /Destination/ }).fill('/data/river.csv');
     await dialog.getByRole('button', { name: 'Import' }).click();
+    // The very same file again would double every row: refused, naming the version it already is …
+    await expect(page.getByTestId('import-error')).toContainText('dropped.csv is already version 1 of /data/river.csv');
+    await expect(page.getByTestId('import-error')).toContainText('[ALREADY_EXISTS]');
+    // … unless asked for: then the series gains a version, and the dialog says the two overlap in time.
+    await dialog.getByRole('checkbox', { name: /Import even if identical/ }).check();
+    await dialog.getByRole('button', { name: 'Try again' }).click();
     await expect(page.getByTestId('import-result')).toContainText('/data/river.csv (v2)'); // a series gains a version
+    await expect(page.getByTestId('import-overlap')).toContainText('Overlaps version 1 from 2026-01-01 00:00'); 
     await dialog.getByRole('button', { name: 'Done' }).click();
     await expect(treeItem(page, '/data/river.csv')).toContainText('series · 2 versions');
 
