@@ -13,19 +13,19 @@ import { collectGarbage, median, round, timed, type BenchContext, type Benchmark
 const START_US = Date.UTC(2024, 0, 1) * 1000;
 const STEP_US = 10_000_000; // a reading every 10 s
 
-/** A one-version series of `rows` readings every 10 s from `offset` steps on, with one column `name`. */
-async function series(name: string, rows: number, offset: number): Promise<{ source: BindSource; table: Table }> {
+/** A one-version series of `rows` readings every 10 s from `offset` steps on (plus `shiftUs`), with one column `name`. */
+async function series(name: string, rows: number, offset: number, shiftUs = 0): Promise<{ source: BindSource; table: Table }> {
   const ts = new BigInt64Array(rows);
   const v = new Float64Array(rows);
   for (let i = 0; i < rows; i++) {
-    ts[i] = BigInt(START_US + (offset + i) * STEP_US);
+    ts[i] = BigInt(START_US + (offset + i) * STEP_US + shiftUs);
     v[i] = 10 + Math.sin((offset + i) / 500);
   }
   const table = new Table({ timestamp: makeVector(makeData({ type: new TimestampMicrosecond(), length: rows, nullCount: 0, data: ts } as never)), [name]: makeVector(v) });
   const bytes = await arrowToParquet(table, { compression: 'snappy' });
   const source: BindSource = {
     fileKey: `bench-${name}-${crypto.randomUUID()}`, kind: 'series', timestampColumn: 'timestamp',
-    versions: [{ version: 1, minEventTime: START_US + offset * STEP_US, maxEventTime: START_US + (offset + rows - 1) * STEP_US, load: async () => bytes }],
+    versions: [{ version: 1, minEventTime: START_US + offset * STEP_US + shiftUs, maxEventTime: START_US + (offset + rows - 1) * STEP_US + shiftUs, load: async () => bytes }],
   };
   return { source, table };
 }
@@ -117,14 +117,7 @@ const chartRedraw: Benchmark = {
     const rows = ctx.quick ? 500_000 : 5_000_000;
     // Interleaved times: the join of two 5M-row series has 10M rows.
     const a = await series('a', rows, 0);
-    const shifted = await (async () => {
-      const ts = new BigInt64Array(rows);
-      const v = new Float64Array(rows);
-      for (let i = 0; i < rows; i++) { ts[i] = BigInt(START_US + i * STEP_US + STEP_US / 2); v[i] = Math.cos(i / 700); }
-      const table = new Table({ timestamp: makeVector(makeData({ type: new TimestampMicrosecond(), length: rows, nullCount: 0, data: ts } as never)), b: makeVector(v) });
-      const bytes = await arrowToParquet(table, { compression: 'snappy' });
-      return { fileKey: `bench-b-${crypto.randomUUID()}`, kind: 'series', timestampColumn: 'timestamp', versions: [{ version: 1, minEventTime: START_US + STEP_US / 2, maxEventTime: START_US + (rows - 1) * STEP_US + STEP_US / 2, load: async () => bytes }] } as BindSource;
-    })();
+    const shifted = (await series('b', rows, 0, STEP_US / 2)).source; // between a's readings: no time shared
     const stored = await series('s', rows * 2, 0);
     const engine = new QueryEngine();
     const span = rows * STEP_US;

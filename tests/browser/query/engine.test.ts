@@ -2,20 +2,11 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { vectorFromArray, Utf8 } from 'apache-arrow';
 import { isPondError, PondError } from '../../../src/core/errors';
 import { QueryEngine } from '../../../src/query/engine';
-import { col, f64, HOUR, i32, series, T0, times, version } from './helpers';
+import { catchError, col, f64, HOUR, i32, series, T0, times, version } from './helpers';
 
 const engine = new QueryEngine();
 afterAll(() => engine.close());
 
-async function catchError(p: Promise<unknown>): Promise<PondError> {
-  try {
-    await p;
-  } catch (e) {
-    if (e instanceof PondError) return e;
-    throw e;
-  }
-  throw new Error('expected a PondError');
-}
 
 describe('QueryEngine over series versions', () => {
   it('reads three 4-row versions as one 12-row view', async () => {

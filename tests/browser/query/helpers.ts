@@ -1,6 +1,7 @@
 // Builds pond-like sources for the query tests: Parquet versions made with apache-arrow + parquet-wasm, with
 // loaders that count their calls.
 import { makeData, makeVector, Table, Timestamp, TimeUnit, type Vector } from 'apache-arrow';
+import { PondError } from '../../../src/core/errors';
 import { arrowToParquet } from '../../../src/formats/parquet';
 import type { BindSource, SourceVersion } from '../../../src/query/engine';
 
@@ -76,4 +77,15 @@ export function random(seed: number): () => number {
     t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
+}
+
+/** The PondError a promise rejects with (anything else, or no rejection, fails the test). */
+export async function catchError(p: Promise<unknown>): Promise<PondError> {
+  try {
+    await p;
+  } catch (e) {
+    if (e instanceof PondError) return e;
+    throw e;
+  }
+  throw new Error('expected a PondError');
 }

@@ -3,20 +3,11 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { isPondError, PondError } from '../../../src/core/errors';
 import { QueryEngine } from '../../../src/query/engine';
-import { col, f64, HOUR, random, series, T0, times, version } from './helpers';
+import { catchError, col, f64, HOUR, random, series, T0, times, version } from './helpers';
 
 const engine = new QueryEngine();
 afterAll(() => engine.close());
 
-async function catchError(p: Promise<unknown>): Promise<PondError> {
-  try {
-    await p;
-  } catch (e) {
-    if (e instanceof PondError) return e;
-    throw e;
-  }
-  throw new Error('expected a PondError');
-}
 
 /** Statements DuckDB itself would accept (most change the instance), with the keyword their refusal names. */
 const REFUSED: [string, string][] = [
