@@ -110,7 +110,13 @@ export interface QueryResult {
 }
 
 /** Pond files bound to SQL table names for one query: name → path (a series reads as all its versions). */
-export type Bindings = Record<string, string>;
+export type Bindings = Record<string, string | BoundFile>;
+
+/** A binding to one version of a table or series: the view reads that version alone. */
+export interface BoundFile {
+  path: string;
+  version?: number;
+}
 
 export interface DescribeInfo {
   path: string;

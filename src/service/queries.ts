@@ -19,6 +19,14 @@ import { anySource, factoryOf, isDerivedNode, pondView, type PondView } from './
 
 const DEFAULT_LIMIT = 10_000;
 
+/** A stored source narrowed to one of its versions (`cat --version N --sql …`). */
+function oneVersion(src: AnySource & { path: string }, version: number): AnySource {
+  if (isDerived(src) || src.fileKey.includes('@')) throw new PondError('INVALID_INPUT', `${src.path} is computed when read: it has no versions to choose from`, { detail: { path: src.path } });
+  const v = src.versions.find((x) => x.version === version);
+  if (!v) throw new PondError('NOT_FOUND', `${src.path}: no version ${version} (it has ${src.versions.map((x) => x.version).join(', ')})`, { detail: { path: src.path, version } });
+  return { ...src, kind: 'table', versions: [v] };
+}
+
 /** A view name of the worker's own for a file (node ids and `@vN` keys are not identifiers). */
 function viewName(use: string, fileKey: string): string {
   return `${use}_${fileKey.replace(/[^A-Za-z0-9]/g, '')}`;
@@ -49,7 +57,11 @@ export class Queries {
 
   async query(pond: Pond, sql: string, bindings: Bindings, opts: { limit?: number; signal?: AbortSignal } = {}): Promise<QueryResult> {
     const names = Object.keys(bindings);
-    for (const name of names) await this.db.bind(name, await this.source(pond, bindings[name]!), { signal: opts.signal });
+    for (const name of names) {
+      const b = bindings[name]!;
+      const src = typeof b === 'string' ? await this.source(pond, b) : await this.source(pond, b.path);
+      await this.db.bind(name, typeof b === 'string' || b.version === undefined ? src : oneVersion(src, b.version), { signal: opts.signal });
+    }
     const limit = opts.limit ?? DEFAULT_LIMIT;
     if (!Number.isSafeInteger(limit) || limit < 0) throw new PondError('INVALID_INPUT', `limit must be a whole number, got ${limit}`);
     // SQL from the API is typed by a person (or built by the UI from their input): checked and run apart.

@@ -92,26 +92,30 @@ export const COMMANDS: Record<string, Command> = {
       const { positional, flags } = parseArgs(words, ['--version', '--format', '--sql', '--limit', '--offset'], ['--version', '--format', '--sql', '--limit', '--offset']);
       if (positional.length !== 1) throw usage('cat');
       const sql = flags.get('--sql');
-      const format = flags.get('--format') ?? (sql ? 'table' : 'raw');
+      const version = flags.has('--version') ? positiveInt(flags.get('--version'), '--version') : undefined;
+      // A table, series or derived node reads as rows unless raw bytes are asked for: its Parquet means nothing here.
+      const node = sql || flags.has('--format') ? undefined : await ctx.api.stat(positional[0]!);
+      const tabular = node !== undefined && (node.type === 'file:table' || node.type === 'file:series' || node.derived === true);
+      const format = flags.get('--format') ?? (sql || tabular ? 'table' : 'raw');
       if (format !== 'raw' && format !== 'table') throw new PondError('USAGE', `cat: --format must be raw or table, not ${format}`);
       const limit = flags.has('--limit') ? positiveInt(flags.get('--limit'), '--limit') : 100;
+      const source = version === undefined ? positional[0]! : { path: positional[0]!, version };
       if (format === 'table') {
         if (typeof sql === 'string') {
-          ctx.out.push(...renderTable(await ctx.api.query(sql, { source: positional[0]! }, { limit })));
+          ctx.out.push(...renderTable(await ctx.api.query(sql, { source }, { limit })));
           return;
         }
         // A page of rows in time order: `--offset` walks through files of any size without fetching them whole.
         const offset = flags.has('--offset') ? positiveInt(flags.get('--offset'), '--offset') : 0;
         const ts = (await ctx.api.describe(positional[0]!)).timestampColumn;
         const order = ts ? ` ORDER BY "${ts.replace(/"/g, '""')}"` : '';
-        const page = await ctx.api.query(`SELECT * FROM source${order} LIMIT ${limit} OFFSET ${offset}`, { source: positional[0]! }, { limit });
-        const total = Number(tableFromIPC((await ctx.api.query('SELECT count(*)::DOUBLE AS n FROM source', { source: positional[0]! })).ipc).get(0)?.toJSON().n);
+        const page = await ctx.api.query(`SELECT * FROM source${order} LIMIT ${limit} OFFSET ${offset}`, { source }, { limit });
+        const total = Number(tableFromIPC((await ctx.api.query('SELECT count(*)::DOUBLE AS n FROM source', { source })).ipc).get(0)?.toJSON().n);
         const lines = renderTable(page);
         lines[lines.length - 1] = page.rows === 0 ? `(no rows at offset ${offset} of ${total})` : `(rows ${offset + 1}–${offset + page.rows} of ${total})`;
         ctx.out.push(...lines);
         return;
       }
-      const version = flags.has('--version') ? positiveInt(flags.get('--version'), '--version') : undefined;
       ctx.out.push(decoder.decode(await ctx.api.readFile(positional[0]!, { version })).replace(/\n$/, ''));
     },
   },
@@ -235,7 +239,7 @@ export const COMMANDS: Record<string, Command> = {
     },
   },
 };
-COMMANDS.log = { ...COMMANDS.show!, summary: 'same as show' };
+COMMANDS.log = { ...COMMANDS.show!, usage: 'log [--limit N]', summary: 'same as show' };
 
 async function copyOut(ctx: ShellContext, patterns: string[], hostName: string): Promise<void> {
   const matches = (await Promise.all(patterns.map((p) => ctx.api.list(p)))).flat().filter((n) => n.type !== 'directory');

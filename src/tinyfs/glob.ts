@@ -19,7 +19,8 @@ const SPECIAL = /[*?[]/;
 /** Compiles a glob; '..' and '.' are resolved like in paths, never matched literally. */
 export function compileGlob(pattern: string, cwd: readonly string[] = []): CompiledGlob {
   if (pattern.length === 0) throw new PondError('INVALID_PATH', 'the pattern is empty');
-  const contents = pattern.length > 1 && pattern.endsWith('/');
+  // `/d/` is what d holds; `/` alone too (the root is never listed as an entry of itself, as in the original).
+  const contents = pattern.endsWith('/');
   const segments: GlobSegment[] = pattern.startsWith('/') ? [] : cwd.map((name) => ({ kind: 'literal', name }));
   for (const part of pattern.split('/')) {
     if (part === '' || part === '.') continue;
