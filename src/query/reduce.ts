@@ -58,8 +58,11 @@ export function aggregateSql(column: string, agg: Aggregation): string {
       return `CASE WHEN min(${c}) = max(${c}) THEN min(${c})::DOUBLE ELSE least(greatest(favg(${c}), min(${c})), max(${c})) END AS ${out}`;
     case 'min':
     case 'max':
-    case 'sum':
       return `${agg}(${c}) AS ${out}`;
+    case 'sum':
+      // DuckDB sums integers as HUGEINT, which Arrow hands JS as 128-bit words: a DOUBLE like avg reads and plots as
+      // a number (exact to 2^53, far beyond a bucket of sensor readings).
+      return `sum(${c})::DOUBLE AS ${out}`;
     case 'count':
       return `count(${c}) AS ${out}`;
   }

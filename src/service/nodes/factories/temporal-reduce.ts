@@ -58,6 +58,8 @@ export function reduceGroups(pond: Pond, config: TemporalReduceConfig, nodePath:
     g.inputs.push({ path, node: m.node });
     groups.set(folder, g);
   }
+  // In path order, so a union's inputs (and the source it records) do not depend on how the tree was walked.
+  for (const g of groups.values()) g.inputs.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
   return [...groups.values()];
 }
 
