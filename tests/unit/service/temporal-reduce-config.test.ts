@@ -4,6 +4,9 @@ import { describe, expect, it } from 'vitest';
 import {
   aggregationsKey, capturesOf, columnMatches, expandOutPattern, outputFolder, parseTemporalReduceConfig, resolveColumns,
 } from '../../../src/service/nodes/factories/temporal-reduce-config';
+import { inputsKey, planByKey } from '../../../src/service/nodes/factories/temporal-reduce';
+import type { DerivedSource } from '../../../src/query/derived-source';
+import type { NodeRecord } from '../../../src/tinyfs/node';
 
 const parse = parseTemporalReduceConfig;
 
@@ -17,6 +20,11 @@ describe('temporal-reduce config, the pattern form', () => {
       form: 'pattern', input: '/combined/*', outPattern: '$0', captures: 1, timeColumn: 'timestamp', resolutions: ['1h', '2h', '24h'],
       aggregations: [{ type: 'avg', columns: ['Vulink*.Temperature.C', 'AT500_Surface.Temperature.C'] }, { type: 'max' }],
     });
+  });
+
+  it('takes the original\'s URL form of in_pattern (series:///…) as its path', () => {
+    expect(parse('in_pattern: "series:///sensors/*"\nout_pattern: "$0"\n')).toMatchObject({ input: '/sensors/*', captures: 1 });
+    expect(parse('in_pattern: "file+series:///singled/*"\nout_pattern: "$0"\n').input).toBe('/singled/*');
   });
 
   it('captures each * and ** in order, $0 first; a capture ending the path drops .series', () => {
@@ -93,5 +101,34 @@ describe('temporal-reduce config, the first form', () => {
     });
     expect(() => parse('input: /raw/*.series\noutput: /out\nout_pattern: /x\n')).toThrow(/input is not a known field/);
     expect(() => parse('input: /raw/*.series\noutput: /out\nfoo: 1\n')).toThrow(/temporal-reduce config: foo is not a known field \(known: input, output/);
+  });
+});
+
+describe('the plan of an output of a union or a derived input', () => {
+  const leaf = (key: string, versions: number[]) => ({
+    fileKey: key, kind: 'series' as const, versions: versions.map((version) => ({ version, minEventTime: 0, maxEventTime: 0, load: async () => new Uint8Array() })),
+  });
+  const join = (a: number[], b: number[]): DerivedSource => ({
+    kind: 'derived', fileKey: 'j@v2', path: '/j', inputs: [{ name: 'inputs[0]', what: '/a', sources: [leaf('a', a)], paths: ['/a'] }, { name: 'inputs[1]', what: '/b', sources: [leaf('b', b)], paths: ['/b'] }],
+    build: () => ({ from: 'x', columns: [] }),
+  });
+  const table = (attrs: Record<string, string>): NodeRecord => ({
+    id: 'o', type: 'file:table', partId: 'p',
+    versions: [{ version: 1, txnSeq: 1, timestamp: 0, size: 0, sha256: null, inline: null, minEventTime: 0, maxEventTime: 0, attrs }],
+  });
+
+  it('keys by every leaf version and the derived config version', () => {
+    expect(inputsKey(join([1, 2], [1]))).toBe('j@v2(a:1,2|b:1)');
+    expect(inputsKey(leaf('a', [1, 3]))).toBe('a:1,3');
+  });
+
+  it('is left alone while key, aggregations and sources are unchanged, else recomputed in full', () => {
+    const key = inputsKey(join([1, 2], [1]));
+    const out = table({ inputs_key: key, aggregations: 'avg', source: '/j' });
+    expect(planByKey(out, key, 'avg', '/j').kind).toBe('none');
+    expect(planByKey(out, inputsKey(join([1, 2], [1, 2])), 'avg', '/j').kind).toBe('full');
+    expect(planByKey(out, key, 'avg,max', '/j').kind).toBe('full');
+    expect(planByKey(out, key, 'avg', '/j,/k').kind).toBe('full');
+    expect(planByKey(undefined, key, 'avg', '/j').kind).toBe('full');
   });
 });

@@ -59,7 +59,9 @@ export function parseTemporalReduceConfig(text: string): TemporalReduceConfig {
     if (typeof o.input !== 'string' || o.input.trim() === '') throw invalidField(WHAT, 'input', 'must be a glob of series, e.g. /devices/**/*.series');
     return { form: 'folder', input: o.input.trim(), output: folder(o.output, 'output', WHAT), ...common };
   }
-  const input = absoluteGlob(o.in_pattern, 'in_pattern', WHAT);
+  // The original also writes in_pattern as a URL (`series:///sensors/*`); the path part is what is matched here.
+  const raw = typeof o.in_pattern === 'string' ? o.in_pattern.trim().replace(/^[a-z][a-z0-9+.-]*:\/\/(?=\/)/i, '') : o.in_pattern;
+  const input = absoluteGlob(raw, 'in_pattern', WHAT);
   const captures = captureCount(input);
   const outPattern = requiredString(o.out_pattern, 'out_pattern', WHAT);
   for (const m of outPattern.matchAll(/\$(\d+)/g)) {
