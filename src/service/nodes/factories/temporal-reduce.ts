@@ -16,9 +16,10 @@ import type { Pond } from '../../../pond/pond';
 import type { Transaction } from '../../../pond/transaction';
 import { isDerived, type AnySource, type DerivedSource, type Relation } from '../../../query/derived-source';
 import type { QueryEngine } from '../../../query/engine';
-import { DEFAULT_AGGREGATIONS, DEFAULT_RESOLUTIONS, numericColumns, parseResolution, reduce, reduceIncremental, touchedRange, type Aggregation } from '../../../query/reduce';
+import { DEFAULT_AGGREGATIONS, DEFAULT_RESOLUTIONS, numericColumns, parseResolution, reduce, reduceIncremental, touchedRange } from '../../../query/reduce';
 import { logicalType } from '../../../query/schema';
 import type { NodeRecord, VersionRecord } from '../../../tinyfs/node';
+import type { FsState } from '../../../tinyfs/state';
 import { formatPath, parsePath } from '../../../tinyfs/paths';
 import { glob, tryResolve } from '../../../tinyfs/resolve';
 import type { Factory } from '../factory';
@@ -41,10 +42,10 @@ export interface ReduceGroup {
  * grouped by output folder. The first form refuses two inputs of one name (they would overwrite each other); the
  * pattern form unions them.
  */
-export function reduceGroups(pond: Pond, config: TemporalReduceConfig, nodePath: string, isDerivedNode: (n: NodeRecord) => boolean): ReduceGroup[] {
+export function reduceGroups(fs: FsState, config: TemporalReduceConfig, nodePath: string, isDerivedNode: (n: NodeRecord) => boolean): ReduceGroup[] {
   const out = config.form === 'folder' ? parsePath(config.output) : undefined;
   const groups = new Map<string, ReduceGroup>();
-  for (const m of glob(pond.fs, config.input)) {
+  for (const m of glob(fs, config.input)) {
     if (m.node.type !== 'file:series' && !isDerivedNode(m.node)) continue;
     if (out && out.every((s, i) => m.segments[i] === s)) continue; // outputs are never inputs
     const path = formatPath(m.segments);
@@ -127,7 +128,9 @@ export async function runTemporalReduce(
   // Loaded here, not imported above: derived-read needs the registry, which lists this module (a static import
   // would make the registry see this factory before it is defined).
   const { anySource, isDerivedNode, pondView } = await import('../derived-read');
-  const groups = reduceGroups(pond, config, nodePath, isDerivedNode);
+  // The tree as reads see it (awaited: building it may take reads): inputs matched and bound as a query would.
+  const view = await pondView(pond);
+  const groups = reduceGroups(view.fs, config, nodePath, isDerivedNode);
   const aggKey = aggregationsKey(config.aggregations);
   const aggregations = config.aggregations.map((a) => a.type);
   const written: RunResult['written'] = [];
@@ -137,7 +140,7 @@ export async function runTemporalReduce(
     throwIfAborted(opts.signal, `run ${nodePath}`);
     opts.onProgress(i, groups.length, group.folder);
     inputCount += group.inputs.length;
-    const sources = await Promise.all(group.inputs.map((x) => anySource(pondView(pond), pond, x.path)));
+    const sources = await Promise.all(group.inputs.map((x) => anySource(view, pond, x.path)));
     const ts = timeColumnOf(config, group, sources);
     const only = group.inputs.length === 1 && !isDerived(sources[0]!) ? group.inputs[0]! : undefined;
     const src = sources.length === 1 ? sources[0]! : unionSource(nodePath, group, sources, config.input, ts);
