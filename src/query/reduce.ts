@@ -1,5 +1,5 @@
 // Temporal reduce (the original's `temporal-reduce`): per time bucket, avg/min/max/count/sum of each numeric
-// column, output as `col.agg` columns, buckets from time_bucket(width, ts, epoch). Also the incremental form
+// column (or of the columns each aggregation names), output as `col.agg` columns, buckets from time_bucket(width, ts, epoch). Also the incremental form
 // that recomputes only the buckets a new version touches.
 import { Table, type DataType, type Vector } from 'apache-arrow';
 import { nullColumn } from '../core/arrow-columns';
@@ -18,6 +18,8 @@ export interface ReduceOptions {
   /** Bucket width: `30s`, `15m`, `1h`, `1d` … or µs as a number. */
   resolution: string | number;
   aggregations?: readonly Aggregation[];
+  /** Per aggregation, the subset of `columns` it applies to (the original's per-aggregation `columns`); default all. */
+  columnsFor?: ReadonlyMap<Aggregation, readonly string[]>;
   /** Half-open [start, end) in UTC µs; when set, only rows inside are read. */
   range?: [number, number];
 }
@@ -56,8 +58,11 @@ export function aggregateSql(column: string, agg: Aggregation): string {
       return `CASE WHEN min(${c}) = max(${c}) THEN min(${c})::DOUBLE ELSE least(greatest(favg(${c}), min(${c})), max(${c})) END AS ${out}`;
     case 'min':
     case 'max':
-    case 'sum':
       return `${agg}(${c}) AS ${out}`;
+    case 'sum':
+      // DuckDB sums integers as HUGEINT, which Arrow hands JS as 128-bit words: a DOUBLE like avg reads and plots as
+      // a number (exact to 2^53, far beyond a bucket of sensor readings).
+      return `sum(${c})::DOUBLE AS ${out}`;
     case 'count':
       return `count(${c}) AS ${out}`;
   }
@@ -70,7 +75,7 @@ export function reduceSql(table: string, o: ReduceOptions): string {
   const ts = ident(o.timestampColumn);
   const select = [`time_bucket(${intervalLiteral(width)}, ${ts}, TIMESTAMP '1970-01-01') AS ${ts}`];
   if (aggs.includes('count')) select.push(`count(${ts}) AS ${ident(`${o.timestampColumn}.count`)}`);
-  for (const c of o.columns) for (const a of aggs) select.push(aggregateSql(c, a));
+  for (const c of o.columns) for (const a of aggs) if (o.columnsFor?.get(a)?.includes(c) ?? true) select.push(aggregateSql(c, a));
   const where = o.range ? ` WHERE ${timeRangePredicate(o.timestampColumn, o.range)}` : '';
   return `SELECT ${select.join(', ')} FROM ${ident(table)}${where} GROUP BY 1 ORDER BY 1`;
 }

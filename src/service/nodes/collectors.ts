@@ -8,7 +8,7 @@ import { QueryEngine } from '../../query/engine';
 import { parseResolution } from '../../query/reduce';
 import { formatPath, parsePath } from '../../tinyfs/paths';
 import { glob, resolve, tryResolve } from '../../tinyfs/resolve';
-import { reducedPath, type TemporalReduceConfig } from './factories/temporal-reduce';
+import { outputFolder, resolutionTable, type TemporalReduceConfig } from './factories/temporal-reduce-config';
 import { writeNodeConfig } from './write-node';
 import { factoryInfos, factoryNamed, parseNodeConfig, type NodeConfig } from './registry';
 import { exportSeries, importLaketechFiles } from './collect-files';
@@ -187,31 +187,38 @@ export class Collectors {
     return { everyMinutes: s.everyMinutes, nextRunAt: s.nextRunAt, running: s.running, skipped: s.skipped, nodes };
   }
 
-  /** The temporal-reduce nodes whose input pattern matches `path`. */
   /**
-   * The pond's temporal-reduce configs, parsed once per pond version: plotAuto asks on every chart redraw, and the
-   * configs change only with a commit.
+   * The pond's temporal-reduce nodes (path and config), parsed once per pond version: plotAuto asks on every chart
+   * redraw, and the configs change only with a commit.
    */
-  private async reduceConfigs(): Promise<TemporalReduceConfig[]> {
+  private async reduceConfigs(): Promise<{ path: string; config: TemporalReduceConfig }[]> {
     const pond = this.deps.pond();
     const key = `${pond.id}@${pond.version}`;
     if (this.reduceConfigCache?.key === key) return this.reduceConfigCache.configs;
-    const configs: TemporalReduceConfig[] = [];
+    const configs: { path: string; config: TemporalReduceConfig }[] = [];
     for (const m of glob(pond.fs, '/**')) {
       const last = m.node.versions[m.node.versions.length - 1];
       if (m.node.type !== 'file:data' || last?.attrs.factory !== 'temporal-reduce') continue;
-      const { config } = await this.load(formatPath(m.segments)).catch(() => ({ config: undefined })); // a bad config plots raw
-      if (config?.factory.name === 'temporal-reduce') configs.push(config.config as TemporalReduceConfig);
+      const path = formatPath(m.segments);
+      const { config } = await this.load(path).catch(() => ({ config: undefined })); // a bad config plots raw
+      if (config?.factory.name === 'temporal-reduce') configs.push({ path, config: config.config as TemporalReduceConfig });
     }
     this.reduceConfigCache = { key, configs };
     return configs;
   }
 
-  private reduceConfigCache: { key: string; configs: TemporalReduceConfig[] } | undefined;
+  private reduceConfigCache: { key: string; configs: { path: string; config: TemporalReduceConfig }[] } | undefined;
 
-  private async reducersOf(path: string): Promise<TemporalReduceConfig[]> {
+  /** The temporal-reduce nodes that read `path`, each with the folder its tables of `path` are in. */
+  private async reducersOf(path: string): Promise<{ config: TemporalReduceConfig; folder: string }[]> {
     const fs = this.deps.pond().fs;
-    return (await this.reduceConfigs()).filter((c) => glob(fs, c.input).some((m) => formatPath(m.segments) === path));
+    const out: { config: TemporalReduceConfig; folder: string }[] = [];
+    for (const c of await this.reduceConfigs()) {
+      if (!glob(fs, c.config.input).some((m) => formatPath(m.segments) === path)) continue;
+      const folder = outputFolder(c.config, c.path, path);
+      if (folder) out.push({ config: c.config, folder });
+    }
+    return out;
   }
 
   /**
@@ -227,18 +234,23 @@ export class Collectors {
     const rawPlot = async (): Promise<AutoPlotData> => ({ ...(await this.deps.plot(shown, columns, width, range)), source: shown, resolution: null });
     if (span <= 0) return rawPlot();
     let best: { path: string; resolution: string; width: number } | undefined;
-    for (const c of await this.reducersOf(shown)) {
-      for (const r of c.resolutions) {
+    const avgs = columns.map((c) => `${c}.avg`);
+    for (const { config, folder } of await this.reducersOf(shown)) {
+      for (const r of config.resolutions) {
         const w = parseResolution(r);
-        const p = reducedPath(c.output, shown, r);
+        const p = resolutionTable(folder, r);
         const node = tryResolve(this.deps.pond().fs, parsePath(p))?.node;
-        if (!node || node.type !== 'file:table' || !c.aggregations.includes('avg')) continue;
+        if (!node || node.type !== 'file:table') continue;
+        // Only a table of this series alone (not a union of several) that has the averages asked for.
+        const attrs = node.versions[node.versions.length - 1]!.attrs;
+        const have = new Set((JSON.parse(attrs.columns ?? '[]') as { name: string }[]).map((c) => c.name));
+        if (attrs.source !== shown || !avgs.every((a) => have.has(a))) continue;
         if (span / w >= width && (!best || w > best.width)) best = { path: p, resolution: r, width: w };
       }
     }
     if (!best) return rawPlot();
     // Bucket starts cover [start - width, end): widen the range so the first partial bucket is not lost.
-    const reduced = await this.deps.plot(best.path, columns.map((c) => `${c}.avg`), width, range ? [range[0] - best.width + 1, range[1]] : undefined);
+    const reduced = await this.deps.plot(best.path, avgs, width, range ? [range[0] - best.width + 1, range[1]] : undefined);
     const y = Object.fromEntries(columns.map((c) => [c, reduced.y[`${c}.avg`] ?? []]));
     return { x: reduced.x, y, extent, source: best.path, resolution: best.resolution };
   }

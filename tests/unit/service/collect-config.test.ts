@@ -10,14 +10,15 @@ import type { NodeRecord } from '../../../src/tinyfs/node';
 describe('temporal-reduce config', () => {
   it('defaults to 1h,2h,4h,12h,24h and avg/min/max/count', () => {
     expect(parseTemporalReduceConfig('input: /devices/**/*.series\noutput: reduced\n')).toEqual({
-      input: '/devices/**/*.series', output: '/reduced', resolutions: ['1h', '2h', '4h', '12h', '24h'], aggregations: ['avg', 'min', 'max', 'count'],
+      form: 'folder', input: '/devices/**/*.series', output: '/reduced', resolutions: ['1h', '2h', '4h', '12h', '24h'],
+      aggregations: [{ type: 'avg' }, { type: 'min' }, { type: 'max' }, { type: 'count' }],
     });
   });
 
   it('accepts lists or comma strings and sorts resolutions by width', () => {
     const c = parseTemporalReduceConfig('input: /a.series\noutput: /o\nresolutions: 1d, 15m, 2h\naggregations: [max, sum]\n');
     expect(c.resolutions).toEqual(['15m', '2h', '1d']);
-    expect(c.aggregations).toEqual(['max', 'sum']);
+    expect(c.aggregations).toEqual([{ type: 'max' }, { type: 'sum' }]);
   });
 
   it('names the bad field', () => {

@@ -1,83 +1,67 @@
-// The temporal-reduce factory: a node that runs over the pond. Its config names input series (`input`, a glob), an
-// `output` folder, resolutions and aggregations. A run writes, for each input series and resolution, a derived table
-// `<output>/<input name>/res=<r>.parquet` of `col.agg` columns. Outputs are tables (each version the whole
-// result), not series: an incremental update replaces buckets, and a series would read as the union of old and
-// new rows. Each output version records the input versions folded in (attrs input_versions); a run folds only
-// the new ones, recomputing just the buckets their [min, max] event times touch (reduceIncremental).
+// The temporal-reduce factory: a node that runs over the pond (its config: temporal-reduce-config.ts). A run writes,
+// for each output folder and resolution, a derived table `<folder>/res=<r>.parquet` of `col.agg` columns. Outputs
+// are tables (each version the whole result), not series: an incremental update replaces buckets, and a series
+// would read as the union of old and new rows.
+// - One stored series into one output: each output version records the input versions folded in (attrs
+//   input_versions); a run folds only the new ones, recomputing just the buckets their event times touch.
+// - Several inputs into one output (unioned by name), or a derived input (a join …, computed when read, with no
+//   versions of its own): the output records the versions of every stored leaf under its inputs and the config
+//   versions of the derived nodes on the way (attrs inputs_key); when that key changes the output is recomputed in
+//   full, else it is left alone.
 import type { Table } from 'apache-arrow';
 import { PondError, throwIfAborted } from '../../../core/errors';
 import { arrowToParquet, parquetToArrow } from '../../../formats/parquet';
 import { loadContent } from '../../../pond/blobs';
 import type { Pond } from '../../../pond/pond';
 import type { Transaction } from '../../../pond/transaction';
+import { isDerived, type AnySource, type DerivedSource, type Relation } from '../../../query/derived-source';
 import type { QueryEngine } from '../../../query/engine';
-import { DEFAULT_AGGREGATIONS, DEFAULT_RESOLUTIONS, numericColumns, parseResolution, reduce, reduceIncremental, touchedRange, type Aggregation } from '../../../query/reduce';
+import { DEFAULT_AGGREGATIONS, DEFAULT_RESOLUTIONS, numericColumns, parseResolution, reduce, reduceIncremental, touchedRange } from '../../../query/reduce';
 import { logicalType } from '../../../query/schema';
 import type { NodeRecord, VersionRecord } from '../../../tinyfs/node';
+import type { FsState } from '../../../tinyfs/state';
 import { formatPath, parsePath } from '../../../tinyfs/paths';
 import { glob, tryResolve } from '../../../tinyfs/resolve';
-import { folder, yamlDoc } from '../config-fields';
 import type { Factory } from '../factory';
 import type { RunResult } from '../../../api/pond-api';
 import type { Progress } from '../../operations';
-import { storedSource } from '../../sources';
+import { AGGREGATIONS, aggregationsKey, outputFolder, parseTemporalReduceConfig, resolutionTable, resolveColumns, type TemporalReduceConfig } from './temporal-reduce-config';
+
+export { parseTemporalReduceConfig, reducedPath, type TemporalReduceConfig } from './temporal-reduce-config';
 
 const VIEW = '__collect_reduce_input';
 
-/** A temporal-reduce node: derived tables per input series and resolution under `output`. */
-export interface TemporalReduceConfig {
-  /** Glob of input series, e.g. `/devices/**\/*.series`. */
-  input: string;
-  /** Folder of the outputs: `<output>/<input name>/res=<r>.parquet`. */
-  output: string;
-  resolutions: string[];
-  aggregations: Aggregation[];
+/** One output folder and the inputs reduced into it (several: unioned by name first). */
+export interface ReduceGroup {
+  folder: string;
+  inputs: { path: string; node: NodeRecord }[];
 }
 
-const AGGREGATIONS: readonly Aggregation[] = ['avg', 'min', 'max', 'count', 'sum'];
-
-function invalid(field: string, why: string): PondError {
-  return new PondError('INVALID_INPUT', `temporal-reduce config: ${field} ${why}`, { detail: { field } });
-}
-
-/** Parses and checks a temporal-reduce config (resolutions default 1h…24h, aggregations avg/min/max/count). */
-export function parseTemporalReduceConfig(text: string): TemporalReduceConfig {
-  const o = yamlDoc(text, 'temporal-reduce');
-  if (typeof o.input !== 'string' || o.input.trim() === '') throw invalid('input', 'must be a glob of series, e.g. /devices/**/*.series');
-  const output = folder(o.output, 'output', 'temporal-reduce');
-  const list = (v: unknown, field: string, dflt: readonly string[]): string[] => {
-    if (v === undefined) return [...dflt];
-    const items = typeof v === 'string' ? v.split(',').map((s) => s.trim()) : v;
-    if (!Array.isArray(items) || items.length === 0 || items.some((x) => typeof x !== 'string' || x === '')) throw invalid(field, 'must be a non-empty list');
-    return [...new Set(items as string[])];
-  };
-  const resolutions = list(o.resolutions, 'resolutions', DEFAULT_RESOLUTIONS);
-  for (const r of resolutions) {
-    try {
-      parseResolution(r);
-    } catch {
-      throw invalid('resolutions', `has ${JSON.stringify(r)}, which is not a width such as 15m, 1h or 1d`);
+/**
+ * The inputs a config matches (series and derived nodes; stored tables are what reduces write, never inputs),
+ * grouped by output folder. The first form refuses two inputs of one name (they would overwrite each other); the
+ * pattern form unions them.
+ */
+export function reduceGroups(fs: FsState, config: TemporalReduceConfig, nodePath: string, isDerivedNode: (n: NodeRecord) => boolean): ReduceGroup[] {
+  const out = config.form === 'folder' ? parsePath(config.output) : undefined;
+  const groups = new Map<string, ReduceGroup>();
+  for (const m of glob(fs, config.input)) {
+    if (m.node.type !== 'file:series' && !isDerivedNode(m.node)) continue;
+    if (out && out.every((s, i) => m.segments[i] === s)) continue; // outputs are never inputs
+    const path = formatPath(m.segments);
+    if (path === nodePath) continue;
+    const folder = outputFolder(config, nodePath, path);
+    if (!folder) continue;
+    const g = groups.get(folder) ?? { folder, inputs: [] };
+    if (config.form === 'folder' && g.inputs.length > 0) {
+      throw new PondError('CONFLICT', `${nodePath}: inputs ${g.inputs[0]!.path} and ${path} would both write ${folder}; narrow the input pattern`);
     }
+    g.inputs.push({ path, node: m.node });
+    groups.set(folder, g);
   }
-  const aggregations = list(o.aggregations, 'aggregations', DEFAULT_AGGREGATIONS);
-  for (const a of aggregations) if (!(AGGREGATIONS as readonly string[]).includes(a)) throw invalid('aggregations', `has ${JSON.stringify(a)}; known: ${AGGREGATIONS.join(', ')}`);
-  // Sorted by width so "the coarsest resolution that still fills the plot" is a scan from the end.
-  resolutions.sort((a, b) => parseResolution(a) - parseResolution(b));
-  return { input: o.input.trim(), output, resolutions, aggregations: aggregations as Aggregation[] };
-}
-
-/** The derived table of one input and resolution: `<output>/<input name>/res=<r>.parquet`. */
-export function reducedPath(output: string, inputPath: string, resolution: string): string {
-  const name = parsePath(inputPath).pop()!.replace(/\.(series|parquet|csv)$/, '');
-  return formatPath([...parsePath(output), name, `res=${resolution}.parquet`]);
-}
-
-/** The input series a config matches, outside its own output folder (outputs are never inputs). */
-export function reduceInputs(pond: Pond, config: TemporalReduceConfig): { path: string; node: NodeRecord }[] {
-  const out = parsePath(config.output);
-  return glob(pond.fs, config.input)
-    .filter((m) => m.node.type === 'file:series' && !out.every((s, i) => m.segments[i] === s))
-    .map((m) => ({ path: formatPath(m.segments), node: m.node }));
+  // In path order, so a union's inputs (and the source it records) do not depend on how the tree was walked.
+  for (const g of groups.values()) g.inputs.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  return [...groups.values()];
 }
 
 interface Plan {
@@ -103,59 +87,105 @@ export function planReduce(input: NodeRecord, output: NodeRecord | undefined, ag
 /** µs of row i of a timestamp column (Arrow gives ms). */
 const micros = (t: Table, col: string, i: number) => Math.round(Number(t.getChild(col)!.get(i)) * 1000);
 
+/** The versions a source reads: each stored leaf's, and each derived node's config version, nested as read. */
+export function inputsKey(s: AnySource): string {
+  if (!isDerived(s)) return `${s.fileKey}:${s.versions.map((v) => v.version).join(',')}`;
+  return `${s.fileKey}(${s.inputs.map((i) => i.sources.map(inputsKey).join(';')).join('|')})`;
+}
+
+/** Several inputs as one relation: UNION ALL BY NAME (a column one input lacks reads as NULL there). */
+function unionSource(nodePath: string, group: ReduceGroup, sources: AnySource[], pattern: string, ts: string): DerivedSource {
+  return {
+    kind: 'derived', fileKey: `${nodePath}→${group.folder}`, path: group.folder, timestampColumn: ts,
+    inputs: [{ name: 'inputs', what: pattern, sources, paths: group.inputs.map((i) => i.path) }],
+    build: (matched): Relation => {
+      const rs = (matched.get('inputs') ?? []).map((m) => m.relation);
+      const columns = new Map<string, string>();
+      for (const r of rs) for (const c of r.columns) if (!columns.has(c.name)) columns.set(c.name, c.type);
+      return {
+        from: `(${rs.map((r) => `SELECT * FROM ${r.from}`).join(' UNION ALL BY NAME ')})`,
+        columns: rs.some((r) => r.columns.length === 0) ? [] : [...columns].map(([name, type]) => ({ name, type })),
+      };
+    },
+  };
+}
+
+/** The time column of a group: the config's, else the one its inputs recorded (they must agree). */
+function timeColumnOf(config: TemporalReduceConfig, group: ReduceGroup, sources: AnySource[]): string {
+  if (config.timeColumn) return config.timeColumn;
+  const named = sources.map((s, i) => ({ ts: s.timestampColumn, path: group.inputs[i]!.path }));
+  const first = named.find((n) => n.ts);
+  if (!first) throw new PondError('INVALID_INPUT', `${group.inputs[0]!.path} has no timestamp column to reduce by (name one with time_column)`);
+  const other = named.find((n) => n.ts && n.ts !== first.ts);
+  if (other) throw new PondError('INVALID_INPUT', `${first.path} is timed by ${first.ts} and ${other.path} by ${other.ts}: name one with time_column`);
+  return first.ts!;
+}
+
 export async function runTemporalReduce(
   tx: Transaction, pond: Pond, engine: QueryEngine, nodePath: string, config: TemporalReduceConfig,
   opts: { signal: AbortSignal; onProgress: Progress },
 ): Promise<Omit<RunResult, 'pondVersion'>> {
-  const inputs = reduceInputs(pond, config);
-  const aggregationsKey = config.aggregations.join(',');
+  // Loaded here, not imported above: derived-read needs the registry, which lists this module (a static import
+  // would make the registry see this factory before it is defined).
+  const { anySource, isDerivedNode, pondView } = await import('../derived-read');
+  // The tree as reads see it (awaited: building it may take reads): inputs matched and bound as a query would.
+  const view = await pondView(pond);
+  const groups = reduceGroups(view.fs, config, nodePath, isDerivedNode);
+  const aggKey = aggregationsKey(config.aggregations);
+  const aggregations = config.aggregations.map((a) => a.type);
   const written: RunResult['written'] = [];
-  const names = new Map<string, string>();
   let folded = 0;
-  for (const [i, input] of inputs.entries()) {
+  let inputCount = 0;
+  for (const [i, group] of groups.entries()) {
     throwIfAborted(opts.signal, `run ${nodePath}`);
-    opts.onProgress(i, inputs.length, input.path);
-    const src = storedSource(pond, input.path, input.node);
-    const ts = src.timestampColumn;
-    if (!ts) throw new PondError('INVALID_INPUT', `${input.path} has no timestamp column to reduce by`);
-    let fullColumns: string[] | undefined;
+    opts.onProgress(i, groups.length, group.folder);
+    inputCount += group.inputs.length;
+    const sources = await Promise.all(group.inputs.map((x) => anySource(view, pond, x.path)));
+    const ts = timeColumnOf(config, group, sources);
+    const only = group.inputs.length === 1 && !isDerived(sources[0]!) ? group.inputs[0]! : undefined;
+    const src = sources.length === 1 ? sources[0]! : unionSource(nodePath, group, sources, config.input, ts);
+    const key = only ? undefined : inputsKey(src);
+    const sourceNames = group.inputs.map((x) => x.path).join(',');
+    /** Which columns each aggregation applies to, from the numeric columns of what is bound now. */
+    const selection = async () => {
+      const available = await numericColumns(engine, VIEW, [ts]);
+      const columnsFor = resolveColumns(config.aggregations, available, `${nodePath} (${sourceNames})`);
+      return { columns: available.filter((c) => [...columnsFor.values()].some((cs) => cs.includes(c))), columnsFor };
+    };
+    let full: Awaited<ReturnType<typeof selection>> | undefined;
     for (const r of config.resolutions) {
-      const outPath = reducedPath(config.output, input.path, r);
-      const other = names.get(outPath);
-      if (other && other !== input.path) throw new PondError('CONFLICT', `${nodePath}: inputs ${other} and ${input.path} would both write ${outPath}; narrow the input pattern`);
-      names.set(outPath, input.path);
+      const outPath = resolutionTable(group.folder, r);
       const existing = tryResolve(tx.state, parsePath(outPath))?.node;
       if (existing && existing.type !== 'file:table') throw new PondError('WRONG_TYPE', `${outPath} is a ${existing.type}; temporal-reduce writes a table there`);
-      const plan = planReduce(input.node, existing, aggregationsKey);
+      const plan: Plan = only ? planReduce(only.node, existing, aggKey) : planByKey(existing, key!, aggKey, sourceNames);
       if (plan.kind === 'none') continue;
+      const base = { timestampColumn: ts, resolution: r, aggregations, signal: opts.signal };
       let table: Table;
       if (plan.kind === 'full') {
-        // One bind of the whole series serves every resolution that needs a full recompute.
-        if (!fullColumns) {
+        // One bind of the whole input serves every resolution that needs a full recompute.
+        if (!full) {
           await engine.bind(VIEW, src, { signal: opts.signal });
-          fullColumns = await numericColumns(engine, VIEW, [ts]);
+          full = await selection();
         }
-        const columns = fullColumns;
-        table = await reduce(engine, VIEW, { timestampColumn: ts, columns, resolution: r, aggregations: config.aggregations, signal: opts.signal });
+        table = await reduce(engine, VIEW, { ...base, ...full });
       } else {
         // Only versions that reach the touched buckets are loaded: an update of a long series reads a day, not years.
         const touched = touchedRange(plan.changed![0], plan.changed![1], parseResolution(r));
-        fullColumns = undefined; // the view now holds only the touched range
+        full = undefined; // the view now holds only the touched range
         await engine.bind(VIEW, src, { timeRange: touched, signal: opts.signal });
-        const columns = await numericColumns(engine, VIEW, [ts]);
         const previous = await parquetToArrow(await loadContent(tx.store, plan.previous!, `${outPath} v${plan.previous!.version}`), outPath);
-        table = await reduceIncremental(engine, VIEW, previous, plan.changed!, { timestampColumn: ts, columns, resolution: r, aggregations: config.aggregations, signal: opts.signal });
+        table = await reduceIncremental(engine, VIEW, previous, plan.changed!, { ...base, ...(await selection()) });
       }
       if (table.numRows === 0 && !existing) continue;
       const bytes = await arrowToParquet(table);
+      const versions: Record<string, string> = only ? { input_id: only.node.id, input_versions: only.node.versions.map((v) => v.version).join(',') } : { inputs_key: key! };
       const node = await tx.writeFile(outPath, 'file:table', bytes, {
         minEventTime: table.numRows ? micros(table, ts, 0) : null,
         maxEventTime: table.numRows ? micros(table, ts, table.numRows - 1) : null,
         attrs: {
           rows: String(table.numRows),
           columns: JSON.stringify(table.schema.fields.map((f) => ({ name: f.name, type: logicalType(f.type) }))),
-          timestamp_column: ts, resolution: r, aggregations: aggregationsKey, source: input.path, update: plan.kind,
-          input_id: input.node.id, input_versions: input.node.versions.map((v) => v.version).join(','),
+          timestamp_column: ts, resolution: r, aggregations: aggKey, source: sourceNames, update: plan.kind, ...versions,
         },
       }, { parents: true, signal: opts.signal });
       written.push({ path: outPath, version: node.versions[node.versions.length - 1]!.version, rows: table.numRows });
@@ -163,11 +193,18 @@ export async function runTemporalReduce(
     }
   }
   await engine.unbind(VIEW);
-  opts.onProgress(inputs.length, inputs.length, 'done');
+  opts.onProgress(groups.length, groups.length, 'done');
   return {
     path: nodePath, factory: 'temporal-reduce', written, points: folded,
-    summary: `${inputs.length} input series, ${written.length} derived tables updated`,
+    summary: `${inputCount} input series into ${groups.length} outputs, ${written.length} derived tables updated`,
   };
+}
+
+/** An output of several or derived inputs: left alone while the versions it was made from are the current ones. */
+export function planByKey(output: NodeRecord | undefined, key: string, aggKey: string, sources: string): Plan {
+  const last = output?.versions[output.versions.length - 1];
+  const same = last && last.attrs.inputs_key === key && last.attrs.aggregations === aggKey && last.attrs.source === sources;
+  return same ? { kind: 'none' } : { kind: 'full' };
 }
 
 export const temporalReduceFactory: Factory<TemporalReduceConfig> = {
@@ -175,10 +212,13 @@ export const temporalReduceFactory: Factory<TemporalReduceConfig> = {
   kind: 'reduce',
   summary: 'keeps time-bucketed aggregate tables (e.g. 1h…24h avg/min/max/count) of series up to date',
   fields: [
-    { name: 'input', description: 'glob of input series, e.g. /devices/**/*.series', required: true },
-    { name: 'output', description: 'folder of <input name>/res=<r>.parquet tables', required: true },
+    { name: 'in_pattern', description: 'pond glob of input series or derived nodes; each * and ** is a capture ($0 the first)' },
+    { name: 'out_pattern', description: 'output folder using $0, $1 …: tables <folder>/res=<r>.parquet; inputs with one folder are unioned' },
+    { name: 'input', description: 'first form, instead of in_pattern: glob of input series, e.g. /devices/**/*.series' },
+    { name: 'output', description: 'first form, with input: folder of <input name>/res=<r>.parquet tables' },
+    { name: 'time_column', description: 'column to bucket by (default: the input\'s recorded timestamp column)' },
     { name: 'resolutions', description: `bucket widths (default ${DEFAULT_RESOLUTIONS.join(', ')})` },
-    { name: 'aggregations', description: `of ${AGGREGATIONS.join(', ')} (default ${DEFAULT_AGGREGATIONS.join(', ')})` },
+    { name: 'aggregations', description: `of ${AGGREGATIONS.join(', ')} (default ${DEFAULT_AGGREGATIONS.join(', ')}), or [{type, columns: [globs]}]` },
   ],
   parse: parseTemporalReduceConfig,
   inputs: (config) => [config.input],
