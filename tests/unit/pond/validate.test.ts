@@ -1,0 +1,38 @@
+// The snapshot validator over crafted snapshots (node, memory store): each case is refused with its rule named, the
+// untouched pond passes with no problem, and fsck mode reports every problem rather than the first.
+import { beforeAll, describe, expect, it } from 'vitest';
+import { isPondError } from '../../../src/core/errors';
+import { checkSnapshot } from '../../../src/pond/validate/snapshot-check';
+import { CRAFTED, basePond, storeOf, type BasePond, type PondFiles } from '../../helpers/crafted-snapshots';
+
+let base: BasePond;
+const copy = (f: PondFiles): PondFiles => new Map([...f].map(([k, v]) => [k, v.slice()]));
+
+beforeAll(async () => {
+  base = await basePond();
+});
+
+describe('snapshot validator (node, memory store)', () => {
+  it('passes the untouched pond, with a content root', async () => {
+    const r = await checkSnapshot(await storeOf(base.files), { mode: 'all', pondId: base.pondId });
+    expect(r.problems).toEqual([]);
+    expect(r.version).toBe(2);
+    expect(r.root).toMatch(/^[0-9a-f]{64}$/);
+    expect(r.nodes).toBe(7); // /, /a, /a/b, /a/small.txt, /a/big.bin, /a/b/temps, /link
+    expect(r.blobBytesHashed).toBe(100_000);
+  });
+
+  for (const c of CRAFTED) {
+    it(`refuses ${c.name} (rule ${c.rule})`, async () => {
+      const files = copy(base.files);
+      await c.craft(files, base);
+      const store = await storeOf(files);
+      const err = await checkSnapshot(store, { mode: 'first', pondId: base.pondId }).then(() => undefined, (e: unknown) => e);
+      expect(isPondError(err, 'CORRUPT'), String(err)).toBe(true);
+      expect((err as { detail: { rule: string } }).detail.rule, (err as Error).message).toBe(c.rule);
+      expect((err as Error).message).toContain(`rule ${c.rule}`);
+      const all = await checkSnapshot(store, { mode: 'all', pondId: base.pondId });
+      expect(all.problems.map((p) => p.rule)).toContain(c.rule);
+    });
+  }
+});
