@@ -11,7 +11,8 @@ import { glob, resolve } from '../tinyfs/resolve';
 import { copyIntoPond } from './copy-in';
 import { nodeInfo, versionInfos } from './node-info';
 import type { PondNames } from './pond-names';
-import type { Bindings, CopyOptions, DescribeInfo, ExecResult, LongOp, NodeInfo, PlotData, PondApi, PondInfo, PondSummary, QueryResult, TxnInfo, VersionInfo } from './pond-api';
+import type { Bindings, CopyOptions, DescribeInfo, ExecResult, FsckReport, LongOp, NodeInfo, PlotData, PondApi, PondInfo, PondSummary, QueryResult, TxnInfo, VersionInfo } from './pond-api';
+import { fsckPond } from '../pond/validate/fsck';
 import { Operations } from './operations';
 import { Queries } from './queries';
 import { MemorySecretStore, type SecretStore } from './collect-secrets';
@@ -60,14 +61,39 @@ export class PondService implements PondApi {
   }
 
   async listPonds(): Promise<PondSummary[]> {
+    await this.sweepIncompletePonds();
     const [ids, names] = await Promise.all([this.deps.host.listPondIds(), this.deps.names.all()]);
     return ids.map((id) => ({ id, name: names.get(id) ?? `pond ${id.slice(-6)}` }));
+  }
+
+  /**
+   * Removes pond folders without a first commit that no tab is making: what an import, restore or create left when
+   * its tab died. A folder whose writer lock is held is being made right now and stays (its maker holds the lock
+   * from before the folder exists until the pond is whole or removed).
+   */
+  private async sweepIncompletePonds(): Promise<void> {
+    for (const id of await this.deps.host.listIncompletePondIds()) {
+      const release = await this.deps.coordinator.requestWriter(id, false);
+      if (!release) continue;
+      try {
+        await this.deps.host.removePond(id);
+        await this.deps.names.delete(id);
+      } finally {
+        await release();
+      }
+    }
   }
 
   async createPond(name: string): Promise<PondInfo> {
     const clean = checkPondName(name);
     const id = uuidv7();
-    await Pond.create(await this.deps.host.openStore(id), { pondId: id });
+    // Held while the folder has no first commit yet, so another tab's sweep leaves it alone.
+    const release = await this.deps.coordinator.requestWriter(id, false);
+    try {
+      await Pond.create(await this.deps.host.openStore(id), { pondId: id });
+    } finally {
+      await release?.();
+    }
     await this.deps.names.set(id, clean);
     return this.openPond(id);
   }
@@ -332,6 +358,17 @@ export class PondService implements PondApi {
   async importZip(zip: Blob, opts: { name?: string } & LongOp = {}): Promise<RestoreSummary> {
     const r = this.remotes;
     return this.ops.run(opts, (signal, onProgress) => r.importZip(zip, opts, { signal, onProgress }));
+  }
+
+  async fsck(opts: { quick?: boolean } & LongOp = {}): Promise<FsckReport> {
+    const pond = this.open.pond;
+    return this.ops.run(opts, async (signal, onProgress) => {
+      const r = await fsckPond(pond, { quick: opts.quick === true, signal, onProgress: (p) => onProgress(p.done, p.total, `${p.phase}${p.path ? `: ${p.path}` : ''}`) });
+      return {
+        ok: r.problems.length + r.moreProblems === 0, quick: opts.quick === true, version: r.version, root: r.root, problems: r.problems, moreProblems: r.moreProblems,
+        checked: { commits: r.commits, oplogFiles: r.oplogFiles, rows: r.rows, nodes: r.nodes, blobs: r.blobs, blobBytesHashed: r.blobBytesHashed },
+      };
+    });
   }
 
 
