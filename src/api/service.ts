@@ -363,7 +363,11 @@ export class PondService implements PondApi {
   async fsck(opts: { quick?: boolean } & LongOp = {}): Promise<FsckReport> {
     const pond = this.open.pond;
     return this.ops.run(opts, async (signal, onProgress) => {
-      const r = await fsckPond(pond, { quick: opts.quick === true, signal, onProgress: (p) => onProgress(p.done, p.total, `${p.phase}${p.path ? `: ${p.path}` : ''}`) });
+      const r = await fsckPond(pond, { quick: opts.quick === true, signal, onProgress: (p) => {
+        // Bytes only while blobs are hashed; before that the counts go into the words (commits 120/600 …).
+        const bytes = p.phase === 'blobs';
+        onProgress(bytes ? p.done : 0, bytes ? p.total : undefined, `checking ${p.phase}${bytes ? '' : ` ${p.done}/${p.total}`}${p.path ? `: ${p.path}` : ''}`);
+      } });
       return {
         ok: r.problems.length + r.moreProblems === 0, quick: opts.quick === true, version: r.version, root: r.root, problems: r.problems, moreProblems: r.moreProblems,
         checked: { commits: r.commits, oplogFiles: r.oplogFiles, rows: r.rows, nodes: r.nodes, blobs: r.blobs, blobBytesHashed: r.blobBytesHashed },
