@@ -25,7 +25,12 @@ export interface CheckProgress {
 export interface CheckOptions {
   /** `first`: throw the first problem as CORRUPT (import, restore); `all`: report every problem (fsck). */
   mode: 'first' | 'all';
-  /** Skip re-hashing blobs, and read only the oplog files live at the checked version (fsck --quick). */
+  /**
+   * fsck --quick: what opening the pond reads, and no more re-hashing. All commit names are checked (present,
+   * contiguous), but only the commits from the newest compaction on are parsed and only their live oplog files read;
+   * blobs are checked for presence, size and Parquet magic, not re-hashed. What only time travel to older versions
+   * uses (their commits, oplog files and blobs) is left to the full check.
+   */
   quick?: boolean;
   /** Paths whose SHA-256 the caller computed from their bytes already, so they are not hashed twice. */
   verified?: ReadonlyMap<string, string>;
@@ -65,22 +70,39 @@ export async function checkSnapshot(store: Store, opts: CheckOptions): Promise<S
 
   // 1. The log: names, contiguity, each commit parsed strictly.
   const versions = commitVersions(await store.list(LOG_DIR), sink, opts.upTo);
-  const commits: Commit[] = [];
+  let commits: Commit[] = [];
   let pondId = opts.pondId;
-  for (let i = 0; i < versions.length; i += COMMIT_BATCH) {
-    throwIfAborted(signal, 'checking the pond');
-    const batch = versions.slice(i, i + COMMIT_BATCH);
+  const parseBatch = async (batch: number[]) => {
     const bytes = await Promise.all(batch.map((v) => store.read(logPath(v))));
+    const out: Commit[] = [];
     for (let j = 0; j < batch.length; j++) {
       const c = parseCommit(batch[j]!, bytes[j]!, sink, pondId);
       if (!c) continue;
-      if (c.version === 0) {
-        if (opts.pondId !== undefined && c.metaData!.id !== opts.pondId) sink.add('pond-id', logPath(0), `names pond ${c.metaData!.id}, not ${opts.pondId}`);
-        pondId ??= c.metaData!.id;
-      }
-      commits.push(c);
+      pondId ??= c.metaData?.id; // commit 0 names the pond; later metaData (compactions) must repeat it
+      out.push(c);
     }
-    step('commits', Math.min(i + COMMIT_BATCH, versions.length), versions.length);
+    return out;
+  };
+  if (opts.quick) {
+    // Newest first, back to the commit that starts the live state (version 0 or the newest compaction), as opening does.
+    for (let end = versions.length; end > 0 && !commits.some((c) => c.metaData); end -= COMMIT_BATCH) {
+      throwIfAborted(signal, 'checking the pond');
+      commits = [...(await parseBatch(versions.slice(Math.max(0, end - COMMIT_BATCH), end))), ...commits];
+      step('commits', versions.length - Math.max(0, end - COMMIT_BATCH), versions.length);
+    }
+    let from = 0;
+    commits.forEach((c, i) => { if (c.metaData) from = i; });
+    commits = commits.slice(from);
+  } else {
+    for (let i = 0; i < versions.length; i += COMMIT_BATCH) {
+      throwIfAborted(signal, 'checking the pond');
+      commits.push(...(await parseBatch(versions.slice(i, i + COMMIT_BATCH))));
+      step('commits', Math.min(i + COMMIT_BATCH, versions.length), versions.length);
+    }
+  }
+  const first = commits.find((c) => c.version === 0);
+  if (first) {
+    if (opts.pondId !== undefined && first.metaData!.id !== opts.pondId) sink.add('pond-id', logPath(0), `names pond ${first.metaData!.id}, not ${opts.pondId}`);
   }
   const head = commits[commits.length - 1]?.version ?? -1;
 
