@@ -70,7 +70,7 @@ export async function checkSnapshot(store: Store, opts: CheckOptions): Promise<S
 
   // 1. The log: names, contiguity, each commit parsed strictly.
   const versions = commitVersions(await store.list(LOG_DIR), sink, opts.upTo);
-  let commits: Commit[] = [];
+  const commits: Commit[] = [];
   let pondId = opts.pondId;
   const parseBatch = async (batch: number[]) => {
     const bytes = await Promise.all(batch.map((v) => store.read(logPath(v))));
@@ -85,14 +85,21 @@ export async function checkSnapshot(store: Store, opts: CheckOptions): Promise<S
   };
   if (opts.quick) {
     // Newest first, back to the commit that starts the live state (version 0 or the newest compaction), as opening does.
-    for (let end = versions.length; end > 0 && !commits.some((c) => c.metaData); end -= COMMIT_BATCH) {
+    // Read a batch at a time, parse newest first, and stop at that commit: nothing older is read as a commit.
+    let found = false;
+    for (let end = versions.length; end > 0 && !found; end -= COMMIT_BATCH) {
       throwIfAborted(signal, 'checking the pond');
-      commits = [...(await parseBatch(versions.slice(Math.max(0, end - COMMIT_BATCH), end))), ...commits];
+      const batch = versions.slice(Math.max(0, end - COMMIT_BATCH), end);
+      const bytes = await Promise.all(batch.map((v) => store.read(logPath(v))));
+      for (let j = batch.length - 1; j >= 0 && !found; j--) {
+        const c = parseCommit(batch[j]!, bytes[j]!, sink, opts.pondId);
+        if (!c) continue;
+        commits.unshift(c);
+        found = c.metaData !== undefined;
+      }
       step('commits', versions.length - Math.max(0, end - COMMIT_BATCH), versions.length);
     }
-    let from = 0;
-    commits.forEach((c, i) => { if (c.metaData) from = i; });
-    commits = commits.slice(from);
+    pondId ??= commits[0]?.metaData?.id;
   } else {
     for (let i = 0; i < versions.length; i += COMMIT_BATCH) {
       throwIfAborted(signal, 'checking the pond');

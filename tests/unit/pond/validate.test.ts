@@ -36,3 +36,21 @@ describe('snapshot validator (node, memory store)', () => {
     });
   }
 });
+
+describe('fsck --quick reads what opening reads', () => {
+  it('finds a broken commit before the newest compaction only in the full check', async () => {
+    const { pond, files } = await basePond();
+    await pond.compact();
+    const store = await storeOf(files);
+    // The compaction commit and its file, then a damaged commit 1 (before the compaction).
+    const { pondFiles } = await import('../../helpers/crafted-snapshots');
+    for (const [p, b] of await pondFiles(pond.store)) await store.write(p, b);
+    await store.write('_delta_log/00000000000000000001.json', new TextEncoder().encode('not json\n'));
+    const quick = await checkSnapshot(store, { mode: 'all', quick: true });
+    expect(quick.problems).toEqual([]);
+    expect(quick.version).toBe(3);
+    const full = await checkSnapshot(store, { mode: 'all' });
+    expect(full.problems.map((p) => p.rule)).toContain('commit-json');
+    expect(quick.root).toBe((await checkSnapshot(await storeOf(base.files), { mode: 'all' })).root);
+  });
+});
