@@ -58,15 +58,37 @@ export interface BlobCheckOptions {
 /** Checks every blob; returns the bytes hashed. */
 export async function checkBlobs(store: Store, uses: BlobUses, sink: ProblemSink, opts: BlobCheckOptions): Promise<number> {
   let hashed = 0;
-  for (const u of [...uses.bySha.values()].sort((a, b) => (a.sha256 < b.sha256 ? -1 : 1))) {
+  const list = [...uses.bySha.values()].sort((a, b) => (a.sha256 < b.sha256 ? -1 : 1));
+  const toHash = (u: BlobUse) => !opts.quick && opts.verified?.get(blobPath(u.sha256)) !== u.sha256;
+  // The next blob is read while this one is hashed (OPFS reads are async I/O, the digest is CPU): at most two
+  // WHOLE_HASH_LIMIT buffers are held. A prefetch that fails is forgotten: the blob is then checked as usual.
+  let prefetched: { sha: string; bytes: Promise<Uint8Array | undefined> } | undefined;
+  const prefetch = (u: BlobUse | undefined) => {
+    if (!u || !toHash(u) || u.size > WHOLE_HASH_LIMIT) return undefined;
+    const bytes = store.read(blobPath(u.sha256)).then((b) => (b.length === u.size ? b : undefined), () => undefined);
+    return { sha: u.sha256, bytes };
+  };
+  prefetched = prefetch(list[0]);
+  for (let i = 0; i < list.length; i++) {
+    const u = list[i]!;
     throwIfAborted(opts.signal, 'checking the pond');
     const path = blobPath(u.sha256);
     const usedBy = () => `used by ${u.users.map((x) => opts.nameOf(x.nodeId, x.version)).join(', ')}`;
+    const early = prefetched?.sha === u.sha256 ? prefetched.bytes : undefined;
+    prefetched = undefined;
     const size = await store.size(path);
     if (size === undefined) { sink.add('blob-present', path, `is missing; ${usedBy()}`); continue; }
     if (u.sizes.size !== 1 || size !== u.size) { sink.add('blob-present', path, `is ${size} bytes, its rows record ${[...u.sizes].join(' and ')}; ${usedBy()}`); continue; }
-    if (!opts.quick && opts.verified?.get(path) !== u.sha256) {
-      const actual = await hashFile(store, path, size, opts);
+    if (toHash(u)) {
+      const whole = early ? await early : undefined;
+      prefetched = prefetch(list[i + 1]);
+      let actual: string;
+      if (whole) {
+        opts.onBytes?.(whole.length, path);
+        actual = await sha256Hex(whole);
+      } else {
+        actual = await hashFile(store, path, size, opts);
+      }
       hashed += size;
       if (actual !== u.sha256) { sink.add('blob-hash', path, `does not match recorded hash (it hashes to ${actual.slice(0, 12)}…); ${usedBy()}`); continue; }
     }

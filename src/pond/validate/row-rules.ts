@@ -4,7 +4,8 @@ import { isFileType, type OplogEntry } from '../../core/entry';
 import { isPondError } from '../../core/errors';
 import type { Commit } from '../../oplog/delta-log';
 import { decodeEntries } from '../../oplog/entry-codec';
-import { isSha256Hex, sha256Hex } from '../hash';
+import { isSha256Hex } from '../hash';
+import { smallSha256Hex } from './small-hash';
 import { isCommitTimeUs, isEventTimeUs, shown, type ProblemSink } from './problems';
 
 const NODE_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
@@ -73,7 +74,7 @@ export async function checkRows(rows: readonly OplogEntry[], file: string, commi
     }
     if (e.content) {
       if (e.content.length !== e.size) sink.add('inline-size', file, `inline content is ${e.content.length} bytes, the row says ${e.size}`, where);
-      if (e.sha256 !== null && (await sha256Hex(e.content)) !== e.sha256) sink.add('inline-hash', file, 'inline content does not match recorded hash', where);
+      if (e.sha256 !== null && (await smallSha256Hex(e.content)) !== e.sha256) sink.add('inline-hash', file, 'inline content does not match recorded hash', where);
       if ((e.entry_type === 'file:table' || e.entry_type === 'file:series') && !isParquetShaped(e.content.subarray(0, 4), e.content.subarray(-4))) {
         sink.add('parquet-magic', file, `a ${e.entry_type.slice(5)} version whose content is not Parquet (no PAR1 at both ends)`, where);
       }

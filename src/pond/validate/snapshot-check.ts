@@ -2,7 +2,7 @@
 // checks a staged import or restore (through a view of its staging folder) before any of it becomes visible, and the
 // pond on the device for fsck. Streaming: commits and oplog files one at a time, blobs in chunks; cancellable between
 // files and chunks; reports progress.
-import { throwIfAborted } from '../../core/errors';
+import { isPondError, throwIfAborted } from '../../core/errors';
 import type { OplogEntry } from '../../core/entry';
 import type { Store } from '../../core/store';
 import { LOG_DIR, logPath, type AddAction, type Commit } from '../../oplog/delta-log';
@@ -62,6 +62,7 @@ export interface SnapshotReport {
 }
 
 const COMMIT_BATCH = 64; // commit reads in flight at once: OPFS latency overlaps, memory stays small
+const OPLOG_AHEAD = 4; // oplog files read ahead of the one being decoded
 
 export async function checkSnapshot(store: Store, opts: CheckOptions): Promise<SnapshotReport> {
   const { signal } = opts;
@@ -85,11 +86,12 @@ export async function checkSnapshot(store: Store, opts: CheckOptions): Promise<S
   };
   if (opts.quick) {
     // Newest first, back to the commit that starts the live state (version 0 or the newest compaction), as opening does.
-    // Read a batch at a time, parse newest first, and stop at that commit: nothing older is read as a commit.
+    // Read a batch at a time (4, 8 … up to COMMIT_BATCH: the newest compaction is usually near), parse newest first,
+    // and stop at that commit: nothing older is read as a commit.
     let found = false;
-    for (let end = versions.length; end > 0 && !found; end -= COMMIT_BATCH) {
+    for (let end = versions.length, n = 4; end > 0 && !found; end -= n, n = Math.min(n * 2, COMMIT_BATCH)) {
       throwIfAborted(signal, 'checking the pond');
-      const batch = versions.slice(Math.max(0, end - COMMIT_BATCH), end);
+      const batch = versions.slice(Math.max(0, end - n), end);
       const bytes = await Promise.all(batch.map((v) => store.read(logPath(v))));
       for (let j = batch.length - 1; j >= 0 && !found; j--) {
         const c = parseCommit(batch[j]!, bytes[j]!, sink, opts.pondId);
@@ -97,7 +99,7 @@ export async function checkSnapshot(store: Store, opts: CheckOptions): Promise<S
         commits.unshift(c);
         found = c.metaData !== undefined;
       }
-      step('commits', versions.length - Math.max(0, end - COMMIT_BATCH), versions.length);
+      step('commits', versions.length - Math.max(0, end - n), versions.length);
     }
     pondId ??= commits[0]?.metaData?.id;
   } else {
@@ -130,11 +132,23 @@ export async function checkSnapshot(store: Store, opts: CheckOptions): Promise<S
   const liveRows: PlacedRow[] = [];
   const uses = new BlobUses();
   let rowCount = 0;
+  const readsOf = (i: number) => {
+    const { add } = files[i]!;
+    const presenceOnly = live.get(add.path) !== add && opts.quick === true;
+    const p = readOplogFile(store, add.path, presenceOnly);
+    p.catch(() => undefined); // judged when its turn comes; if the check stops first (cancel), nobody waits for it
+    return p;
+  };
+  // A few files are read ahead while one is decoded: OPFS latency overlaps the CPU work, memory stays a few files.
+  const ahead: ReturnType<typeof readsOf>[] = [];
+  for (let i = 0; i < Math.min(OPLOG_AHEAD, files.length); i++) ahead.push(readsOf(i));
   for (let i = 0; i < files.length; i++) {
     throwIfAborted(signal, 'checking the pond');
     const { add, commit } = files[i]!;
     const isLive = live.get(add.path) === add;
-    const rows = await checkOplogFile(store, add, commit, sink, opts, !isLive && opts.quick === true);
+    const read = await ahead.shift()!;
+    if (i + OPLOG_AHEAD < files.length) ahead.push(readsOf(i + OPLOG_AHEAD));
+    const rows = await checkOplogFile(read, add, commit, sink, opts);
     if (rows) {
       rowCount += rows.length;
       for (let r = 0; r < rows.length; r++) {
@@ -174,13 +188,23 @@ export async function checkSnapshot(store: Store, opts: CheckOptions): Promise<S
 }
 
 /** One added file: present with its size and hash, then decoded and its rows checked; `presenceOnly` stops before reading. */
-async function checkOplogFile(store: Store, add: AddAction, commit: Commit, sink: ProblemSink, opts: CheckOptions, presenceOnly: boolean): Promise<OplogEntry[] | undefined> {
+/** An oplog file's size and (unless only its presence is checked) its bytes; never rejects (a failure is a size of undefined). */
+async function readOplogFile(store: Store, path: string, presenceOnly: boolean): Promise<{ size: number | undefined; bytes?: Uint8Array }> {
+  const size = await store.size(path);
+  if (size === undefined || presenceOnly) return { size };
+  return store.read(path).then((bytes) => ({ size, bytes }), (e: unknown) => {
+    if (isPondError(e, 'NOT_FOUND')) return { size: undefined }; // removed between the two calls: reported as missing
+    throw e;
+  });
+}
+
+/** One added file, read: present with its size and hash, then decoded and its rows checked. */
+async function checkOplogFile(read: { size: number | undefined; bytes?: Uint8Array }, add: AddAction, commit: Commit, sink: ProblemSink, opts: CheckOptions): Promise<OplogEntry[] | undefined> {
   const at = logPath(commit.version);
-  const size = await store.size(add.path);
+  const { size, bytes } = read;
   if (size === undefined) { sink.add('add-present', add.path, `is missing (added by ${at})`); return undefined; }
   if (size !== add.size) { sink.add('add-size', add.path, `is ${size} bytes, ${at} records ${add.size}`); return undefined; }
-  if (presenceOnly) return undefined;
-  const bytes = await store.read(add.path);
+  if (!bytes) return undefined;
   if (opts.verified?.get(add.path) !== add.tags.sha256 && (await sha256Hex(bytes)) !== add.tags.sha256) {
     sink.add('add-hash', add.path, `does not match recorded hash (${at} records ${add.tags.sha256.slice(0, 12)}…)`);
     return undefined;

@@ -5,7 +5,7 @@ import { ROOT_ID, isEntryType, type EntryType, type OplogEntry } from '../../cor
 import { isPondError } from '../../core/errors';
 import type { ChildRef } from '../../tinyfs/node';
 import { MAX_TREE_DEPTH, validateName } from '../../tinyfs/paths';
-import { sha256Hex } from '../hash';
+import { smallSha256Hex } from './small-hash';
 import { shown, type ProblemSink } from './problems';
 import { rowWhere } from './row-rules';
 
@@ -104,7 +104,7 @@ export async function foldNodes(rows: readonly PlacedRow[], directoryBlob: (sha2
     }
     node.file = file;
     node.where = where;
-    const contentHash = e.sha256 ?? (e.content && e.entry_type === 'symlink' ? await sha256Hex(e.content) : null);
+    const contentHash = e.sha256 ?? (e.content && e.entry_type === 'symlink' ? await smallSha256Hex(e.content) : null);
     node.versions.push({ version: e.version, contentHash, size: e.size, minEventTime: e.min_event_time, maxEventTime: e.max_event_time });
     if (e.entry_type !== 'directory') continue;
     const bytes = e.content ?? (e.sha256 ? await directoryBlob(e.sha256, file, where) : undefined);
