@@ -3,7 +3,7 @@
 // x-amz-meta-sha256) is refused with its rule named, within a bounded time, with no pond listed, no folder in OPFS and
 // another pond unchanged. And fsck: one content root for a pond, its zip import, its restore and after a compaction; a
 // flipped byte in a blob or an inline row found and named; cancel during validation.
-import { describe, expect, inject, it } from 'vitest';
+import { describe, expect, inject, it, vi } from 'vitest';
 import { objectKey } from '../../../src/remote/config';
 import { sha256Hex } from '../../../src/pond/hash';
 import { Pond } from '../../../src/pond/pond';
@@ -190,6 +190,27 @@ describe('fsck through the pond worker', () => {
     const shell = await c.api.exec('fsck');
     expect(shell.exitCode).toBe(1);
     expect(shell.stdout).toMatch(/does not match recorded hash/);
+  });
+
+  it('never lists a pond whose import died with its worker, and sweeps its folder', async () => {
+    const built = await basePond(new MemoryStore(), 30 * 1024 * 1024); // a 30 MiB blob: the import takes a while
+    const zip = blobOf(await zipOf(built.files, built.pondId));
+    const a = connect();
+    const ponds = await a.api.listPonds();
+    let receiving!: () => void;
+    const started = new Promise<void>((r) => { receiving = r; });
+    const dying = a.longOp((op) => a.api.importZip(zip, op), { onProgress: (done) => { if (done > 0) receiving(); } }).catch(() => 'died');
+    await started;
+    a.worker.terminate(); // the tab closes mid-import: its writer lock goes with it
+    void dying;
+    expect((await opfsPondFolders())).toContain(built.pondId); // the half-made folder is there…
+    const b = connect();
+    expect(await b.api.listPonds()).toEqual(ponds); // …never listed,
+    // …and swept by a listing once the dead worker's lock is gone (the browser frees it as the worker ends).
+    await vi.waitFor(async () => {
+      expect(await b.api.listPonds()).toEqual(ponds);
+      expect(await opfsPondFolders()).not.toContain(built.pondId);
+    }, { timeout: 15_000, interval: 200 });
   });
 
   it('cancels an import while its snapshot is being validated, leaving nothing behind', async () => {
