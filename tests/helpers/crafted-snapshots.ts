@@ -217,12 +217,20 @@ export const CRAFTED: CraftedCase[] = [
   { name: 'min event time after max', rule: 'timestamp-range', craft: (f) => editRows(f, 2, (rows) => { rows[0]!.min_event_time = rows[0]!.max_event_time! + 1; }) },
   { name: "a row whose txn_seq is not its commit's", rule: 'row-txn', craft: (f) => editRows(f, 2, (rows) => void (rows[0]!.txn_seq = 1)) },
   { name: 'a version that does not increase', rule: 'row-version', craft: (f) => editRows(f, 2, (rows) => void (rows[0]!.version = 1)) },
+  { name: 'inline content longer than its size', rule: 'inline-size', craft: (f) => editRows(f, 1, (rows) => void (rows.find((r) => r.entry_type === 'file:data' && r.content)!.size += 1)) },
   { name: 'inline content not matching its sha256', rule: 'inline-hash', craft: (f) => editRows(f, 1, (rows) => void rows.find((r) => r.entry_type === 'file:data' && r.content)!.content!.set(strToU8('HELLO'))) },
   { name: 'directory content that is not JSON', rule: 'directory-content', craft: (f) => editRows(f, 1, (rows) => { const d = rows.find((r) => r.entry_type === 'directory')!; d.content = strToU8('not json'); d.size = 8; }) },
   // Names
   ...([['with "/"', 'a/b'], ['".."', '..'], ['"."', '.'], ['empty', ''], ['with NUL', 'a\u0000b'], ['with a newline', 'evil\nFILE 0 B fake passwd'], ['of 10 000 characters', 'n'.repeat(10_000)]] as const)
     .map(([what, name]): CraftedCase => ({ name: `a name ${what}`, rule: 'name', craft: childOfRoot(name) })),
   // The tree
+  {
+    name: 'no root directory', rule: 'tree-root', craft: async (f) => {
+      // The root's rows moved to another id: a tree of directories, but none is the root.
+      const other = '0190f0d2-7a3c-7c1e-9f00-0000000000f0';
+      for (const v of [0, 1]) await editRows(f, v, (rows) => rows.map((r) => (r.node_id === ROOT_ID ? { ...r, node_id: other, part_id: other } : r.part_id === ROOT_ID ? { ...r, part_id: other } : r)));
+    },
+  },
   { name: 'a directory that contains itself', rule: 'tree-cycle', craft: link('/a', 'self', '/a', 'directory') },
   { name: 'a directory that contains its parent', rule: 'tree-cycle', craft: link('/a/b', 'up', '/a', 'directory') },
   { name: 'a directory that contains the root', rule: 'tree-cycle', craft: link('/a/b', 'root', ROOT_ID, 'directory') },

@@ -100,6 +100,6 @@ export function isEventTimeUs(t: unknown): t is number {
 
 /** A name or value cut short for a message: a 10 000-character name must not make a 10 000-character error. */
 export function shown(s: unknown, max = 60): string {
-  const text = typeof s === 'string' ? s : String(s);
-  return JSON.stringify(text.length > max ? `${text.slice(0, max)}…` : text);
+  if (typeof s !== 'string') return String(s).slice(0, max); // numbers, null, undefined: as they are
+  return JSON.stringify(s.length > max ? `${s.slice(0, max)}…` : s);
 }

@@ -3,6 +3,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { isPondError } from '../../../src/core/errors';
 import { checkSnapshot } from '../../../src/pond/validate/snapshot-check';
+import { RULES } from '../../../src/pond/validate/problems';
 import { CRAFTED, basePond, storeOf, type BasePond, type PondFiles } from '../../helpers/crafted-snapshots';
 
 let base: BasePond;
@@ -20,6 +21,10 @@ describe('snapshot validator (node, memory store)', () => {
     expect(r.root).toMatch(/^[0-9a-f]{64}$/);
     expect(r.nodes).toBe(7); // /, /a, /a/b, /a/small.txt, /a/big.bin, /a/b/temps, /link
     expect(r.blobBytesHashed).toBe(100_000);
+  });
+
+  it('has a crafted snapshot for every rule', () => {
+    expect([...new Set(CRAFTED.map((c) => c.rule))].sort()).toEqual(Object.keys(RULES).sort());
   });
 
   for (const c of CRAFTED) {
