@@ -109,10 +109,7 @@ export async function checkSnapshot(store: Store, opts: CheckOptions): Promise<S
       step('commits', Math.min(i + COMMIT_BATCH, versions.length), versions.length);
     }
   }
-  const first = commits.find((c) => c.version === 0);
-  if (first) {
-    if (opts.pondId !== undefined && first.metaData!.id !== opts.pondId) sink.add('pond-id', logPath(0), `names pond ${first.metaData!.id}, not ${opts.pondId}`);
-  }
+  // (A commit 0 naming another pond than opts.pondId was refused by parseCommit under rule pond-id.)
   const head = commits[commits.length - 1]?.version ?? -1;
 
   // 2. What is live at the head, as readLog computes it: from the newest commit with metaData forward.
