@@ -170,6 +170,9 @@ export async function zipOf(files: PondFiles, pondId: string | undefined): Promi
   return zipSync({ 'manifest.json': manifest, ...Object.fromEntries(files) }, { level: 0 });
 }
 
+/** Event times of year 1 and year 9999 (data, not damage: such a snapshot must import). */
+export const farEventTimes = (f: PondFiles) => editRows(f, 2, (rows) => { rows[0]!.min_event_time = Date.UTC(1, 0, 1) * 1000; rows[0]!.max_event_time = Date.UTC(9999, 0, 1) * 1000; });
+
 // --- the cases ------------------------------------------------------------------------------------------------------
 
 export interface CraftedCase {
@@ -213,7 +216,6 @@ export const CRAFTED: CraftedCase[] = [
   { name: 'an unknown entry type', rule: 'entry-type', craft: (f) => editRows(f, 1, (rows) => void ((rows[rows.length - 1] as { entry_type: string }).entry_type = 'file:evil')) },
   { name: 'a size of -5', rule: 'row-field', craft: (f) => editRows(f, 1, (rows) => void (rows.find((r) => r.entry_type === 'file:data' && r.content)!.size = -5)) },
   { name: 'a row timestamp of 9.2e18 µs', rule: 'timestamp-range', craft: (f) => editRows(f, 1, (rows) => void (rows[0]!.timestamp = 9.2e18)) },
-  { name: 'event times in year 1 and year 9999', rule: 'timestamp-range', craft: (f) => editRows(f, 2, (rows) => { rows[0]!.min_event_time = Date.UTC(1, 0, 1) * 1000; rows[0]!.max_event_time = Date.UTC(9999, 0, 1) * 1000; }) },
   { name: 'min event time after max', rule: 'timestamp-range', craft: (f) => editRows(f, 2, (rows) => { rows[0]!.min_event_time = rows[0]!.max_event_time! + 1; }) },
   { name: "a row whose txn_seq is not its commit's", rule: 'row-txn', craft: (f) => editRows(f, 2, (rows) => void (rows[0]!.txn_seq = 1)) },
   { name: 'a version that does not increase', rule: 'row-version', craft: (f) => editRows(f, 2, (rows) => void (rows[0]!.version = 1)) },

@@ -22,7 +22,7 @@ export const RULES = {
   'row-field': 'every row is well typed (ids, versions, sizes, hashes, attributes)',
   'row-version': 'versions of a node start at 1 and increase',
   'row-txn': "a row's txn_seq and timestamp are those of the commit that added it",
-  'timestamp-range': 'commit times 0 ≤ t < 2^53 µs; event times within ±(2^53 - 1) µs, min ≤ max',
+  'timestamp-range': 'commit times 0 ≤ t < 2^53 µs; event-time bounds min ≤ max',
   'directory-content': "a directory version's content is a JSON list of added and removed children",
   name: 'every name is valid by the rules of mkdir (no "/", ".", "..", empty, control characters, over 255)',
   'tree-root': 'the root is a directory',
@@ -87,15 +87,17 @@ export class ProblemSink {
 
 /** Latest commit (row) time: 2^53 µs is about the year 2255, the last µs a JS number counts exactly. */
 export const MAX_COMMIT_TIME_US = 2 ** 53 - 1;
-/** Event times are signed: ±(2^53 - 1) µs is about 1685 to 2255, the span the app can plot and list exactly. */
-export const MAX_EVENT_TIME_US = Number.MAX_SAFE_INTEGER;
-
 export function isCommitTimeUs(t: unknown): t is number {
   return typeof t === 'number' && Number.isSafeInteger(t) && t >= 0 && t <= MAX_COMMIT_TIME_US;
 }
 
+/**
+ * Event times are the data's own (a logger's year 1 or 9999 is data, not damage): any Int64 µs a Parquet file can
+ * hold is accepted, and the layers that show them handle those past 2^53 µs (issue 10, "any time a Parquet file can
+ * hold"). Refusing them would refuse the app's own exports. Only min ≤ max is a rule.
+ */
 export function isEventTimeUs(t: unknown): t is number {
-  return typeof t === 'number' && Number.isSafeInteger(t) && Math.abs(t) <= MAX_EVENT_TIME_US;
+  return typeof t === 'number' && Number.isFinite(t) && Math.abs(t) <= 2 ** 63;
 }
 
 /** A name or value cut short for a message: a 10 000-character name must not make a 10 000-character error. */

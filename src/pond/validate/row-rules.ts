@@ -61,7 +61,7 @@ export async function checkRows(rows: readonly OplogEntry[], file: string, commi
     if (isFileType(e.entry_type) && e.sha256 === null) bad('a file version without a sha256');
     if (e.entry_type === 'directory' && e.content === null && e.sha256 === null) bad('a directory version with neither inline content nor a blob');
     for (const [k, t] of [['min_event_time', e.min_event_time], ['max_event_time', e.max_event_time]] as const) {
-      if (t !== null && !isEventTimeUs(t)) sink.add('timestamp-range', file, `${k} ${t} µs is outside ±(2^53 - 1) µs (about 1685 to 2255)`, where);
+      if (t !== null && !isEventTimeUs(t)) sink.add('timestamp-range', file, `${k} ${t} µs is not an Int64 time`, where);
     }
     if (e.min_event_time !== null && e.max_event_time !== null && e.min_event_time > e.max_event_time) {
       sink.add('timestamp-range', file, `min_event_time ${e.min_event_time} is after max_event_time ${e.max_event_time}`, where);

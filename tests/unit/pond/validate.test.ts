@@ -4,7 +4,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { isPondError } from '../../../src/core/errors';
 import { checkSnapshot } from '../../../src/pond/validate/snapshot-check';
 import { RULES } from '../../../src/pond/validate/problems';
-import { CRAFTED, basePond, storeOf, type BasePond, type PondFiles } from '../../helpers/crafted-snapshots';
+import { CRAFTED, basePond, farEventTimes, storeOf, type BasePond, type PondFiles } from '../../helpers/crafted-snapshots';
 
 let base: BasePond;
 const copy = (f: PondFiles): PondFiles => new Map([...f].map(([k, v]) => [k, v.slice()]));
@@ -21,6 +21,13 @@ describe('snapshot validator (node, memory store)', () => {
     expect(r.root).toMatch(/^[0-9a-f]{64}$/);
     expect(r.nodes).toBe(7); // /, /a, /a/b, /a/small.txt, /a/big.bin, /a/b/temps, /link
     expect(r.blobBytesHashed).toBe(100_000);
+  });
+
+  it('accepts event times far from now (year 1 to 9999): they are data', async () => {
+    const files = copy(base.files);
+    await farEventTimes(files);
+    const r = await checkSnapshot(await storeOf(files), { mode: 'all', pondId: base.pondId });
+    expect(r.problems).toEqual([]);
   });
 
   it('has a crafted snapshot for every rule', () => {
