@@ -66,3 +66,22 @@ describe('fsck --quick reads what opening reads', () => {
     expect(quick.root).toBe((await checkSnapshot(await storeOf(base.files), { mode: 'all' })).root);
   });
 });
+
+describe('ponds the app makes pass', () => {
+  it('a directory version large enough to be a blob, renames, removals and a compaction', async () => {
+    const { MemoryStore } = await import('../../../src/storage/memory-store');
+    const { Pond } = await import('../../../src/pond/pond');
+    const store = new MemoryStore();
+    const pond = await Pond.create(store);
+    await pond.transact('many', async (tx) => {
+      for (let i = 0; i < 2500; i++) await tx.writeFile(`/many/file-with-a-longish-name-${i}.txt`, 'file:data', new TextEncoder().encode(String(i)), {}, { parents: true });
+    });
+    await pond.transact('moves', (tx) => { tx.wd.rename('/many/file-with-a-longish-name-1.txt', '/moved.txt'); tx.wd.remove('/many/file-with-a-longish-name-2.txt'); });
+    await pond.transact('re-add', async (tx) => { await tx.writeFile('/many/file-with-a-longish-name-2.txt', 'file:data', new TextEncoder().encode('again')); });
+    await pond.compact();
+    const r = await checkSnapshot(store, { mode: 'all' });
+    expect(r.problems).toEqual([]);
+    expect(r.blobs).toBeGreaterThan(0); // the 2500-name directory delta
+    expect(r.nodes).toBe(2502); // /, /many and 2500 files (one of them moved to /moved.txt, one removed and made anew)
+  });
+});
