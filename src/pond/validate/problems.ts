@@ -31,7 +31,7 @@ export const RULES = {
   'tree-type': "a child's entry type is its node's",
   'tree-duplicate-name': 'no two children of a directory share a name',
   'tree-dangling': 'every child is a node that exists',
-  'tree-depth': 'the tree is at most MAX_TREE_DEPTH directories deep',
+  'tree-depth': 'no entry is more than MAX_TREE_DEPTH (256) names below the root',
   'inline-size': 'inline content has the size its row records',
   'inline-hash': "inline content matches its row's SHA-256",
   'blob-present': 'every blob a row refers to is present with its recorded size',

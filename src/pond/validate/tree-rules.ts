@@ -158,8 +158,8 @@ export function walkTree(nodes: ReadonlyMap<string, TreeNode>, sink: ProblemSink
         continue;
       }
       const childDepth = depth + 1;
-      // Directories may sit MAX_TREE_DEPTH names deep, a file in the deepest one a level further.
-      if (childDepth > MAX_TREE_DEPTH + (child.type === 'directory' ? 0 : 1)) {
+      // The rule writes follow (tinyfs): no node, directory or file, more than MAX_TREE_DEPTH names below the root.
+      if (childDepth > MAX_TREE_DEPTH) {
         sink.add('tree-depth', node.file, `is ${childDepth} levels deep; the limit is ${MAX_TREE_DEPTH}`, where);
         continue;
       }

@@ -85,3 +85,23 @@ describe('ponds the app makes pass', () => {
     expect(r.nodes).toBe(2502); // /, /many and 2500 files (one of them moved to /moved.txt, one removed and made anew)
   });
 });
+
+describe('depth', () => {
+  it('takes an entry 256 names deep and refuses one 257 deep, as writes do', async () => {
+    const { appendCommit } = await import('../../helpers/crafted-snapshots');
+    const { uuidv7 } = await import('uuidv7');
+    const { ROOT_ID } = await import('../../../src/core/entry');
+    const chain = async (names: number) => {
+      const files = copy(base.files);
+      await appendCommit(files, base, async (c) => {
+        const ids = Array.from({ length: names - 1 }, () => uuidv7());
+        const fileId = uuidv7();
+        const dirs = ids.map((id, i) => c.dir(id, [i + 1 < ids.length ? { name: 'd', node_id: ids[i + 1]!, entry_type: 'directory' as const } : { name: 'f', node_id: fileId, entry_type: 'file:data' as const }]));
+        return [c.dir(ROOT_ID, [{ name: 'deep', node_id: ids[0]!, entry_type: 'directory' }]), ...dirs, await c.file(fileId, ids[ids.length - 1]!, 'file:data', new TextEncoder().encode('x'))];
+      });
+      return (await checkSnapshot(await storeOf(files), { mode: 'all' })).problems.map((p) => p.rule);
+    };
+    expect(await chain(256)).toEqual([]);
+    expect(await chain(257)).toEqual(['tree-depth']);
+  });
+});
