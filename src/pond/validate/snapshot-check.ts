@@ -12,8 +12,8 @@ import { BlobUses, checkBlobs } from './blob-rules';
 import { commitVersions, parseCommit } from './commit-rules';
 import { contentRoot } from './content-root';
 import { ProblemSink, type Problem } from './problems';
-import { checkRows, decodeOplogFile } from './row-rules';
-import { foldNodes, walkTree, type PlacedRow } from './tree-rules';
+import { checkRows, decodeOplogFile, rowWhere } from './row-rules';
+import { foldNodes, parseDelta, walkTree, type PlacedRow } from './tree-rules';
 
 export interface CheckProgress {
   phase: 'commits' | 'rows' | 'tree' | 'blobs';
@@ -152,6 +152,8 @@ export async function checkSnapshot(store: Store, opts: CheckOptions): Promise<S
         const e = rows[r]!;
         if (e.content === null && e.sha256 !== null) uses.add(e.sha256, e.size, e.node_id, e.version, e.entry_type);
         if (isLive) liveRows.push({ row: e, file: add.path, index: r });
+        // Older directory versions (time travel shows them) get their names and types checked here; live ones in the fold.
+        else if (e.entry_type === 'directory' && e.content) parseDelta(e.content, add.path, rowWhere(r, e), sink);
       }
     }
     step('rows', i + 1, files.length, add.path);
