@@ -18,7 +18,7 @@ const KiB = 1024;
 const MiB = 1024 * 1024;
 
 /** Removes `a/b/c` below the OPFS root, recursively; missing is fine. */
-async function removeOpfs(path: string): Promise<void> {
+export async function removeOpfs(path: string): Promise<void> {
   const names = path.split('/');
   const last = names.pop()!;
   try {
@@ -165,7 +165,7 @@ const DIRS = 100;
  * bench run), then copies every file of it into OPFS at `root` (unflushed sync-handle writes). The OPFS pond has
  * exactly the files the engine would have written there: the pond code is store-agnostic.
  */
-async function buildPond(ctx: BenchContext, root: string, txns: number): Promise<number> {
+export async function buildPond(ctx: BenchContext, root: string, txns: number): Promise<number> {
   const mem = new MemoryStore();
   const pond = await Pond.create(mem);
   const content = randomBytes(100, 11);

@@ -142,6 +142,35 @@ export interface PlotData {
   extent: [number, number] | null;
 }
 
+/** One broken rule found by fsck (the same rules import and restore refuse a snapshot by). */
+export interface FsckProblem {
+  /** The rule's name (src/pond/validate/problems.ts RULES), e.g. `blob-hash`, `tree-cycle`. */
+  rule: string;
+  /** The pond file at fault (`_delta_log/…`, `oplog/…`, `blobs/…`), or '' for the pond as a whole. */
+  file: string;
+  /** The row, action or tree entry within that file. */
+  where?: string;
+  message: string;
+}
+
+/** What fsck found in the open pond. */
+export interface FsckReport {
+  ok: boolean;
+  quick: boolean;
+  /** The version checked (the one the pond showed when fsck started). */
+  version: number;
+  /**
+   * The content root: a SHA-256 of the pond's logical content (paths, entry types, versions, content hashes, event-time
+   * bounds), equal for the same pond on any device, in its zip, its backup and after compaction. Null when the tree
+   * could not be read.
+   */
+  root: string | null;
+  problems: FsckProblem[];
+  /** Problems past the listed ones, counted only. */
+  moreProblems: number;
+  checked: { commits: number; oplogFiles: number; rows: number; nodes: number; blobs: number; blobBytesHashed: number };
+}
+
 /** A change another tab committed (or this one), so views can refresh. */
 export interface PondChange {
   pondId: string;
@@ -366,6 +395,8 @@ export interface PondApi {
   exportPondFiles(pondId: string, opts?: LongOp): Promise<ZipExport>;
   /** Imports a zip snapshot as a NEW local pond (not opened); refused when its pond id exists here. */
   importZip(zip: Blob, opts?: { name?: string } & LongOp): Promise<RestoreSummary>;
+  /** Checks the open pond by the snapshot rules (every blob re-hashed unless `quick`) and gives its content root. */
+  fsck(opts?: { quick?: boolean } & LongOp): Promise<FsckReport>;
 
   // --- collect and reduce: HydroVu, LakeTech, derived series (src/service/nodes/) ---
   /**
@@ -433,6 +464,7 @@ export const POND_API_METHODS = [
   'exportZip',
   'exportPondFiles',
   'importZip',
+  'fsck',
   'apply',
   'listFactories',
   'mknod',

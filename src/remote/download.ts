@@ -46,10 +46,11 @@ export async function downloadChecked(
   if (!isSha256Hex(recorded)) throw corrupt(key, path, `has a malformed recorded hash "${String(recorded).slice(0, 80)}"`);
   if (recorded !== sha256) throw corrupt(key, path, `content hash ${sha256} differs from the recorded ${recorded}`);
   const named = blobHashOf(path);
-  if (named && named !== sha256) throw corrupt(key, path, `content hash ${sha256} differs from the blob's name`);
+  // The snapshot validator's rule, named here because this is where a restore meets it first.
+  if (named && named !== sha256) throw corrupt(key, path, `content hash ${sha256} differs from the blob's name: it does not match recorded hash`, 'blob-hash');
   return { sha256, size };
 }
 
-function corrupt(key: string, path: string, problem: string): PondError {
-  return new PondError('CORRUPT', `backup object ${key} ${problem}`, { detail: { key, path, problem } });
+function corrupt(key: string, path: string, problem: string, rule?: string): PondError {
+  return new PondError('CORRUPT', `backup object ${key} ${problem}${rule ? ` (rule ${rule})` : ''}`, { detail: { key, path, problem, ...(rule ? { rule } : {}) } });
 }

@@ -9,12 +9,20 @@ import { ProgressTracker, type ProgressCallback } from './progress';
 import { listRemotePond } from './push';
 import type { S3Remote } from './s3-client';
 import { sha256Hex } from '../pond/hash';
-import { commitStaged, dropStage, isEmptyStore, stagingDir } from './staging';
+import { commitStaged, dropStage, isEmptyStore, stagedView, stagingDir } from './staging';
+import { checkSnapshot } from '../pond/validate/snapshot-check';
+import { problemError } from '../pond/validate/problems';
+import { checkingProgress } from './validation-progress';
 
 export interface RestoreOptions {
   signal?: AbortSignal;
   onProgress?: ProgressCallback;
   concurrency?: number;
+  /**
+   * Check the staged pond with the snapshot validator before it goes live (default true). Only tests of the transfer
+   * itself (over fake ponds) turn it off.
+   */
+  validate?: boolean;
 }
 
 export interface RestoreResult {
@@ -35,7 +43,13 @@ export async function restore(remote: S3Remote, pondId: string, store: Store, op
   const listed = await listRemotePond(remote, pondId, signal);
   if (listed.size === 0) throw new PondError('NOT_FOUND', `no backup of pond ${pondId} under ${objectKey(remote.config.prefix, pondId, '')}/`, { detail: { pondId } });
   const ignored = [...listed.keys()].filter((p) => !classifyPondPath(p));
+  // A commit name past 2^53 - 1 is no commit any pond makes: the backup is refused, never silently trimmed.
+  const beyond = [...listed.keys()].find((p) => classifyPondPath(p) === 'log' && logVersionOf(p) === undefined);
+  if (beyond) throw problemError({ rule: 'commit-name', file: beyond, message: 'names a version past the largest a pond can reach (2^53 - 1)' });
   const versions = [...listed.keys()].map(logVersionOf).filter((v): v is number => v !== undefined);
+  // Commits after a gap are left in the bucket, not refused: a push sends commits in order but several at once, so
+  // a restore that lists the bucket mid-push can see commit N+1 before N. What is restored is the whole prefix, and
+  // the validator below checks that prefix as strictly as a zip (a bad commit inside it is refused, never trimmed).
   const { whole, stranded } = consecutiveLogs(versions);
   if (whole.length === 0) throw new PondError('CORRUPT', `backup of pond ${pondId} has no ${logPath(0)}`, { detail: { pondId } });
   ignored.push(...stranded.map(logPath));
@@ -43,12 +57,15 @@ export async function restore(remote: S3Remote, pondId: string, store: Store, op
   progress.set({ phase: 'receiving', filesTotal: wanted.length, bytesTotal: wanted.reduce((n, p) => n + listed.get(p)!, 0) });
 
   const stage = stagingDir('restore');
+  // Each object is hashed while it downloads: the validator takes those hashes instead of hashing blobs again.
+  const verified = new Map<string, string>();
   try {
     await runPool(wanted, opts.concurrency ?? 4, async (path) => {
       throwIfAborted(signal, 'restore');
       const writer = await store.createWriter(`${stage}/${path}`);
       try {
-        await downloadChecked(remote, objectKey(remote.config.prefix, pondId, path), path, listed.get(path)!, writer, signal, (n) => progress.bytes(n, path));
+        const got = await downloadChecked(remote, objectKey(remote.config.prefix, pondId, path), path, listed.get(path)!, writer, signal, (n) => progress.bytes(n, path));
+        verified.set(path, got.sha256);
         await writer.close();
       } catch (e) {
         await writer.abort().catch(() => undefined);
@@ -56,6 +73,9 @@ export async function restore(remote: S3Remote, pondId: string, store: Store, op
       }
       progress.file(path);
     });
+    if (opts.validate !== false) {
+      await checkSnapshot(stagedView(store, stage), { mode: 'first', verified, pondId, ...(signal ? { signal } : {}), onProgress: checkingProgress(progress) });
+    }
   } catch (e) {
     await dropStage(store, stage);
     if (signal?.aborted && !isPondError(e, 'ABORTED')) throw new PondError('ABORTED', 'restore was cancelled', { cause: e });

@@ -1,6 +1,7 @@
 // All-or-nothing writes into an empty pond store: stage under tmp/, verify, then move into place in write order.
-import { throwIfAborted } from '../core/errors';
+import { PondError, throwIfAborted } from '../core/errors';
 import type { Store } from '../core/store';
+import { logPath } from '../pond/layout';
 import { sortForWrite } from './layout';
 
 /** True when a store holds nothing but (possibly) an empty-ish tmp/ folder. */
@@ -14,11 +15,18 @@ export async function dropStage(store: Store, stageDir: string): Promise<void> {
   if ((await store.list('tmp').catch(() => ['?'])).length === 0) await store.removeTree('tmp').catch(() => undefined);
 }
 
-/** Moves staged files into place in write order; on failure removes what was moved, so nothing half-made is live. */
+/**
+ * Moves staged files into place in write order; on failure removes what was moved, so nothing half-made is live.
+ * Commit 0 moves last: until it is there the folder is not a pond (listPonds skips it and start-up sweeps it), so a
+ * tab that dies mid-move leaves garbage, never a pond holding a prefix of the snapshot.
+ */
 export async function commitStaged(store: Store, stageDir: string, paths: string[], signal?: AbortSignal): Promise<string[]> {
   const moved: string[] = [];
+  const first = logPath(0);
+  const order = sortForWrite(paths.filter((p) => p !== first));
+  if (paths.includes(first)) order.push(first);
   try {
-    for (const p of sortForWrite(paths)) {
+    for (const p of order) {
       throwIfAborted(signal, 'restore');
       await store.move(`${stageDir}/${p}`, p);
       moved.push(p);
@@ -38,4 +46,20 @@ export async function commitStaged(store: Store, stageDir: string, paths: string
 /** A fresh staging folder under tmp/ (swept on open, so a crash mid-restore leaves only garbage there). */
 export function stagingDir(what: string): string {
   return `tmp/${what}-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 10)}`;
+}
+
+/**
+ * The staged files as a read-only Store rooted at the staging folder, so the snapshot validator reads a staged import
+ * exactly as it reads a pond.
+ */
+export function stagedView(store: Store, stageDir: string): Store {
+  const at = (p: string) => (p ? `${stageDir}/${p.replace(/^\/+/, '')}` : stageDir);
+  const readOnly = async (): Promise<never> => { throw new PondError('READ_ONLY', 'a staged snapshot is checked, not changed'); };
+  return {
+    read: (p) => store.read(at(p)),
+    readRange: (p, o, l) => store.readRange(at(p), o, l),
+    size: (p) => store.size(at(p)),
+    list: (d) => store.list(at(d.replace(/\/$/, ''))),
+    write: readOnly, createWriter: readOnly, move: readOnly, remove: readOnly, removeTree: readOnly,
+  };
 }

@@ -12,11 +12,12 @@ import { glob, resolve } from '../tinyfs/resolve';
 import { copyIntoPond } from './files/copy-in';
 import { nodeInfo, versionInfos } from './node-info';
 import type { PondNames } from './settings/pond-names';
+import { fsckPond } from '../pond/validate/fsck';
 import { Operations } from './operations';
 import { Queries } from './queries';
 import { MemorySecretStore, type SecretStore } from './settings/collect-secrets';
 import type {
-  ApplyResult, AutoPlotData, BackupReport, Bindings, CollectorStatus, ConfiguredNode, CopyOptions, DescribeInfo, ExecResult, ExportResult, FactoryInfo, LongOp, NodeFactory, NodeInfo,
+  ApplyResult, AutoPlotData, BackupReport, Bindings, CollectorStatus, ConfiguredNode, CopyOptions, DescribeInfo, ExecResult, ExportResult, FactoryInfo, FsckReport, LongOp, NodeFactory, NodeInfo,
   PlotData, PondApi, PondInfo, PondSummary, PushSummary, QueryResult, RemoteInput, RemoteSummary, RestoreSummary, RunResult, TemporalPart, TxnInfo, VersionInfo, ZipExport,
 } from '../api/pond-api';
 import { Collectors } from './nodes/collectors';
@@ -66,14 +67,39 @@ export class PondService implements PondApi {
   }
 
   async listPonds(): Promise<PondSummary[]> {
+    await this.sweepIncompletePonds();
     const [ids, names] = await Promise.all([this.deps.host.listPondIds(), this.deps.names.all()]);
     return ids.map((id) => ({ id, name: names.get(id) ?? defaultPondName(id) }));
+  }
+
+  /**
+   * Removes pond folders without a first commit that no tab is making: what an import, restore or create left when
+   * its tab died. A folder whose writer lock is held is being made right now and stays (its maker holds the lock
+   * from before the folder exists until the pond is whole or removed).
+   */
+  private async sweepIncompletePonds(): Promise<void> {
+    for (const id of await this.deps.host.listIncompletePondIds()) {
+      const release = await this.deps.coordinator.requestWriter(id, false);
+      if (!release) continue;
+      try {
+        await this.deps.host.removePond(id);
+        await this.deps.names.delete(id);
+      } finally {
+        await release();
+      }
+    }
   }
 
   async createPond(name: string): Promise<PondInfo> {
     const clean = checkPondName(name);
     const id = uuidv7();
-    await Pond.create(await this.deps.host.openStore(id), { pondId: id });
+    // Held while the folder has no first commit yet, so another tab's sweep leaves it alone.
+    const release = await this.deps.coordinator.requestWriter(id, false);
+    try {
+      await Pond.create(await this.deps.host.openStore(id), { pondId: id });
+    } finally {
+      await release?.();
+    }
     await this.deps.names.set(id, clean);
     return this.openPond(id);
   }
@@ -359,6 +385,21 @@ export class PondService implements PondApi {
   async importZip(zip: Blob, opts: { name?: string } & LongOp = {}): Promise<RestoreSummary> {
     const r = this.remotes;
     return this.ops.run(opts, (signal, onProgress) => r.importZip(zip, opts, { signal, onProgress }));
+  }
+
+  async fsck(opts: { quick?: boolean } & LongOp = {}): Promise<FsckReport> {
+    const pond = this.open.pond;
+    return this.ops.run(opts, async (signal, onProgress) => {
+      const r = await fsckPond(pond, { quick: opts.quick === true, signal, onProgress: (p) => {
+        // Bytes only while blobs are hashed; before that the counts go into the words (commits 120/600 …).
+        const bytes = p.phase === 'blobs';
+        onProgress(bytes ? p.done : 0, bytes ? p.total : undefined, `checking ${p.phase}${bytes ? '' : ` ${p.done}/${p.total}`}${p.path ? `: ${p.path}` : ''}`);
+      } });
+      return {
+        ok: r.problems.length + r.moreProblems === 0, quick: opts.quick === true, version: r.version, root: r.root, problems: r.problems, moreProblems: r.moreProblems,
+        checked: { commits: r.commits, oplogFiles: r.oplogFiles, rows: r.rows, nodes: r.nodes, blobs: r.blobs, blobBytesHashed: r.blobBytesHashed },
+      };
+    });
   }
 
 

@@ -5,9 +5,10 @@ import type { ExecResult, PondApi } from '../api/pond-api';
 import { COMMANDS, type Command, type ShellContext } from './commands';
 import { REMOTE_COMMANDS } from './commands-remote';
 import { COLLECT_COMMANDS } from './commands-collect';
+import { CHECK_COMMANDS } from './commands-check';
 
-/** Every command, by name: the core file commands plus the remote and collect families, each in its own file. */
-const ALL: Record<string, Command> = { ...COMMANDS, ...REMOTE_COMMANDS, ...COLLECT_COMMANDS };
+/** Every command, by name: the core file commands plus the remote, collect and check families, each in its own file. */
+const ALL: Record<string, Command> = { ...COMMANDS, ...REMOTE_COMMANDS, ...COLLECT_COMMANDS, ...CHECK_COMMANDS };
 import { tokenize } from './tokenize';
 
 export async function runCommandLine(api: PondApi, line: string, files: { name: string; data: Blob }[] = []): Promise<ExecResult> {

@@ -1,12 +1,12 @@
 // <backup-panel .client .info>: S3 remotes (list, add, remove), push / verify / restore with a progress bar and
-// Cancel, and zip snapshots (download, optionally as of the viewed version; import from a file picker).
+// Cancel, zip snapshots (download, optionally as of the viewed version; import from a file picker), and "Check this
+// pond" (fsck: the rules import and restore apply, with the content root and the list of problems).
 // Self-contained: it calls the worker itself and tells the app only `pond-opened` (PondInfo) when the user opens
 // a pond it restored or imported, the same event <pond-switcher> sends.
 import { LitElement, css, html, nothing } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
 import { Task, TaskStatus } from '@lit/task';
-import type { LongOp, PondInfo, ProgressCallback } from '../api/pond-api';
-import type { RestoreSummary } from '../api/pond-api';
+import type { FsckProblem, LongOp, PondInfo, ProgressCallback, RestoreSummary } from '../api/pond-api';
 import type { PondClient } from './pond-client';
 import { errorText, fmtBytes, isAbort } from './format';
 import { base } from './styles';
@@ -35,6 +35,8 @@ export class BackupPanel extends LitElement {
   @state() private result = '';
   @state() private created: RestoreSummary | undefined;
   @state() private backups: string[] = [];
+  /** What the last check of the pond found (listed under its result line). */
+  @state() private problems: { list: FsckProblem[]; more: number } | undefined;
   /** Failures of the quick calls (add, remove, list backups); the long ones show the job's error. */
   @state() private error = '';
 
@@ -61,6 +63,7 @@ export class BackupPanel extends LitElement {
 
   private start(label: string, work: Job['work']): void {
     this.created = undefined;
+    this.problems = undefined;
     this.error = '';
     void this.job.run([{ label, work }]).then(() => {
       if (this.job.status === TaskStatus.COMPLETE) this.result = this.job.value ?? '';
@@ -170,6 +173,18 @@ export class BackupPanel extends LitElement {
     });
   }
 
+  private check(quick: boolean): void {
+    this.start(quick ? 'Checking this pond (blobs not re-hashed)…' : 'Checking this pond…', async (signal, onProgress) => {
+      const r = await this.long((op) => this.client!.api.fsck({ ...op, quick }), signal, onProgress);
+      const c = r.checked;
+      const what = `version ${r.version}: ${c.commits} commits, ${c.nodes} entries, ${c.blobs} blobs${quick ? ' (not re-hashed)' : ` (${fmtBytes(c.blobBytesHashed)} hashed)`}`;
+      if (!r.ok) this.problems = { list: r.problems, more: r.moreProblems };
+      const root = `Content root ${r.root ?? '(none: the tree cannot be read)'}`;
+      const n = r.problems.length + r.moreProblems;
+      return r.ok ? `No problems in ${what}.\n${root}` : `${n} problem${n === 1 ? '' : 's'} in ${what}.\n${root}`;
+    });
+  }
+
   private async openCreated(): Promise<void> {
     const id = this.created?.id;
     if (!id) return;
@@ -194,8 +209,11 @@ export class BackupPanel extends LitElement {
       ${this.job.status === TaskStatus.ERROR && !isAbort(this.job.error) ? html`<p class="error" role="alert">${errorText(this.job.error)}</p>` : nothing}
       ${this.error ? html`<p class="error" role="alert">${this.error}</p>` : nothing}
       ${this.job.status === TaskStatus.ERROR && isAbort(this.job.error) ? html`<p class="muted" role="status">Cancelled.</p>` : nothing}
-      ${this.result ? html`<p class="ok" role="status" data-testid="backup-result">${this.result}
+      ${this.result ? html`<p class=${this.problems ? 'error' : 'ok'} role="status" data-testid="backup-result">${this.result}
           ${this.created ? html`<button @click=${() => void this.openCreated()}>Open it</button>` : nothing}</p>` : nothing}
+      ${this.problems ? html`<ul class="error" data-testid="check-problems">${this.problems.list.map((p) => html`<li>
+          <strong>${p.rule}</strong> ${p.file}${p.where ? ` ${p.where}` : ''}: ${p.message}</li>`)}
+          ${this.problems.more ? html`<li>… and ${this.problems.more} more</li>` : nothing}</ul>` : nothing}
       <section aria-label="Remotes">
         <h2>S3 remotes</h2>
         ${remotes.length === 0 ? html`<p class="muted">No remotes yet. Add a bucket below to back up this pond.</p>` : html`<table>
@@ -242,6 +260,14 @@ export class BackupPanel extends LitElement {
           <button type="submit" class="primary" ?disabled=${busy || !this.info}>Download zip</button>
         </form>
         <label>Import a zip as a new pond <input type="file" accept=".zip,application/zip" ?disabled=${busy} data-testid="zip-picker" @change=${(e: Event) => this.importZip(e)} /></label>
+      </section>
+      <section aria-label="Check">
+        <h2>Check this pond</h2>
+        <p class="muted">The rules a zip import or restore applies, over the pond on this device; the content root is the same for every copy of this pond.</p>
+        <div class="row">
+          <button class="primary" ?disabled=${busy || !this.info} @click=${() => this.check(false)}>Check this pond</button>
+          <button ?disabled=${busy || !this.info} @click=${() => this.check(true)}>Quick check</button>
+        </div>
       </section>`;
   }
 }

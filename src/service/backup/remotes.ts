@@ -193,7 +193,11 @@ export class RemoteOps {
     });
   }
 
-  /** Creates local pond `pondId` by `fill`, checks it opens as that pond, and removes it again on any failure. */
+  /**
+   * Creates local pond `pondId` by `fill` (which stages the files, runs the snapshot validator over them and only then
+   * moves them into place, commit 0 last), checks it opens as that pond, and removes it again on any failure. The
+   * writer lock is held throughout, so another tab's sweep of incomplete folders leaves this one alone.
+   */
   private async intoNewPond(pondId: string, displayName: string, fill: (store: Store) => Promise<number>): Promise<RestoreSummary> {
     const { host } = this.deps;
     if ((await host.listPondIds()).includes(pondId)) {
@@ -202,6 +206,8 @@ export class RemoteOps {
     const release = await this.deps.coordinator.requestWriter(pondId, false);
     if (!release) throw new PondError('LOCKED', `another tab is creating or using pond ${pondId}`, { detail: { pondId } });
     try {
+      // A folder without a first commit is what a tab that died mid-import left: we hold its lock now, so it goes.
+      if ((await host.listIncompletePondIds()).includes(pondId)) await host.removePond(pondId);
       const store = await host.openStore(pondId); // validates the id before anything is created
       try {
         const files = await fill(store);

@@ -9,6 +9,10 @@ import { MemoryStore } from '../../../src/storage/memory-store';
 import { addCommit, makePond, noise, sameFiles, snapshot } from '../../unit/remote/pond-fixture';
 import { KEYS, keyRemote, loggingFetch, newPondId, putPaths } from './s3-helpers';
 
+// The ponds here are fake (real layout, noise content: pond-fixture.ts): the transfer is under test, not the pond, so
+// the snapshot validator (tested over real ponds in tests/unit/pond/validate.test.ts) is off.
+const FAKE = { validate: false } as const;
+
 describe('S3 backup (s3rver on 127.0.0.1)', () => {
   it('pushes everything, then nothing, then only what is new, and restores byte for byte', async () => {
     const store = new MemoryStore();
@@ -38,7 +42,7 @@ describe('S3 backup (s3rver on 127.0.0.1)', () => {
     expect(putPaths(third.log, pondId)).toEqual(added);
 
     const restored = new MemoryStore();
-    const res = await restore(keyRemote(), pondId, restored);
+    const res = await restore(keyRemote(), pondId, restored, FAKE);
     expect(res.restored).toHaveLength(12);
     expect(sameFiles(await snapshot(restored), await snapshot(store))).toEqual([]);
     expect(await verify(store, keyRemote(), pondId)).toMatchObject({ ok: true, checked: 12 });
@@ -51,7 +55,7 @@ describe('S3 backup (s3rver on 127.0.0.1)', () => {
     const remote = new S3Remote({ bucketUrl: inject('s3Url'), prefix: 'viaendpoint', signing: { kind: 'endpoint', url: inject('presignUrl') } });
     expect((await push(store, remote, pondId)).sent).toHaveLength(6);
     const restored = new MemoryStore();
-    await restore(remote, pondId, restored);
+    await restore(remote, pondId, restored, FAKE);
     expect(sameFiles(await snapshot(restored), await snapshot(store))).toEqual([]);
     // The endpoint signs only inside its prefix.
     const outside = new S3Remote({ bucketUrl: inject('s3Url'), prefix: 'elsewhere', signing: { kind: 'endpoint', url: inject('presignUrl') } });
@@ -78,7 +82,7 @@ describe('S3 backup (s3rver on 127.0.0.1)', () => {
   });
 
   it('reports a missing backup as NOT_FOUND and a missing object with its key', async () => {
-    await expect(restore(keyRemote(), newPondId(), new MemoryStore())).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    await expect(restore(keyRemote(), newPondId(), new MemoryStore(), FAKE)).rejects.toMatchObject({ code: 'NOT_FOUND' });
     const err = await keyRemote().get('backups/nope/x').catch((e: unknown) => e);
     expect(err).toMatchObject({ code: 'NOT_FOUND', detail: { key: 'backups/nope/x', status: 404 } });
   });
@@ -122,7 +126,7 @@ describe('S3 backup (s3rver on 127.0.0.1)', () => {
     await keyRemote().put(blobKey, noise(files.get(blob)!.length, 99), { 'x-amz-meta-sha256': recorded });
 
     const target = new MemoryStore();
-    const err = await restore(keyRemote(), pondId, target).catch((e: unknown) => e);
+    const err = await restore(keyRemote(), pondId, target, FAKE).catch((e: unknown) => e);
     expect(isPondError(err, 'CORRUPT')).toBe(true);
     expect((err as Error).message).toContain(blobKey);
     expect(await target.list('')).toEqual([]);

@@ -7,6 +7,10 @@ import { sha256Hex } from '../../../src/pond/hash';
 import { MemoryStore } from '../../../src/storage/memory-store';
 import { makePond, noise, sameFiles, snapshot } from './pond-fixture';
 
+// The ponds here are fake (real layout, noise content: pond-fixture.ts): the transfer is under test, not the pond, so
+// the snapshot validator (tested over real ponds in tests/unit/pond/validate.test.ts) is off.
+const FAKE = { validate: false } as const;
+
 async function collect(it: AsyncIterable<Uint8Array>): Promise<Uint8Array> {
   const parts: Uint8Array[] = [];
   for await (const c of it) parts.push(c);
@@ -15,7 +19,7 @@ async function collect(it: AsyncIterable<Uint8Array>): Promise<Uint8Array> {
 
 async function refused(zip: Uint8Array, pattern: RegExp): Promise<void> {
   const store = new MemoryStore();
-  const err = await importZip(zip, store).then(() => undefined, (e: unknown) => e);
+  const err = await importZip(zip, store, FAKE).then(() => undefined, (e: unknown) => e);
   expect(isPondError(err, 'BAD_ZIP'), String(err)).toBe(true);
   expect((err as Error).message).toMatch(pattern);
   expect(await store.list('')).toEqual([]); // nothing imported, not even tmp/
@@ -52,7 +56,7 @@ describe('zip snapshot (node, memory store)', () => {
     const zip = await collect(zipChunks(src, { pondId: 'p1', chunkSize: 4096 }));
     expect(new TextDecoder().decode(zip.subarray(30, 30 + 13))).toBe('manifest.json');
     const dst = new MemoryStore();
-    const res = await importZip(zip, dst);
+    const res = await importZip(zip, dst, FAKE);
     expect(res.manifest.pondId).toBe('p1');
     const want = await snapshot(src);
     want.delete('tmp/in-flight');
@@ -96,12 +100,12 @@ describe('zip snapshot (node, memory store)', () => {
     const at = damaged.findIndex((_, i) => i > 100 && damaged[i] !== 0);
     damaged[at + 40] = damaged[at + 40]! ^ 0xff; // inside the first entries' data
     const store = new MemoryStore();
-    await expect(importZip(damaged, store)).rejects.toMatchObject({ code: 'BAD_ZIP' });
+    await expect(importZip(damaged, store, FAKE)).rejects.toMatchObject({ code: 'BAD_ZIP' });
     expect(await store.list('')).toEqual([]);
   });
   it('refuses to import into a store that has files', async () => {
     const store = new MemoryStore();
     await store.write('x', new Uint8Array(1));
-    await expect(importZip(await snapshotZip({ [LOG0]: strToU8('{}\n') }), store)).rejects.toMatchObject({ code: 'INVALID_INPUT' });
+    await expect(importZip(await snapshotZip({ [LOG0]: strToU8('{}\n') }), store, FAKE)).rejects.toMatchObject({ code: 'INVALID_INPUT' });
   });
 });
