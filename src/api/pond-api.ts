@@ -347,6 +347,11 @@ export interface PondApi {
   stat(path: string): Promise<NodeInfo>;
   versions(path: string): Promise<VersionInfo[]>;
   readFile(path: string, opts?: { version?: number }): Promise<Uint8Array>;
+  /**
+   * The rows of a table, series or derived node as one Parquet file: a series' versions unioned by name, a derived
+   * node computed (copy out). A table, or a series of one version, is its stored bytes.
+   */
+  readRows(path: string, opts?: LongOp): Promise<Uint8Array>;
   mkdir(path: string, opts?: { parents?: boolean }): Promise<void>;
   writeFile(path: string, data: Uint8Array | Blob, opts?: { parents?: boolean } & LongOp): Promise<NodeInfo>;
   symlink(target: string, path: string): Promise<void>;
@@ -441,6 +446,7 @@ export const POND_API_METHODS = [
   'stat',
   'versions',
   'readFile',
+  'readRows',
   'mkdir',
   'writeFile',
   'symlink',

@@ -2,6 +2,7 @@
 import type { AsyncDuckDB, AsyncDuckDBConnection } from '@duckdb/duckdb-wasm';
 import { Table, type RecordBatch, type Schema } from 'apache-arrow';
 import { isPondError, PondError, throwIfAborted } from '../core/errors';
+import { SerialQueue } from '../core/serial-queue';
 import { parquetToArrow } from '../formats/parquet';
 import { getDuckDb } from './duckdb';
 import type { M4Options, M4Result } from './m4';
@@ -27,6 +28,8 @@ export interface SourceVersion {
 export interface BindSource {
   /** Identifies the file across binds (node id or path); with the version number it keys the cache. */
   fileKey: string;
+  /** The file's pond path, for errors (a derived node's input whose schema changed is named by it). */
+  path?: string;
   kind: 'table' | 'series';
   timestampColumn?: string;
   versions: SourceVersion[];
@@ -115,7 +118,7 @@ export class QueryEngine {
   private readonly plot: PlotColumns;
   /** Derived relations (by their SQL, which names the version tables they read) materialised for the JS M4 path. */
   private readonly materialised = new Map<string, { table: string; schema: Schema }>();
-  private tail: Promise<unknown> = Promise.resolve();
+  private readonly statements = new SerialQueue();
 
   constructor(private readonly options: QueryEngineOptions = {}) {
     this.plot = new PlotColumns(options.maxPlotBytes ?? 256 * 1024 * 1024);
@@ -144,7 +147,7 @@ export class QueryEngine {
         if (this.viewSql.get(key) !== sql) {
           this.invalidateView(key);
           this.viewSql.delete(key);
-          await run(conn, sql);
+          await run(conn, sql).catch((e: unknown) => { throw isDerived(source) ? derivedError(source, e) : e; });
           this.viewSql.set(key, sql);
         }
       } finally {
@@ -397,7 +400,7 @@ export class QueryEngine {
         for (const v of wanted) {
           throwIfAborted(o.signal, 'query');
           const key = versionKey(b.source.fileKey, v.version);
-          const c = await cache.acquire(key, async () => withoutTimeZones(await parquetToArrow(await v.load(), `${b.source.fileKey} v${v.version}`)));
+          const c = await cache.acquire(key, async () => withoutTimeZones(await parquetToArrow(await v.load(), `${b.source.path ?? b.source.fileKey} v${v.version}`)));
           pinned.push(key);
           if (!fastM4Eligible(c.schema, o.timestampColumn, o.columns)) return undefined;
           const a = await this.plotArrays(conn, c.table, c.schema, o.timestampColumn, o.columns);
@@ -460,12 +463,10 @@ export class QueryEngine {
 
   /** Runs `fn` after every earlier call has finished: one statement at a time on the connections. */
   private exclusive<T>(signal: AbortSignal | undefined, fn: (c: Connections) => Promise<T>): Promise<T> {
-    const next = this.tail.then(async () => {
+    return this.statements.run(async () => {
       throwIfAborted(signal, 'query');
       return fn(await this.connection());
     });
-    this.tail = next.catch(() => undefined);
-    return next;
   }
 
   private maxResultBytes(): number {
@@ -568,10 +569,10 @@ export class QueryEngine {
       for (const v of b.selected) {
         throwIfAborted(signal, 'query');
         const key = versionKey(b.source.fileKey, v.version);
-        const name = `${b.source.fileKey} v${v.version}`;
+        const name = `${b.source.path ?? b.source.fileKey} v${v.version}`;
         const c = await cache.acquire(key, async () => withoutTimeZones(await parquetToArrow(await v.load(), name)));
         acquired.push(key);
-        if (schemas.length > 0) checkSchemaCompatible(mergedSchema(schemas), c.schema, `version ${v.version} of ${b.source.fileKey}`);
+        if (schemas.length > 0) checkSchemaCompatible(mergedSchema(schemas), c.schema, `version ${v.version} of ${b.source.path ?? b.source.fileKey}`);
         schemas.push(c.schema);
         tables.push(c.table);
       }
@@ -596,6 +597,16 @@ export class QueryEngine {
     }
     return [...out];
   }
+}
+
+/**
+ * A derived view DuckDB would not make (a column its SQL names is gone from an input, types that no longer agree):
+ * the error names the node and what its inputs read, since the SQL is the factory's, not the person's.
+ */
+function derivedError(source: DerivedSource, e: unknown): unknown {
+  if (!isPondError(e, 'QUERY')) return e;
+  const inputs = source.inputs.map((i) => `${i.name}: ${i.paths.join(', ') || i.what}`).join('; ');
+  return new PondError('QUERY', `${source.path} cannot be computed from its inputs (${inputs}): ${e.message}`, { cause: e, detail: { ...e.detail, path: source.path } });
 }
 
 /** The versions of a stored source a view reads: a table its latest, a series all; pruned by a time range. */

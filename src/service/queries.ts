@@ -9,6 +9,8 @@ import { m4 } from '../query/m4';
 import { leavesOf } from '../query/derived-bind';
 import { isDerived, type AnySource } from '../query/derived-source';
 import { QueryEngine } from '../query/engine';
+import { ident } from '../query/sql';
+import { arrowToParquet } from '../formats/parquet';
 import { detectOverlaps } from '../query/overlaps';
 import { logicalType } from '../query/schema';
 import type { NodeRecord } from '../tinyfs/node';
@@ -106,6 +108,15 @@ export class Queries {
       path: src.path, type: node.type, timestampColumn: src.timestampColumn ?? null, columns, versions: [], overlaps: [],
       derived: { factory: factoryOf(node)!, config: new TextDecoder().decode(await pond.read(node.id, last.version, src.path)), inputs },
     };
+  }
+
+  /** Every row of a table, series or derived node as one Parquet file, in time order when it has a time column. */
+  async rowsParquet(pond: Pond, path: string, signal?: AbortSignal): Promise<Uint8Array> {
+    const src = await this.source(pond, path);
+    const view = viewName('rows', src.fileKey);
+    await this.db.bind(view, src, { signal });
+    const order = src.timestampColumn ? ` ORDER BY ${ident(src.timestampColumn)}` : '';
+    return arrowToParquet(await this.db.query(`SELECT * FROM ${ident(view)}${order}`, { signal }));
   }
 
   async plot(pond: Pond, path: string, columns: string[], width: number, range?: [number, number], signal?: AbortSignal): Promise<PlotData> {

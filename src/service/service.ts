@@ -259,6 +259,13 @@ export class PondService implements PondApi {
     return view.read(node.id, opts.version, formatPath(segments));
   }
 
+  async readRows(path: string, opts: LongOp = {}): Promise<Uint8Array> {
+    const node = resolve((await this.readView()).fs, parsePath(path)).node;
+    // One stored version is already the Parquet asked for: no need to start DuckDB.
+    if (node.type === 'file:table' || (node.type === 'file:series' && node.versions.length === 1)) return this.readFile(path);
+    return this.ops.run(opts, (signal) => this.queries.rowsParquet(this.open.pond, path, signal));
+  }
+
   async mkdir(path: string, opts: { parents?: boolean } = {}): Promise<void> {
     await this.transact(`mkdir ${opts.parents ? '-p ' : ''}${path}`, (tx) => void tx.wd.mkdir(path, opts));
   }

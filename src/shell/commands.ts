@@ -120,14 +120,17 @@ export const COMMANDS: Record<string, Command> = {
     },
   },
   copy: {
-    usage: 'copy SRC... DEST [--format data|table|series] [--timestamp-column C] [--timezone ZONE] [--skip-bad-lines] [--force]',
+    usage: 'copy SRC... DEST [--format data|table|series] [--timestamp-column C] [--timezone ZONE] [--skip-bad-lines] [--force] [--strip-prefix P]',
     summary: 'host:NAME sources copy in (attached files); a host: destination copies pond files out as downloads',
     async run(ctx, words) {
-      const { positional, flags } = parseArgs(words, ['--format', '--timestamp-column', '--timezone', '--skip-bad-lines', '--force'], ['--format', '--timestamp-column', '--timezone']);
+      const { positional, flags } = parseArgs(words, ['--format', '--timestamp-column', '--timezone', '--skip-bad-lines', '--force', '--strip-prefix'], ['--format', '--timestamp-column', '--timezone', '--strip-prefix']);
       if (positional.length < 2) throw usage('copy');
       const dest = positional[positional.length - 1]!;
       const sources = positional.slice(0, -1);
-      if (dest.startsWith(HOST)) return copyOut(ctx, sources, dest.slice(HOST.length));
+      if (dest.startsWith(HOST)) {
+        const strip = flags.get('--strip-prefix');
+        return copyOut(ctx, sources, dest.slice(HOST.length), typeof strip === 'string' ? strip : undefined);
+      }
       const format = (flags.get('--format') ?? 'data') as CopyFormat;
       if (!['data', 'table', 'series'].includes(format)) throw new PondError('USAGE', `copy: --format must be data, table or series, not ${format}`);
       const files = sources.map((s) => {
@@ -241,15 +244,22 @@ export const COMMANDS: Record<string, Command> = {
 };
 COMMANDS.log = { ...COMMANDS.show!, usage: 'log [--limit N]', summary: 'same as show' };
 
-async function copyOut(ctx: ShellContext, patterns: string[], hostName: string): Promise<void> {
-  const matches = (await Promise.all(patterns.map((p) => ctx.api.list(p)))).flat().filter((n) => n.type !== 'directory');
+/**
+ * Pond files out as downloads. Into a host folder (`host:` or `host:NAME/`) each keeps its pond path below it, less
+ * `--strip-prefix`, so `copy '/docs/**\/*' host:` gives `docs/readme/index.md`. A table, series or derived node comes
+ * out as its rows in one Parquet file (a series: all its versions), raw files as their bytes.
+ */
+async function copyOut(ctx: ShellContext, patterns: string[], hostName: string, stripPrefix: string | undefined): Promise<void> {
+  const matches = (await Promise.all(patterns.map((p) => ctx.api.list(p)))).flat().filter((n) => n.type !== 'directory' && n.type !== 'symlink');
   if (matches.length === 0) throw new PondError('NOT_FOUND', `copy: nothing matches ${patterns.join(' ')}`);
-  if (matches.length > 1 && hostName && !hostName.endsWith('/')) {
-    throw new PondError('USAGE', `copy: ${matches.length} files need a host folder destination (host:NAME/)`);
-  }
+  const intoFolder = hostName === '' || hostName.endsWith('/');
+  if (matches.length > 1 && !intoFolder) throw new PondError('USAGE', `copy: ${matches.length} files need a host folder destination (host:NAME/)`);
+  const prefix = stripPrefix === undefined ? '/' : `/${stripPrefix.replace(/^\/+|\/+$/g, '')}/`.replace(/^\/\/$/, '/');
   for (const n of matches) {
-    const name = matches.length === 1 && hostName && !hostName.endsWith('/') ? hostName : n.name;
-    ctx.downloads.push({ name, data: await ctx.api.readFile(n.path) });
+    if (intoFolder && !n.path.startsWith(prefix)) throw new PondError('USAGE', `copy: ${n.path} is not under --strip-prefix ${stripPrefix}`);
+    const name = intoFolder ? hostName + n.path.slice(prefix.length) : hostName;
+    const tabular = n.type === 'file:table' || n.type === 'file:series' || n.derived === true;
+    ctx.downloads.push({ name, data: tabular ? await ctx.api.readRows(n.path) : await ctx.api.readFile(n.path) });
     ctx.out.push(`${n.path} -> ${name} (download)`);
   }
 }

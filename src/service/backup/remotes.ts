@@ -4,15 +4,11 @@
 import { openDB, type IDBPDatabase } from 'idb';
 import { PondError } from '../../core/errors';
 import type { Store } from '../../core/store';
-import { decodeEntries } from '../../oplog/entry-codec';
-import { decodeCommit, logPath, type Commit } from '../../oplog/delta-log';
-import { readCommit } from '../../oplog/log-store';
 import type { Coordinator } from '../../pond/coordination';
-import { blobPath } from '../../pond/layout';
 import { Pond } from '../../pond/pond';
+import { storeAsOf } from '../../pond/store-as-of';
+import { zipPondId } from '../../remote/zip-pond-id';
 import { S3Remote, exportZip, importZip, push, restore, validateRemoteConfig, verify, type RemoteConfig, type TransferProgress } from '../../remote/index';
-import { parseManifest, MANIFEST_MAX_BYTES, MANIFEST_NAME } from '../../remote/zip-manifest';
-import { badZip, extractEntry, readCentralDirectory, type ZipEntry } from '../../remote/zip-reader';
 import type { PondHost } from '../../storage/pond-host';
 import { originsOf, type ConnectOrigins } from '../settings/connect-origins';
 import type { PondNames } from '../settings/pond-names';
@@ -223,65 +219,6 @@ export class RemoteOps {
       release();
     }
   }
-}
-
-/** The pond id a snapshot carries: its manifest's, or else the metaData of its first commit. */
-async function zipPondId(zip: Blob, signal?: AbortSignal): Promise<string> {
-  const { entries, cdOffset } = await readCentralDirectory(zip);
-  const read = async (e: ZipEntry, limit: number): Promise<Uint8Array> => {
-    const parts: Uint8Array[] = [];
-    await extractEntry(zip, e, cdOffset, limit, async (c) => void parts.push(c), signal);
-    return new Uint8Array(await new Blob(parts as Uint8Array<ArrayBuffer>[]).arrayBuffer());
-  };
-  const m = entries.find((e) => e.name === MANIFEST_NAME);
-  if (!m) throw badZip('', `has no ${MANIFEST_NAME}: not a DuckPond snapshot`);
-  const manifest = parseManifest(await read(m, Math.min(m.size, MANIFEST_MAX_BYTES)));
-  if (manifest.pondId) return manifest.pondId;
-  const first = entries.find((e) => e.name === logPath(0));
-  if (!first) throw badZip(logPath(0), 'is missing: the snapshot has no first commit');
-  let commit: Commit;
-  try {
-    commit = decodeCommit(0, await read(first, 1 << 20));
-  } catch (e) {
-    throw badZip(logPath(0), `is not a commit (${(e as Error).message})`);
-  }
-  if (!commit.metaData) throw badZip(logPath(0), 'has no pond id (metaData)');
-  return commit.metaData.id;
-}
-
-/**
- * The pond files as they were at version `asOf`: commits 0..asOf, the oplog files those commits add and the blobs
- * their rows name. Files of later commits are hidden, so exporting this view gives a pond whose head is `asOf`.
- */
-export async function storeAsOf(store: Store, asOf: number): Promise<Store> {
-  if (!Number.isInteger(asOf) || asOf < 0) throw bad(`--as-of needs a version number (0 or more), not ${asOf}`, 'asOf');
-  if ((await store.size(logPath(asOf))) === undefined) throw new PondError('NOT_FOUND', `version ${asOf} does not exist in this pond`, { detail: { version: asOf } });
-  const keep = new Set<string>();
-  for (let v = 0; v <= asOf; v++) {
-    keep.add(logPath(v));
-    for (const add of (await readCommit(store, v)).adds) {
-      keep.add(add.path);
-      for (const e of await decodeEntries(await store.read(add.path), add.path)) if (e.sha256) keep.add(blobPath(e.sha256));
-    }
-  }
-  const dirs = new Set<string>();
-  for (const p of keep) for (let i = p.indexOf('/'); i > 0; i = p.indexOf('/', i + 1)) dirs.add(p.slice(0, i));
-  const hidden = (path: string) => new PondError('NOT_FOUND', `${path} is not part of version ${asOf}`, { detail: { path } });
-  const readOnly = () => { throw new PondError('READ_ONLY', `a view of version ${asOf} cannot be changed`); };
-  return {
-    read: async (p) => { if (!keep.has(p)) throw hidden(p); return store.read(p); },
-    readRange: async (p, o, l) => { if (!keep.has(p)) throw hidden(p); return store.readRange(p, o, l); },
-    size: async (p) => (keep.has(p) ? store.size(p) : undefined),
-    list: async (dir) => {
-      const d = dir.replace(/\/$/, '');
-      return (await store.list(d)).filter((n) => {
-        const path = d ? `${d}/${n.replace(/\/$/, '')}` : n.replace(/\/$/, '');
-        return n.endsWith('/') ? dirs.has(path) : keep.has(path);
-      });
-    },
-    write: async () => readOnly(), createWriter: async () => readOnly(), move: async () => readOnly(),
-    remove: async () => readOnly(), removeTree: async () => readOnly(),
-  };
 }
 
 /** The zip of the pond (as of `asOf` when given) as one Blob, built in pieces so the JS heap holds one piece at a time. */

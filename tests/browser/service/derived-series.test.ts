@@ -100,6 +100,11 @@ describe('derived series', () => {
     const settings = await c.api.exec('mknod sql-derived-series /d/bad --config host:c.yaml', { files: [yaml('c.yaml', "patterns:\n  a: /a.series\nquery: SET memory_limit='1MB'\n")] });
     expect(settings.stderr).toMatch(/SET is not allowed/);
     expect((await c.api.exec('list-factories')).stdout).toMatch(/^timeseries-join \[derived\]/m);
+
+    // An input that no longer has what the node's SQL reads: the error names the node and its input.
+    await mknod(c, 'sql-derived-table', '/d/temps', 'patterns:\n  s: /a.series\nquery: SELECT max(temp) AS hottest FROM s\n');
+    const gone = await c.api.query('SELECT * FROM source', { source: '/d/temps' }).catch((e: { code?: string; message?: string }) => e);
+    expect(gone).toMatchObject({ code: 'QUERY', message: expect.stringMatching(/^\/d\/temps cannot be computed from its inputs \(s: \/a\.series\): .*temp/) });
   });
 });
 

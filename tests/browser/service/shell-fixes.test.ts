@@ -1,6 +1,9 @@
 // Shell answers a field user tripped over: `cat --version N` with --sql and as a table, `cat SERIES` as rows instead
-// of Parquet bytes, `list /` listing the root's entries, and `help` naming `log` as itself. Real worker and DuckDB.
+// of Parquet bytes, `list /` listing the root's entries, `help` naming `log` as itself, and a series copied out whole.
+// Real worker and DuckDB.
 import { describe, expect, it } from 'vitest';
+import { tableFromIPC } from 'apache-arrow';
+import { loadParquetWasm } from '../../../src/core/parquet-wasm';
 import { connect } from '../../helpers/pond-clients';
 
 const csv = (name: string, rows: string[]) => ({ name, data: new Blob([`timestamp,v\n${rows.join('\n')}\n`]) });
@@ -25,5 +28,12 @@ describe('shell fixes', () => {
     expect(rows.stdout).toMatch(/\(rows 1–5 of 5\)\n$/);
     expect((await c.api.exec('list /')).stdout).toBe('/dir/\n/s.series\n');
     expect((await c.api.exec('help')).stdout).toMatch(/^ *log \[--limit N\] +same as show$/m);
+
+    // Copied out, a two-version series is one Parquet file of all 5 rows (it used to be the last version's 3).
+    const out = await c.api.exec('copy /s.series host:');
+    expect(out.downloads?.map((d) => d.name)).toEqual(['s.series']);
+    const rowsOut = tableFromIPC((await loadParquetWasm()).readParquet(out.downloads![0]!.data).intoIPCStream());
+    expect(rowsOut.numRows).toBe(5);
+    expect(Array.from(rowsOut.getChild('v')!.toArray() as ArrayLike<number | bigint>, Number)).toEqual([1, 2, 10, 20, 30]);
   });
 });

@@ -35,8 +35,13 @@ describe('shell', () => {
   it('copies pond files out as downloads', async () => {
     const run = await shell();
     await run('copy host:x host:y /in/', [{ name: 'x', data: blobOf('X') }, { name: 'y', data: blobOf('Y') }]);
+    // Into a host folder each file keeps its pond path below it (the structure is not lost), less --strip-prefix.
     const r = await run('copy /in/* host:out/');
-    expect(r.downloads?.map((d) => [d.name, new TextDecoder().decode(d.data)])).toEqual([['x', 'X'], ['y', 'Y']]);
+    expect(r.downloads?.map((d) => [d.name, new TextDecoder().decode(d.data)])).toEqual([['out/in/x', 'X'], ['out/in/y', 'Y']]);
+    await run('copy host:z /in/deeper/', [{ name: 'z', data: blobOf('Z') }]);
+    expect((await run('copy /in/** host:')).downloads?.map((d) => d.name)).toEqual(['in/deeper/z', 'in/x', 'in/y']);
+    expect((await run('copy /in/** host:out/ --strip-prefix /in')).downloads?.map((d) => d.name)).toEqual(['out/deeper/z', 'out/x', 'out/y']);
+    expect((await run('copy /in/** host: --strip-prefix /elsewhere')).stderr).toMatch(/\/in\/deeper\/z is not under --strip-prefix \/elsewhere/);
     expect((await run('copy /in/x host:renamed.txt')).downloads?.[0]?.name).toBe('renamed.txt');
   });
 
