@@ -9,6 +9,7 @@ import { parseResolution } from '../../query/reduce';
 import { formatPath, parsePath } from '../../tinyfs/paths';
 import { glob, resolve, tryResolve } from '../../tinyfs/resolve';
 import { outputFolder, resolutionTable, type TemporalReduceConfig } from './factories/temporal-reduce-config';
+import { anySource, isDerivedNode, pondView } from './derived-read';
 import { writeNodeConfig } from './write-node';
 import { factoryInfos, factoryNamed, parseNodeConfig, type NodeConfig } from './registry';
 import { exportSeries, importLaketechFiles } from './collect-files';
@@ -139,8 +140,10 @@ export class Collectors {
     if (!factory.run) throw new PondError('USAGE', `${path} is a ${factory.name} node: it is computed when read, there is nothing to run`);
     const run = factory.run;
     const secret = factory.takesSecret ? await this.deps.secrets.get(pond.id, path) : undefined;
+    const view = await pondView(pond);
+    const reads = { view, source: (p: string) => anySource(view, pond, p), isDerived: isDerivedNode };
     const r = await this.deps.transact(`run ${path}`, (tx) => run({
-      tx, pond, path, signal, onProgress, secret, engine: this.engine, ...(this.deps.fetch ? { fetch: this.deps.fetch } : {}),
+      tx, pond, path, signal, onProgress, secret, engine: this.engine, reads, ...(this.deps.fetch ? { fetch: this.deps.fetch } : {}),
     }, node.config), signal);
     return { ...r, pondVersion: this.deps.pond().version };
   }

@@ -5,7 +5,9 @@ import type { ConfiguredNode, FactoryKind, RunResult } from '../../api/pond-api'
 import type { Pond } from '../../pond/pond';
 import type { Transaction } from '../../pond/transaction';
 import type { QueryEngine } from '../../query/engine';
-import type { Matched, Relation } from '../../query/derived-source';
+import type { AnySource, Matched, Relation } from '../../query/derived-source';
+import type { NodeRecord } from '../../tinyfs/node';
+import type { PondView } from './derived-read';
 import type { Progress } from '../operations';
 
 export type { FactoryKind };
@@ -24,6 +26,15 @@ export interface RunContext {
   fetch?: typeof fetch;
   /** The collectors' own DuckDB engine (never the one the UI's views are bound in). */
   engine: QueryEngine;
+  /** The pond as reads see it, and its nodes as bindable sources (derived ones included). */
+  reads: ReadAccess;
+}
+
+/** Given to runs so that a factory module need not import the derived-read machinery (which imports the registry). */
+export interface ReadAccess {
+  view: PondView;
+  source(path: string): Promise<AnySource & { path: string }>;
+  isDerived(node: NodeRecord): boolean;
 }
 
 /** What a derived node reads and how its relation is built from its inputs' (see derived-read.ts). */

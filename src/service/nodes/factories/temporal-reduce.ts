@@ -22,7 +22,7 @@ import type { NodeRecord, VersionRecord } from '../../../tinyfs/node';
 import type { FsState } from '../../../tinyfs/state';
 import { formatPath, parsePath } from '../../../tinyfs/paths';
 import { glob, tryResolve } from '../../../tinyfs/resolve';
-import type { Factory } from '../factory';
+import type { Factory, ReadAccess } from '../factory';
 import type { RunResult } from '../../../api/pond-api';
 import type { Progress } from '../../operations';
 import { AGGREGATIONS, aggregationsKey, outputFolder, parseTemporalReduceConfig, resolutionTable, resolveColumns, type TemporalReduceConfig } from './temporal-reduce-config';
@@ -122,15 +122,12 @@ function timeColumnOf(config: TemporalReduceConfig, group: ReduceGroup, sources:
 }
 
 export async function runTemporalReduce(
-  tx: Transaction, pond: Pond, engine: QueryEngine, nodePath: string, config: TemporalReduceConfig,
+  tx: Transaction, pond: Pond, engine: QueryEngine, nodePath: string, config: TemporalReduceConfig, reads: ReadAccess,
   opts: { signal: AbortSignal; onProgress: Progress },
 ): Promise<Omit<RunResult, 'pondVersion'>> {
-  // Loaded here, not imported above: derived-read needs the registry, which lists this module (a static import
-  // would make the registry see this factory before it is defined).
-  const { anySource, isDerivedNode, pondView } = await import('../derived-read');
-  // The tree as reads see it (awaited: building it may take reads): inputs matched and bound as a query would.
-  const view = await pondView(pond);
-  const groups = reduceGroups(view.fs, config, nodePath, isDerivedNode);
+  // The tree as reads see it: inputs matched and bound as a query would.
+  const view = reads.view;
+  const groups = reduceGroups(view.fs, config, nodePath, reads.isDerived);
   const aggKey = aggregationsKey(config.aggregations);
   const aggregations = config.aggregations.map((a) => a.type);
   const written: RunResult['written'] = [];
@@ -140,7 +137,7 @@ export async function runTemporalReduce(
     throwIfAborted(opts.signal, `run ${nodePath}`);
     opts.onProgress(i, groups.length, group.folder);
     inputCount += group.inputs.length;
-    const sources = await Promise.all(group.inputs.map((x) => anySource(view, pond, x.path)));
+    const sources = await Promise.all(group.inputs.map((x) => reads.source(x.path)));
     const ts = timeColumnOf(config, group, sources);
     const only = group.inputs.length === 1 && !isDerived(sources[0]!) ? group.inputs[0]! : undefined;
     const src = sources.length === 1 ? sources[0]! : unionSource(nodePath, group, sources, config.input, ts);
@@ -222,5 +219,5 @@ export const temporalReduceFactory: Factory<TemporalReduceConfig> = {
   ],
   parse: parseTemporalReduceConfig,
   inputs: (config) => [config.input],
-  run: (ctx, config) => runTemporalReduce(ctx.tx, ctx.pond, ctx.engine, ctx.path, config, { signal: ctx.signal, onProgress: ctx.onProgress }),
+  run: (ctx, config) => runTemporalReduce(ctx.tx, ctx.pond, ctx.engine, ctx.path, config, ctx.reads, { signal: ctx.signal, onProgress: ctx.onProgress }),
 };
