@@ -48,6 +48,18 @@ describe('derived series', () => {
     expect(plot.y['Lake.temperature']).toEqual([0, 1, 2, 3, 104, 105, 106, 107, 108]);
     expect(plot.extent).toEqual([T0, T0 + 8 * HOUR]);
 
+    // A derived node reading another: the hottest joined reading.
+    await mknod(c, 'sql-derived-table', '/lake/hottest', 'patterns:\n  j: /lake/joined\nquery: SELECT max("Lake.temperature")::DOUBLE AS t FROM j\n');
+    expect(await rowsOf(c, 'SELECT t FROM source', '/lake/hottest')).toEqual([{ t: 108 }]);
+
+    // In a zip snapshot the configs travel, not the rows: the imported pond computes the same join.
+    const zip = await c.api.exportZip();
+    const here = (await c.api.info()).id;
+    await c.api.deletePond(here);
+    const imported = await c.api.importZip(zip.blob);
+    await c.api.openPond(imported.id);
+    expect((await rowsOf(c, 'SELECT "Lake.temperature"::DOUBLE AS lake FROM source', '/lake/joined')).map((r) => r.lake)).toEqual([0, 1, 2, 3, 104, 105, 106, 107, 108]);
+
     // Exported like a stored series: Hive partitions of its computed rows.
     const exported = await c.api.exportSeries('/lake/joined', { temporal: ['year', 'month'] });
     expect(exported.files).toEqual([{ path: 'lake/joined/year=2024/month=03/data.parquet', rows: 9 }]);
