@@ -31,6 +31,13 @@ const button = (root: ShadowRoot, text: string) => {
   if (!b) throw new Error(`no button ${text}`);
   return b;
 };
+/** The button in the table row of remote `name` (remotes other test files left in this origin's IndexedDB come first). */
+const rowButton = (root: ShadowRoot, name: string, text: string) => {
+  const row = [...root.querySelectorAll('tr')].find((tr) => tr.textContent?.includes(name));
+  const b = row && [...row.querySelectorAll('button')].find((x) => x.textContent?.trim() === text);
+  if (!b) throw new Error(`no button ${text} in the row of ${name}`);
+  return b;
+};
 const result = (root: ShadowRoot) => root.querySelector('[data-testid="backup-result"]')?.textContent ?? '';
 
 async function addRemote(el: BackupPanel, root: ShadowRoot, name: string): Promise<void> {
@@ -54,11 +61,11 @@ describe('<backup-panel>', () => {
     const name = `panel${crypto.randomUUID().slice(0, 6)}`;
     await addRemote(el, root, name);
     expect(root.querySelector('table')!.textContent).toMatch(/keys S3RVER, secret session/);
-    button(root, 'Push').click();
+    rowButton(root, name, 'Push').click();
     await vi.waitFor(() => expect(result(root)).toMatch(new RegExp(`Pushed 4 objects \\(.*\\) to ${name}; 0 were already there`)), { timeout: 20_000 });
 
     await c.api.writeFile('/big.bin', new Blob([new Uint8Array(48 * 1024 * 1024).map((_, i) => (i * 13) & 0xff)]));
-    button(root, 'Push').click();
+    rowButton(root, name, 'Push').click();
     await vi.waitFor(() => expect(root.querySelector('[data-testid="backup-progress"] progress')).not.toBeNull(), { timeout: 20_000 });
     await vi.waitFor(() => expect(Number(root.querySelector<HTMLProgressElement>('[data-testid="backup-progress"] progress')!.value)).toBeGreaterThan(0), { timeout: 30_000 });
     button(root, 'Cancel').click();

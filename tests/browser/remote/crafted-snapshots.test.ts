@@ -98,20 +98,24 @@ describe('crafted snapshots through the pond worker', () => {
       await upload(prefix, base.pondId, files);
       const remote = `crafted${i}`;
       await c.api.remoteAdd({ name: remote, bucketUrl: inject('s3Url'), prefix, ...KEYS });
-      let last = 'none';
-      const restoring = c.longOp((op) => c.api.restore(remote, base.pondId, op), { onProgress: (d, t, w) => { last = `${d}/${t} ${w} at ${Math.round(performance.now())} ms`; } });
-      const t0 = Math.round(performance.now());
-      const got = await within(restoring.then((r) => r, (e: unknown) => e), `restore of "${k.name}" (started at ${t0} ms)`, () => last);
-      if (k.rule === 'commit-contiguous') {
-        // A live bucket may be mid-push: commits after a gap are left there, the whole prefix before it is restored.
-        expect(got, k.name).toMatchObject({ id: base.pondId, version: 2 });
-        await c.api.deletePond(base.pondId);
-      } else {
-        expect(got, k.name).toMatchObject({ code: 'CORRUPT', detail: { rule: k.rule } });
+      // Remotes live in this origin's IndexedDB, shared by every test file: a failed case must not leave one behind.
+      try {
+        let last = 'none';
+        const restoring = c.longOp((op) => c.api.restore(remote, base.pondId, op), { onProgress: (d, t, w) => { last = `${d}/${t} ${w} at ${Math.round(performance.now())} ms`; } });
+        const t0 = Math.round(performance.now());
+        const got = await within(restoring.then((r) => r, (e: unknown) => e), `restore of "${k.name}" (started at ${t0} ms)`, () => last);
+        if (k.rule === 'commit-contiguous') {
+          // A live bucket may be mid-push: commits after a gap are left there, the whole prefix before it is restored.
+          expect(got, k.name).toMatchObject({ id: base.pondId, version: 2 });
+          await c.api.deletePond(base.pondId);
+        } else {
+          expect(got, k.name).toMatchObject({ code: 'CORRUPT', detail: { rule: k.rule } });
+        }
+        expect(await c.api.listPonds(), k.name).toEqual(ponds);
+        expect(await opfsPondFolders(), k.name).toEqual(folders);
+      } finally {
+        await c.api.remoteRemove(remote);
       }
-      expect(await c.api.listPonds(), k.name).toEqual(ponds);
-      expect(await opfsPondFolders(), k.name).toEqual(folders);
-      await c.api.remoteRemove(remote);
     }
     expect((await c.api.fsck()).root).toBe(other.root);
   });
@@ -131,19 +135,23 @@ describe('fsck through the pond worker', () => {
     const exported = await c.api.exportZip();
     const remote = `fsck${crypto.randomUUID().slice(0, 6)}`;
     await c.api.remoteAdd({ name: remote, bucketUrl: inject('s3Url'), prefix: `fsck-${remote}`, ...KEYS });
-    await c.api.push(remote);
+    try {
+      await c.api.push(remote);
 
-    await c.api.createPond('elsewhere');
-    await c.api.deletePond(built.pondId);
-    await c.api.importZip(exported.blob);
-    await c.api.openPond(built.pondId);
-    expect((await c.api.fsck()).root).toBe(first.root);
+      await c.api.createPond('elsewhere');
+      await c.api.deletePond(built.pondId);
+      await c.api.importZip(exported.blob);
+      await c.api.openPond(built.pondId);
+      expect((await c.api.fsck()).root).toBe(first.root);
 
-    await c.api.createPond('elsewhere');
-    await c.api.deletePond(built.pondId);
-    await c.api.restore(remote, built.pondId);
-    await c.api.openPond(built.pondId);
-    expect((await c.api.fsck()).root).toBe(first.root);
+      await c.api.createPond('elsewhere');
+      await c.api.deletePond(built.pondId);
+      await c.api.restore(remote, built.pondId);
+      await c.api.openPond(built.pondId);
+      expect((await c.api.fsck()).root).toBe(first.root);
+    } finally {
+      await c.api.remoteRemove(remote); // remotes live in this origin's IndexedDB, shared by every test file
+    }
 
     // Commits that leave the content as it was (a scratch folder made and removed) until the pond compacts itself
     // (every 50 commits): the compaction commit shows as a version step of 2.
