@@ -64,7 +64,8 @@ const joinRead: Benchmark = {
       let n = 0;
       for (let rep = 0; rep < (ctx.quick ? 2 : 5); rep++) {
         collectGarbage();
-        const [tb, hand] = await timed(() => flat.query(handSql));
+        // Through the same engine call (its streamed result path), so the ratio is what the derived view costs.
+        const [tb, hand] = await timed(() => engine.query(handSql));
         base.push(tb);
         collectGarbage();
         const [to, t] = await timed(() => engine.query('SELECT * FROM j'));
