@@ -13,6 +13,7 @@ import { OpfsStore, shortWriteError } from '../src/storage/opfs-store';
 import { openScratchDir, rawOpfsWriteFlushMove } from '../src/storage/opfs-raw';
 import { FsState } from '../src/tinyfs/state';
 import { collectGarbage, median, round, stats, timed, type BenchContext, type BenchResult, type Benchmark } from './types';
+import { randomBytes } from './random-bytes';
 
 const KiB = 1024;
 const MiB = 1024 * 1024;
@@ -30,17 +31,6 @@ export async function removeOpfs(path: string): Promise<void> {
   }
 }
 
-/** Pseudo-random bytes (xorshift32): incompressible, and fast to make in bulk. */
-function randomBytes(n: number, seed = 0x9e3779b9): Uint8Array {
-  const buf = new ArrayBuffer(Math.ceil(n / 4) * 4);
-  const words = new Uint32Array(buf);
-  let x = seed >>> 0 || 1;
-  for (let i = 0; i < words.length; i++) {
-    x ^= x << 13; x >>>= 0; x ^= x >>> 17; x ^= x << 5; x >>>= 0;
-    words[i] = x;
-  }
-  return new Uint8Array(buf, 0, n);
-}
 
 const id = () => crypto.randomUUID().slice(0, 8);
 const ms = (x: number) => `${round(x)} ms`;

@@ -14,6 +14,7 @@ import { S3Remote } from '../src/remote/s3-client';
 import { OpfsStore } from '../src/storage/opfs-store';
 import { OpfsPondHost } from '../src/storage/pond-host';
 import { collectGarbage, round, timed, type BenchContext, type BenchResult, type Benchmark } from './types';
+import { randomBytes } from './random-bytes';
 
 const MiB = 1024 * 1024;
 const KEYS = { kind: 'keys', accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER', region: 'us-east-1' } as const;
@@ -27,16 +28,6 @@ function s3Url(): string {
 const tag = () => crypto.randomUUID().slice(0, 8);
 const remoteAt = (prefix: string) => new S3Remote({ bucketUrl: s3Url(), prefix, signing: KEYS });
 
-/** Pseudo-random bytes (xorshift32): incompressible, like Parquet and raw logger files. */
-function randomBytes(n: number, seed: number): Uint8Array {
-  const words = new Uint32Array(Math.ceil(n / 4));
-  let x = seed >>> 0 || 1;
-  for (let i = 0; i < words.length; i++) {
-    x ^= x << 13; x >>>= 0; x ^= x >>> 17; x ^= x << 5; x >>>= 0;
-    words[i] = x;
-  }
-  return new Uint8Array(words.buffer, 0, n);
-}
 
 async function removeOpfs(folder: string, name: string): Promise<void> {
   try {

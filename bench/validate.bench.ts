@@ -10,20 +10,11 @@ import { importZip } from '../src/remote/zip-import';
 import { OpfsStore } from '../src/storage/opfs-store';
 import { buildPond as buildCommits, removeOpfs } from './pond.bench';
 import { collectGarbage, median, round, timed, type BenchContext, type BenchResult, type Benchmark } from './types';
+import { randomBytes } from './random-bytes';
 
 const MiB = 1024 * 1024;
 const FOLDER = 'bench-validate';
 
-/** Pseudo-random bytes (xorshift32): incompressible, like Parquet and raw logger files. */
-function randomBytes(n: number, seed: number): Uint8Array {
-  const words = new Uint32Array(Math.ceil(n / 4));
-  let x = seed >>> 0 || 1;
-  for (let i = 0; i < words.length; i++) {
-    x ^= x << 13; x >>>= 0; x ^= x >>> 17; x ^= x << 5; x >>>= 0;
-    words[i] = x;
-  }
-  return new Uint8Array(words.buffer, 0, n);
-}
 
 /** A pond in OPFS of `total` bytes: 20 MiB blobs (built from 1 MiB pieces) and a few small inline files. */
 async function bigPond(ctx: BenchContext, total: number): Promise<{ pond: Pond; path: string }> {
