@@ -21,7 +21,8 @@ export interface ColumnInfo { name: string; temporal: boolean; numeric: boolean 
 
 /**
  * The event-time column: the override when given (it must exist), else the first known name whose type can
- * hold times, else the first column when it is already a timestamp/date (ISO dates sniffed there). Undefined: none.
+ * hold times, else the first column (in file order) whose type is a timestamp or date — ISO dates sniffed there,
+ * wherever it stands (`location,date,precipitation` picks `date`). Undefined: none.
  */
 export function pickTimestampColumn(columns: ColumnInfo[], override?: string, source = 'input'): string | undefined {
   if (override !== undefined) {
@@ -34,8 +35,7 @@ export function pickTimestampColumn(columns: ColumnInfo[], override?: string, so
     const c = columns.find((x) => x.name === n);
     if (c && (c.temporal || c.numeric)) return n;
   }
-  const first = columns[0];
-  return first?.temporal ? first.name : undefined;
+  return columns.find((c) => c.temporal)?.name;
 }
 
 /** Throws INVALID_INPUT unless `tz` is an IANA zone this browser knows. */

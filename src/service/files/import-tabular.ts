@@ -49,6 +49,13 @@ export async function importTabular(
     throw new PondError('BAD_CSV', `${file.name}: ${result.rejectedLines} bad line${result.rejectedLines === 1 ? '' : 's'}, nothing imported: ${shown.join('; ')}${result.rejectedLines > 5 ? '; …' : ''}`, { detail: { name: file.name, rejects: result.rejects.slice(0, 100) } });
   }
   if (content.size === 0) throw new PondError('INTERNAL', `${file.name}: the import produced no Parquet`);
+  if (type === 'file:series' && !result.timestampColumn) {
+    // A series without event times has no chart, no time ranges and no overlaps: say so now, not by an empty chart.
+    const tried = result.columns.map((c) => `${c.name} (${c.type})`).join(', ');
+    throw new PondError('INVALID_INPUT', `${file.name}: no column holds times, so it cannot be a series (columns: ${tried}); name one with --timestamp-column, or import it as raw data${isParquet ? ' or as a table' : ''}`, {
+      detail: { name: file.name, columns: result.columns.map((c) => c.name) },
+    });
+  }
   if (type === 'file:series') await checkAppend(tx, target, result, file.name);
   const attrs: Record<string, string> = {
     rows: String(result.rows),

@@ -88,3 +88,12 @@ describe('normaliseTimeColumn', () => {
     expect(() => normaliseTimeColumn(batchOf('t', vectorFromArray(['x'], new Utf8()).data[0]!), 't', { source: 'a.csv' })).toThrow(/a\.csv: a column of type Utf8/);
   });
 });
+
+describe('pickTimestampColumn beyond the known names', () => {
+  it('takes the first timestamp or date column wherever it stands, and nothing when none holds times', async () => {
+    const col = (name: string, temporal: boolean, numeric = false) => ({ name, temporal, numeric });
+    expect(pickTimestampColumn([col('location', false), col('date', true), col('precipitation', false, true)])).toBe('date');
+    expect(pickTimestampColumn([col('a', false, true), col('b', false)])).toBeUndefined();
+    expect(pickTimestampColumn([col('when', true), col('time', false, true)])).toBe('time'); // a known name first
+  });
+});
