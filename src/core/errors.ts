@@ -21,6 +21,7 @@ export type PondErrorCode =
   | 'SCHEMA_MISMATCH' // a new version whose columns do not fit the series
   | 'QUERY' // DuckDB rejected a query
   | 'HTTP' // a remote answered with an error status or not at all
+  | 'STALLED' // long work that stopped making progress (no answer from DuckDB's worker for too long)
   | 'BLOCKED' // the app's Content-Security-Policy refused a connection to an origin the user has not configured
   | 'USAGE' // a shell command used wrongly
   | 'UNSUPPORTED'

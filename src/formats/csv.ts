@@ -84,7 +84,7 @@ export async function importCsv(db: AsyncDuckDB, source: Blob, name: string, opt
     let rows = 0;
     let schema: Schema | undefined;
     let epochUnit = opts.epochUnit;
-    const reader = await streamWithReadAhead(db, c, sql).catch((e) => { throw fail(e, 'cannot read it as CSV'); });
+    const reader = await streamWithReadAhead(db, c, sql, { what: `import of ${name}`, ...(opts.stallMs ? { stallMs: opts.stallMs } : {}) }).catch((e) => { throw fail(e, 'cannot read it as CSV'); });
     streaming = true;
     async function* batches(): AsyncGenerator<RecordBatch> {
       try {

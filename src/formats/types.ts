@@ -30,6 +30,8 @@ export interface CsvImportOptions extends ImportOptions {
   header?: boolean;
   /** Most rejected lines kept in detail (all are counted). Default 1000. */
   maxRejectsReported?: number;
+  /** How long DuckDB may send no rows before the import fails as STALLED (default 120 s; see duckdb-read-ahead.ts). */
+  stallMs?: number;
 }
 
 /** A CSV line that was not imported and why (one entry per line, all its problems). */

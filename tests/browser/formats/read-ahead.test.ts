@@ -16,7 +16,7 @@ describe('streamWithReadAhead', () => {
       for (const depth of [1, 3, 64]) {
         let next = 0;
         let batches = 0;
-        for await (const batch of await streamWithReadAhead(db, conn, 'SELECT range::INTEGER AS i FROM range(50000)', depth)) {
+        for await (const batch of await streamWithReadAhead(db, conn, 'SELECT range::INTEGER AS i FROM range(50000)', { depth })) {
           const col = batch.getChild('i')!.toArray() as Int32Array;
           for (const v of col) expect(v).toBe(next++);
           batches++;
@@ -51,5 +51,28 @@ describe('streamWithReadAhead', () => {
     } finally {
       await conn.close();
     }
+  });
+});
+
+describe('a stream whose answers stop', () => {
+  it('fails as STALLED naming what it was reading, instead of waiting forever; DuckDB stays usable', async () => {
+    const conn = await db.connect();
+    let fetches = 0;
+    // DuckDB's own answers for the first chunks, then requests that are never answered (a worker gone quiet).
+    const quiet = {
+      startPendingQuery: (...a: Parameters<AsyncDuckDB['startPendingQuery']>) => db.startPendingQuery(...a),
+      pollPendingQuery: (...a: Parameters<AsyncDuckDB['pollPendingQuery']>) => db.pollPendingQuery(...a),
+      fetchQueryResults: (id: number) => (++fetches <= 2 ? db.fetchQueryResults(id) : new Promise<Uint8Array>(() => undefined)),
+    } as unknown as AsyncDuckDB;
+    let rows = 0;
+    const e = await (async () => {
+      for await (const b of await streamWithReadAhead(quiet, conn, 'SELECT range::INTEGER AS i FROM range(100000)', { depth: 1, stallMs: 400, what: 'import of big.csv' })) rows += b.numRows;
+    })().then(() => undefined, (x: unknown) => x);
+    expect(e).toMatchObject({ code: 'STALLED', message: expect.stringMatching(/^import of big\.csv: reading \(after chunk \d+\): no answer from the query engine/) });
+    expect(rows).toBeGreaterThan(0); // what came before the stall was read
+    await conn.close();
+    const fresh = await db.connect();
+    expect((await fresh.query('SELECT 42 AS x')).getChild('x')?.get(0)).toBe(42);
+    await fresh.close();
   });
 });
