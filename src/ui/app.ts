@@ -52,7 +52,8 @@ export class DuckpondApp extends LitElement {
     section.pane { padding: 8px 12px; min-width: 0; overflow: auto; }
     .tabs { position: relative; margin-bottom: 10px; }
     [role='tablist'] { display: flex; gap: 4px; border-bottom: 1px solid var(--line); overflow-x: auto; scrollbar-width: none; }
-    [role='tab'] { flex: none; }
+    /* The ring drawn inside: the row scrolls, so a ring outside the tab would be clipped at its edges. */
+    [role='tab'] { flex: none; outline-offset: -3px; }
     /* The scroll cue: a fade with a chevron over the edge where more tabs wait, so a cut-off row reads as "scroll". */
     .cue { position: absolute; top: 0; bottom: 1px; width: 36px; display: grid; place-items: center; pointer-events: none;
       color: var(--muted); font-weight: 700; }
