@@ -16,6 +16,7 @@ import type { PondTree } from './pond-tree';
 import type { PondSwitcher } from './pond-switcher';
 import { downloadBlob } from './download';
 import { NarrowScreen } from './narrow-screen';
+import { TabRowScroll, tabRowStyles } from './tab-row-scroll';
 import './pond-switcher';
 import './pond-tree';
 import './node-details';
@@ -37,7 +38,7 @@ const LAST_POND = 'duckpond.lastPond'; // UI state, not pond data: localStorage 
 
 @customElement('duckpond-app')
 export class DuckpondApp extends LitElement {
-  static override styles = [base, css`
+  static override styles = [base, tabRowStyles, css`
     :host { display: flex; flex-direction: column; min-height: 100vh; background: var(--bg); }
     header { display: flex; align-items: center; gap: 10px; flex-wrap: wrap; padding: 8px 12px; border-bottom: 1px solid var(--line); background: var(--panel); }
     header pond-switcher { min-width: 0; }
@@ -50,15 +51,10 @@ export class DuckpondApp extends LitElement {
     main { flex: 1; display: grid; grid-template-columns: minmax(240px, 320px) 1fr; min-height: 0; }
     aside { border-right: 1px solid var(--line); padding: 8px; overflow: auto; display: flex; flex-direction: column; gap: 12px; }
     section.pane { padding: 8px 12px; min-width: 0; overflow: auto; }
-    .tabs { position: relative; margin-bottom: 10px; }
-    [role='tablist'] { display: flex; gap: 4px; border-bottom: 1px solid var(--line); overflow-x: auto; scrollbar-width: none; }
+    .tabs { margin-bottom: 10px; }
+    [role='tablist'] { gap: 4px; border-bottom: 1px solid var(--line); }
     /* The ring drawn inside: the row scrolls, so a ring outside the tab would be clipped at its edges. */
-    [role='tab'] { flex: none; outline-offset: -3px; }
-    /* The scroll cue: a fade with a chevron over the edge where more tabs wait, so a cut-off row reads as "scroll". */
-    .cue { position: absolute; top: 0; bottom: 1px; width: 36px; display: grid; place-items: center; pointer-events: none;
-      color: var(--muted); font-weight: 700; }
-    .cue.left { left: 0; background: linear-gradient(to left, transparent, var(--bg) 60%); }
-    .cue.right { right: 0; background: linear-gradient(to right, transparent, var(--bg) 60%); }
+    [role='tab'] { outline-offset: -3px; }
     .files { display: flex; flex-direction: column; gap: 12px; }
     .files[hidden] { display: none; }
     .files-toggle { width: 100%; display: flex; align-items: center; gap: 8px; text-align: left; }
@@ -103,7 +99,7 @@ export class DuckpondApp extends LitElement {
   private readonly screen = new NarrowScreen(this);
   /** On a phone the tree folds behind "Files" so the selected series' chart is on the first screen. */
   @state() private filesOpen = false;
-  @state() private tabCue = { left: false, right: false };
+  private readonly tabRow = new TabRowScroll(this);
 
   /** Resolves once start-up (the first-run demo pond, or reopening the last pond) has finished. */
   get ready(): Promise<unknown> {
@@ -232,7 +228,6 @@ export class DuckpondApp extends LitElement {
     document.addEventListener('dragover', this.onDragOver);
     document.addEventListener('dragleave', this.onDragLeave);
     document.addEventListener('drop', this.onDrop);
-    addEventListener('resize', this.onResize);
   }
 
   override disconnectedCallback(): void {
@@ -241,7 +236,6 @@ export class DuckpondApp extends LitElement {
     document.removeEventListener('dragover', this.onDragOver);
     document.removeEventListener('dragleave', this.onDragLeave);
     document.removeEventListener('drop', this.onDrop);
-    removeEventListener('resize', this.onResize);
   }
 
   private importFiles(files: File[]): void {
@@ -268,33 +262,10 @@ export class DuckpondApp extends LitElement {
     if (this.screen.narrow && node.type !== 'directory') this.filesOpen = false;
   }
 
-  /** Shows the fade on each edge of the tab row that has tabs past it. */
-  private updateTabCue(): void {
-    const list = this.renderRoot.querySelector<HTMLElement>("[role='tablist']");
-    if (!list) return;
-    const left = list.scrollLeft > 1;
-    const right = list.scrollLeft + list.clientWidth < list.scrollWidth - 1;
-    if (left !== this.tabCue.left || right !== this.tabCue.right) this.tabCue = { left, right };
-  }
-
-  /** Scrolls the tab row (only it, never the page) so the selected tab is fully visible, clear of the fades. */
-  private revealSelectedTab(): void {
-    const list = this.renderRoot.querySelector<HTMLElement>("[role='tablist']");
-    const tab = list?.querySelector<HTMLElement>("[aria-selected='true']");
-    if (!list || !tab) return;
-    const cue = 36;
-    const start = tab.offsetLeft - list.offsetLeft;
-    const end = start + tab.offsetWidth;
-    if (start - cue < list.scrollLeft) list.scrollLeft = Math.max(0, start - cue);
-    else if (end + cue > list.scrollLeft + list.clientWidth) list.scrollLeft = end + cue - list.clientWidth;
-    this.updateTabCue();
-  }
-
-  private readonly onResize = () => this.updateTabCue();
-
+  /** A new tab (or a pond's panes first drawn) scrolls the tab row to it; any other render may change the row's overflow. */
   protected override updated(changed: Map<string, unknown>): void {
-    if (changed.has('tab') || changed.has('info')) this.revealSelectedTab();
-    else this.updateTabCue();
+    if (changed.has('tab') || changed.has('info')) this.tabRow.revealSelected();
+    else this.tabRow.update();
   }
 
   private onTabKey(e: KeyboardEvent): void {
@@ -396,12 +367,11 @@ export class DuckpondApp extends LitElement {
       </aside>
       <section class="pane">
         <div class="tabs">
-          <div role="tablist" aria-label="Views" @keydown=${this.onTabKey} @scroll=${() => this.updateTabCue()}>
+          <div role="tablist" aria-label="Views" @keydown=${this.onTabKey} @scroll=${() => this.tabRow.update()}>
             ${TABS.map(([t, label]) => html`<button role="tab" data-tab=${t} aria-selected=${String(this.tab === t)}
                 aria-controls="panel" tabindex=${this.tab === t ? 0 : -1} @click=${() => { this.tab = t; }}>${label}</button>`)}
           </div>
-          ${this.tabCue.left ? html`<span class="cue left" aria-hidden="true" data-testid="tabs-cue-left">‹</span>` : nothing}
-          ${this.tabCue.right ? html`<span class="cue right" aria-hidden="true" data-testid="tabs-cue-right">›</span>` : nothing}
+          ${this.tabRow.cues()}
         </div>
         <div id="panel" role="tabpanel" aria-label=${this.tab}>
           ${this.tab === 'details' ? html`<node-details .client=${client} .path=${this.selected?.path ?? ''} .version=${version}
