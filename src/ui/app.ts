@@ -15,6 +15,8 @@ import type { CombineDialog } from './combine-dialog';
 import type { PondTree } from './pond-tree';
 import type { PondSwitcher } from './pond-switcher';
 import { downloadBlob } from './download';
+import { NarrowScreen } from './narrow-screen';
+import { TabRowScroll, tabRowStyles } from './tab-row-scroll';
 import './pond-switcher';
 import './pond-tree';
 import './node-details';
@@ -36,9 +38,10 @@ const LAST_POND = 'duckpond.lastPond'; // UI state, not pond data: localStorage 
 
 @customElement('duckpond-app')
 export class DuckpondApp extends LitElement {
-  static override styles = [base, css`
+  static override styles = [base, tabRowStyles, css`
     :host { display: flex; flex-direction: column; min-height: 100vh; background: var(--bg); }
     header { display: flex; align-items: center; gap: 10px; flex-wrap: wrap; padding: 8px 12px; border-bottom: 1px solid var(--line); background: var(--panel); }
+    header pond-switcher { min-width: 0; }
     header h1 { font-size: 1.15rem; margin: 0 8px 0 0; display: flex; align-items: center; gap: 8px; }
     header img { width: 32px; height: 32px; border-radius: 6px; }
     .spacer { flex: 1; }
@@ -48,17 +51,36 @@ export class DuckpondApp extends LitElement {
     main { flex: 1; display: grid; grid-template-columns: minmax(240px, 320px) 1fr; min-height: 0; }
     aside { border-right: 1px solid var(--line); padding: 8px; overflow: auto; display: flex; flex-direction: column; gap: 12px; }
     section.pane { padding: 8px 12px; min-width: 0; overflow: auto; }
-    [role='tablist'] { display: flex; gap: 4px; border-bottom: 1px solid var(--line); margin-bottom: 10px; overflow-x: auto; }
+    .tabs { margin-bottom: 10px; }
+    [role='tablist'] { gap: 4px; border-bottom: 1px solid var(--line); }
+    /* The ring drawn inside: the row scrolls, so a ring outside the tab would be clipped at its edges. */
+    [role='tab'] { outline-offset: -3px; }
+    .files { display: flex; flex-direction: column; gap: 12px; }
+    .files[hidden] { display: none; }
+    .files-toggle { width: 100%; display: flex; align-items: center; gap: 8px; text-align: left; }
+    .files-toggle .where { flex: 1; min-width: 0; overflow: hidden; text-overflow: ellipsis; white-space: nowrap; }
     [role='tab'] { border: none; border-bottom: 3px solid transparent; border-radius: 0; background: none; }
     [role='tab'][aria-selected='true'] { border-bottom-color: var(--accent); font-weight: 600; }
     .drop { position: fixed; inset: 0; z-index: 30; display: grid; place-items: center; background: rgb(11 110 153 / 0.25);
       border: 4px dashed var(--accent); font-size: 1.4rem; font-weight: 700; pointer-events: none; }
     .splash { margin: auto; text-align: center; padding: 24px; }
     .empty { padding: 24px; display: flex; flex-direction: column; gap: 12px; align-items: flex-start; }
-    @media (max-width: 1000px) { main { grid-template-columns: minmax(200px, 260px) 1fr; } }
+    /* The wordmark is the first thing to give up its width (the icon stays), so a tablet's header keeps one row. */
+    header h1 .name { white-space: nowrap; }
+    @media (max-width: 1000px) {
+      main { grid-template-columns: minmax(200px, 260px) 1fr; }
+      header h1 { margin: 0; }
+      header h1 .name { position: absolute; width: 1px; height: 1px; overflow: hidden; clip-path: inset(50%); }
+    }
     @media (max-width: 700px) {
+      header { flex-wrap: nowrap; gap: 8px; padding: 8px; }
+      header pond-switcher { flex: 1; }
+      header .spacer { display: none; }
+      header .actions { margin-left: 0; }
       main { grid-template-columns: 1fr; }
-      aside { border-right: none; border-bottom: 1px solid var(--line); max-height: 45vh; }
+      aside { border-right: none; border-bottom: 1px solid var(--line); max-height: 60vh; }
+      section.pane { padding: 8px; }
+      [role='tab'] { padding: 0 12px; }
     }
   `];
 
@@ -74,6 +96,10 @@ export class DuckpondApp extends LitElement {
   @state() private unopened: (PondSummary & { error: string }) | undefined;
   @state() private salvage = '';
   private dragDepth = 0;
+  private readonly screen = new NarrowScreen(this);
+  /** On a phone the tree folds behind "Files" so the selected series' chart is on the first screen. */
+  @state() private filesOpen = false;
+  private readonly tabRow = new TabRowScroll(this);
 
   /** Resolves once start-up (the first-run demo pond, or reopening the last pond) has finished. */
   get ready(): Promise<unknown> {
@@ -231,6 +257,17 @@ export class DuckpondApp extends LitElement {
     if (parent) this.renderRoot.querySelector<PondTree>('pond-tree')?.setExpanded(parent, true);
   }
 
+  /** A picked file closes the phone's drawer (the user wants to see it); a folder keeps it open to go deeper. */
+  private closeFilesAfterPick(node: NodeInfo): void {
+    if (this.screen.narrow && node.type !== 'directory') this.filesOpen = false;
+  }
+
+  /** A new tab (or a pond's panes first drawn) scrolls the tab row to it; any other render may change the row's overflow. */
+  protected override updated(changed: Map<string, unknown>): void {
+    if (changed.has('tab') || changed.has('info')) this.tabRow.revealSelected();
+    else this.tabRow.update();
+  }
+
   private onTabKey(e: KeyboardEvent): void {
     if (e.key !== 'ArrowRight' && e.key !== 'ArrowLeft') return;
     const i = TABS.findIndex(([t]) => t === this.tab);
@@ -241,25 +278,30 @@ export class DuckpondApp extends LitElement {
 
   protected override render() {
     const info = this.info;
+    const narrow = this.screen.narrow;
+    const combine = (slot?: string) => html`<button slot=${slot ?? nothing} ?disabled=${!info || info.readOnly}
+        @click=${() => this.openCombine()}>Combine series…</button>`;
     return html`
       <header>
-        <h1><img src="${import.meta.env.BASE_URL}icon-192.png" alt="" />DuckPond</h1>
+        <h1><img src="${import.meta.env.BASE_URL}icon-192.png" alt="" /><span class="name">DuckPond</span></h1>
         ${this.client ? html`<pond-switcher .client=${this.client} .info=${info} .unopened=${this.unopened}
           @pond-opened=${(e: CustomEvent<PondInfo>) => this.opened(e.detail)}
           @pond-open-failed=${(e: CustomEvent<PondSummary & { error: string }>) => this.failedToOpen(e.detail)}
           @pond-renamed=${(e: CustomEvent<PondSummary>) => { if (this.unopened?.id === e.detail.id) this.unopened = { ...this.unopened, name: e.detail.name }; }}
-          @pond-deleted=${() => void this.afterDelete()}></pond-switcher>` : nothing}
+          @pond-deleted=${() => void this.afterDelete()}>${narrow ? combine('more') : nothing}</pond-switcher>` : nothing}
         <span class="spacer"></span>
-        <sw-notices></sw-notices>
-        <!-- Import and Combine side by side, where a field user on a tablet looks for "do something with data". -->
+        <!-- Import and Combine side by side, where a field user on a tablet looks for "do something with data";
+             on a phone Combine joins the pond actions in "⋯" so the header stays one row. -->
         <span class="row actions">
           <label class="row"><input type="file" multiple hidden data-testid="file-picker" ?disabled=${!info || info.readOnly}
               @change=${(e: Event) => { const input = e.target as HTMLInputElement; this.importFiles([...(input.files ?? [])]); input.value = ''; }} />
             <button class="primary" ?disabled=${!info || info.readOnly}
               @click=${(e: Event) => (e.currentTarget as HTMLElement).parentElement?.querySelector('input')?.click()}>Import…</button></label>
-          <button ?disabled=${!info || info.readOnly} @click=${() => this.openCombine()}>Combine series…</button>
+          ${narrow ? nothing : combine()}
         </span>
       </header>
+      <!-- Notices take their own row under the header (in the flow), so they never cover a chart or a control. -->
+      <sw-notices></sw-notices>
       ${this.renderBanners(info)}
       ${info ? this.renderMain(info) : this.renderNoPond()}
       <import-dialog .client=${this.client} ?readOnly=${info?.readOnly ?? false} @imported=${(e: CustomEvent<NodeInfo[]>) => void this.reveal(e.detail[0])}></import-dialog>
@@ -311,16 +353,25 @@ export class DuckpondApp extends LitElement {
   private renderMain(info: PondInfo) {
     const client = this.client;
     const version = info.asOf ?? info.version;
+    const narrow = this.screen.narrow;
     return html`<main>
       <aside>
+        ${narrow ? html`<button class="files-toggle" aria-expanded=${String(this.filesOpen)} aria-controls="files" data-testid="files-toggle"
+            @click=${() => { this.filesOpen = !this.filesOpen; }}><span aria-hidden="true">${this.filesOpen ? '▾' : '▸'}</span>
+            <b>Files</b><span class="where muted">${this.selected?.path ?? ''}</span></button>` : nothing}
+        <div id="files" class="files" ?hidden=${narrow && !this.filesOpen}>
         <pond-tree .client=${client} .pondId=${info.id} .version=${version} .selected=${this.selected?.path ?? ''}
-          @node-select=${(e: CustomEvent<NodeInfo>) => { this.selected = e.detail; if (this.tab !== 'sql') this.tab = 'details'; }}></pond-tree>
+          @node-select=${(e: CustomEvent<NodeInfo>) => { this.selected = e.detail; if (this.tab !== 'sql') this.tab = 'details'; this.closeFilesAfterPick(e.detail); }}></pond-tree>
         <storage-status .version=${version}></storage-status>
+        </div>
       </aside>
       <section class="pane">
-        <div role="tablist" aria-label="Views" @keydown=${this.onTabKey}>
-          ${TABS.map(([t, label]) => html`<button role="tab" data-tab=${t} aria-selected=${String(this.tab === t)}
-              aria-controls="panel" tabindex=${this.tab === t ? 0 : -1} @click=${() => { this.tab = t; }}>${label}</button>`)}
+        <div class="tabs">
+          <div role="tablist" aria-label="Views" @keydown=${this.onTabKey} @scroll=${() => this.tabRow.update()}>
+            ${TABS.map(([t, label]) => html`<button role="tab" data-tab=${t} aria-selected=${String(this.tab === t)}
+                aria-controls="panel" tabindex=${this.tab === t ? 0 : -1} @click=${() => { this.tab = t; }}>${label}</button>`)}
+          </div>
+          ${this.tabRow.cues()}
         </div>
         <div id="panel" role="tabpanel" aria-label=${this.tab}>
           ${this.tab === 'details' ? html`<node-details .client=${client} .path=${this.selected?.path ?? ''} .version=${version}

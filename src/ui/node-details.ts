@@ -34,6 +34,12 @@ export class NodeDetails extends LitElement {
     code { font-size: 0.85rem; }
     button[aria-pressed='true'] { background: var(--sel); border-color: var(--accent); font-weight: 600; }
     [role='group'] { margin: 0 0 8px; }
+    /* On a phone the data comes first: the facts and the version list follow the chart instead of pushing it below
+       the fold (layout only: the same elements, in a column, reordered). */
+    @media (max-width: 700px) {
+      :host { display: flex; flex-direction: column; }
+      :host > dl, :host > .scroll { order: 1; }
+    }
   `];
 
   /** The client, not its `api`: a comlink proxy answers every property read, so Lit would take it for a directive. */

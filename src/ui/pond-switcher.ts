@@ -9,6 +9,7 @@ import type { PondInfo, PondSummary } from '../api/pond-api';
 import type { PondClient } from './pond-client';
 import { errorText } from './format';
 import { base } from './styles';
+import { NarrowScreen } from './narrow-screen';
 
 type Mode = 'create' | 'rename' | 'delete';
 
@@ -17,6 +18,14 @@ export class PondSwitcher extends LitElement {
   static override styles = [base, css`
     :host { display: flex; gap: 6px; align-items: center; flex-wrap: wrap; }
     select { max-width: 40vw; }
+    /* On a phone the select shrinks to what is left of one header row, and the actions fold into "⋯". */
+    @media (max-width: 700px) { select { max-width: none; width: 100%; min-width: 0; text-overflow: ellipsis; } :host { flex-wrap: nowrap; min-width: 0; } }
+    .more { font-size: 1.3rem; line-height: 1; padding: 0 10px; }
+    /* A popover sits in the top layer: it never shifts the header, and a tap outside or Escape closes it. */
+    .menu { position: fixed; inset: auto; margin: 0; padding: 6px; border: 1px solid var(--line); border-radius: 10px;
+      background: var(--bg); color: var(--fg); box-shadow: 0 6px 20px rgb(0 0 0 / 0.25); min-width: 200px; }
+    .menu:popover-open { display: flex; flex-direction: column; gap: 6px; }
+    .menu button, .menu ::slotted(button) { width: 100%; text-align: left; }
     dialog form { display: flex; flex-direction: column; gap: 10px; min-width: min(360px, 85vw); }
     .actions { justify-content: flex-end; }
   `];
@@ -31,6 +40,7 @@ export class PondSwitcher extends LitElement {
   @state() private error = '';
   @state() private busy = false;
   @state() private revision = 0;
+  private readonly screen = new NarrowScreen(this);
 
   private readonly ponds = new Task(this, {
     args: () => [this.client, this.info?.id, this.info?.name, this.unopened?.id, this.revision] as const,
@@ -108,10 +118,34 @@ export class PondSwitcher extends LitElement {
         ${current && !list.some((p) => p.id === current.id) ? html`<option value=${current.id} selected>${current.name}</option>` : nothing}
         ${list.map((p) => html`<option value=${p.id} ?selected=${p.id === current?.id}>${p.name}</option>`)}
       </select>
+      ${this.screen.narrow ? this.renderMenu(current) : this.renderActions(current)}
+      <dialog aria-label=${this.mode ? `${this.mode} pond` : 'pond'}>${this.mode ? this.renderForm(this.mode) : nothing}</dialog>`;
+  }
+
+  private renderActions(current: PondSummary | undefined) {
+    return html`
       <button @click=${() => this.ask('create')} aria-label="New pond">+ New</button>
       <button @click=${() => this.ask('rename')} ?disabled=${!current} aria-label="Rename pond">Rename</button>
-      <button class="danger" @click=${() => this.ask('delete')} ?disabled=${!current} aria-label="Delete pond">Delete</button>
-      <dialog aria-label=${this.mode ? `${this.mode} pond` : 'pond'}>${this.mode ? this.renderForm(this.mode) : nothing}</dialog>`;
+      <button class="danger" @click=${() => this.ask('delete')} ?disabled=${!current} aria-label="Delete pond">Delete</button>`;
+  }
+
+  /** Phone header: the same actions (same names) in a "⋯" menu, with the app's own header actions slotted in as "more". */
+  private renderMenu(current: PondSummary | undefined) {
+    return html`
+      <button class="more" popovertarget="pond-menu" aria-label="Pond actions" aria-haspopup="menu" data-testid="pond-menu-button">⋯</button>
+      <div id="pond-menu" class="menu" popover data-testid="pond-menu"
+          @beforetoggle=${(e: ToggleEvent) => { if (e.newState === 'open') this.placeMenu(e.currentTarget as HTMLElement); }}
+          @click=${(e: Event) => { if ((e.target as HTMLElement).closest('button')) (e.currentTarget as HTMLElement).hidePopover(); }}>
+        ${this.renderActions(current)}
+        <slot name="more"></slot>
+      </div>`;
+  }
+
+  /** Below the "⋯" button, kept inside the screen. */
+  private placeMenu(menu: HTMLElement): void {
+    const anchor = this.renderRoot.querySelector('.more')!.getBoundingClientRect();
+    menu.style.top = `${anchor.bottom + 4}px`;
+    menu.style.right = `${Math.max(4, innerWidth - anchor.right)}px`;
   }
 
   private renderForm(mode: Mode) {

@@ -1,6 +1,7 @@
 // <sw-notices>: the service worker bridge (as Squoosh does it): registers the worker in production builds only,
 // says "Ready to work offline" once everything is cached, offers "Update available — reload", and shows when the
-// device is offline. Registration waits for the page to load so precaching never competes with first paint.
+// device is offline, each as a bar in the layout's flow under the header. Registration waits for the page to load so
+// precaching never competes with first paint.
 import { LitElement, css, html, nothing } from 'lit';
 import { customElement, state } from 'lit/decorators.js';
 import { base } from './styles';
@@ -8,13 +9,14 @@ import { base } from './styles';
 @customElement('sw-notices')
 export class SwNotices extends LitElement {
   static override styles = [base, css`
-    :host { display: contents; }
-    .toast { position: fixed; left: 50%; bottom: 16px; transform: translateX(-50%); z-index: 20; display: flex; gap: 10px;
-      align-items: center; background: var(--fg); color: var(--bg); padding: 8px 8px 8px 16px; border-radius: 10px;
-      box-shadow: 0 4px 16px rgb(0 0 0 / 0.3); max-width: 94vw; }
-    .toast button { background: transparent; color: inherit; border-color: currentColor; }
-    .offline { display: inline-flex; align-items: center; min-height: 32px; padding: 0 10px; border-radius: 16px;
-      background: var(--warn-bg); color: var(--warn-fg); font-size: 0.85rem; font-weight: 600; }
+    /* A slim bar in the page's flow under the header: it takes its own space and pushes content down, never covers it.
+       Empty (nothing to say) it takes no space at all. */
+    :host { display: block; }
+    .bar { display: flex; flex-wrap: wrap; gap: 8px 12px; align-items: center; padding: 4px 12px; min-height: 52px;
+      border-bottom: 1px solid var(--line); background: var(--ok-bg); color: var(--ok-fg); font-weight: 600; }
+    .bar.offline { background: var(--warn-bg); color: var(--warn-fg); min-height: 40px; font-size: 0.9rem; }
+    .bar .text { flex: 1 1 12em; }
+    .bar button { background: transparent; color: inherit; border-color: currentColor; }
   `];
 
   @state() private online = navigator.onLine;
@@ -61,10 +63,10 @@ export class SwNotices extends LitElement {
 
   protected override render() {
     return html`
-      ${this.online ? nothing : html`<span class="offline" role="status" data-testid="offline">Offline — your ponds still work</span>`}
-      ${this.notice === 'offline-ready' ? html`<div class="toast" role="status">Ready to work offline.
+      ${this.online ? nothing : html`<div class="bar offline" role="status" data-testid="offline">Offline — your ponds still work</div>`}
+      ${this.notice === 'offline-ready' ? html`<div class="bar" role="status" data-testid="sw-notice"><span class="text">Ready to work offline.</span>
           <button @click=${() => { this.notice = undefined; }}>OK</button></div>` : nothing}
-      ${this.notice === 'update' ? html`<div class="toast" role="status">Update available.
+      ${this.notice === 'update' ? html`<div class="bar" role="status" data-testid="sw-notice"><span class="text">Update available.</span>
           <button @click=${() => this.applyUpdate?.()}>Reload</button>
           <button @click=${() => { this.notice = undefined; }}>Dismiss</button></div>` : nothing}`;
   }

@@ -115,6 +115,7 @@ test.describe('derived series in the UI', () => {
     await expect(chart.locator('canvas').first()).toBeVisible();
     expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
     await page.screenshot({ path: `${SHOTS}/combined-390x844.png`, fullPage: true });
+    await page.getByRole('button', { name: 'Pond actions' }).click(); // at phone width the header's actions are in "⋯"
     await page.getByRole('button', { name: 'Combine series…' }).click();
     await form.getByRole('checkbox', { name: '/lake/old.csv' }).check();
     await form.getByRole('checkbox', { name: '/lake/new.csv' }).check();
