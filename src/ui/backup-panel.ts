@@ -10,6 +10,7 @@ import type { FsckProblem, LongOp, PondInfo, ProgressCallback, RestoreSummary } 
 import type { PondClient } from './pond-client';
 import { errorText, fmtBytes, isAbort } from './format';
 import { base } from './styles';
+import { PONDS_CHANGED } from './pond-switcher';
 
 interface Job { label: string; work: (signal: AbortSignal, onProgress: ProgressCallback) => Promise<string> }
 
@@ -132,6 +133,7 @@ export class BackupPanel extends LitElement {
     const remote = this.field(form, 'remote'), pondId = this.field(form, 'pondId');
     this.start(`Restoring ${pondId} from ${remote}…`, async (signal, onProgress) => {
       this.created = await this.long((op) => this.client!.api.restore(remote, pondId, op), signal, onProgress);
+      window.dispatchEvent(new Event(PONDS_CHANGED));
       return `Restored “${this.created.name}” (version ${this.created.version}, ${this.created.files} files).`;
     });
   }
@@ -168,7 +170,9 @@ export class BackupPanel extends LitElement {
     input.value = '';
     if (!file) return;
     this.start(`Importing ${file.name}…`, async (signal, onProgress) => {
-      this.created = await this.long((op) => this.client!.api.importZip(file, { ...op, name: file.name.replace(/\.zip$/i, '') }), signal, onProgress);
+      // No name passed: the pond keeps the one its zip carries (not the file name, which is a slug of it).
+      this.created = await this.long((op) => this.client!.api.importZip(file, op), signal, onProgress);
+      window.dispatchEvent(new Event(PONDS_CHANGED));
       return `Imported “${this.created.name}” (version ${this.created.version}, ${this.created.files} files).`;
     });
   }
