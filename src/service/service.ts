@@ -361,6 +361,10 @@ export class PondService implements PondApi {
     return this.remotes.list();
   }
 
+  async remoteSecret(name: string, secret: string, opts: { remember?: boolean } = {}): Promise<RemoteSummary> {
+    return this.remotes.secret(name, secret, opts);
+  }
+
   async remoteRemove(name: string): Promise<void> {
     return this.remotes.remove(name);
   }

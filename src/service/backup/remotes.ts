@@ -121,6 +121,24 @@ export class RemoteOps {
     this.sessionSecrets.delete(name);
   }
 
+  /**
+   * Sets a keys remote's secret: remembered on this device (stored with the configuration) or for this session
+   * only (then a remembered one is dropped: the user chose not to keep it). The configuration is not re-checked
+   * against the bucket here; the next push, verify or restore does that.
+   */
+  async secret(name: string, secret: string, opts: { remember?: boolean } = {}): Promise<RemoteSummary> {
+    const r = await this.find(name);
+    if (r.signing.kind !== 'keys') throw bad(`remote ${name} signs through a presign endpoint; it has no secret key`, 'secret');
+    const key = String(secret ?? '');
+    if (!key.trim()) throw bad(`remote ${name}: the secret key is empty`, 'secret');
+    const { secretAccessKey: _old, ...signing } = r.signing;
+    const stored: StoredRemote = { ...r, signing: opts.remember ? { ...signing, secretAccessKey: key } : signing };
+    await this.deps.configs.put(stored);
+    if (opts.remember) this.sessionSecrets.delete(name);
+    else this.sessionSecrets.set(name, key);
+    return this.summary(stored);
+  }
+
   private summary(r: StoredRemote): RemoteSummary {
     const base = { name: r.name, bucketUrl: r.bucketUrl, prefix: r.prefix };
     if (r.signing.kind === 'endpoint') return { ...base, signing: 'presign', presignUrl: r.signing.url, secret: 'none' };
@@ -141,7 +159,8 @@ export class RemoteOps {
     if (s.kind === 'endpoint') return new S3Remote({ bucketUrl: r.bucketUrl, prefix: r.prefix, signing: s }, this.fetchOpt());
     const secretAccessKey = s.secretAccessKey ?? this.sessionSecrets.get(name);
     if (!secretAccessKey) {
-      throw new PondError('INVALID_INPUT', `remote ${name}: the secret key was not remembered and this tab no longer has it; remove the remote and add it again with its secret`, { detail: { name } });
+      // detail.missing lets the Backup tab ask for the secret and retry instead of showing this text.
+      throw new PondError('INVALID_INPUT', `remote ${name}: the secret key was not remembered and this tab no longer has it; give it with: remote secret ${name} SECRET [--remember]`, { detail: { name, missing: 'secret' } });
     }
     return new S3Remote({ bucketUrl: r.bucketUrl, prefix: r.prefix, signing: { kind: 'keys', accessKeyId: s.accessKeyId, secretAccessKey, region: s.region } }, this.fetchOpt());
   }

@@ -113,4 +113,37 @@ describe('<backup-panel>', () => {
     expect(await opened).toMatchObject({ id, name: 'panel zip', version: 1 });
     expect(new TextDecoder().decode(await c.api.readFile('/data.txt'))).toBe('zipped');
   });
+
+  it('asks for a secret the tab no longer has (a browser restart), then pushes with it', async () => {
+    const first = connectPond();
+    clients.push(first);
+    const { id } = await first.api.createPond('panel secret');
+    await first.api.writeFile('/s.txt', new Blob(['secret pond']));
+    const remote = `sec${crypto.randomUUID().slice(0, 8)}`;
+    await first.api.remoteAdd({ name: remote, bucketUrl: inject('s3Url'), prefix: 'panel-secret', accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' });
+    first.worker.terminate(); // the session secret dies with the worker, as with a browser restart
+
+    const c = connectPond();
+    clients.push(c);
+    const el = document.createElement('backup-panel');
+    el.client = c;
+    el.info = await c.api.openPond(id);
+    document.body.append(el);
+    panels.push(el);
+    await el.updateComplete;
+    const root = el.shadowRoot!;
+    await vi.waitFor(() => expect(root.querySelector('table')?.textContent).toContain(`${remote}`));
+    expect([...root.querySelectorAll('tr')].find((tr) => tr.textContent?.includes(remote))?.textContent).toContain('secret missing');
+    rowButton(root, remote, 'Push').click();
+    const prompt = () => root.querySelector<HTMLFormElement>(`form[aria-label="Secret for remote ${remote}"]`);
+    await vi.waitFor(() => expect(prompt()).not.toBeNull());
+    expect(root.querySelector('[role="alert"]')?.textContent).toContain(`remote secret ${remote}`);
+    (prompt()!.elements.namedItem('secret') as HTMLInputElement).value = 'S3RVER';
+    prompt()!.requestSubmit();
+    await vi.waitFor(() => expect(result(root)).toMatch(new RegExp(`Pushed 4 objects .* to ${remote}`)));
+    expect(prompt()).toBeNull();
+    expect(await c.api.verify(remote)).toMatchObject({ ok: true, checked: 4 });
+    expect((await c.api.remoteList()).find((r) => r.name === remote)?.secret).toBe('session');
+    await c.api.remoteRemove(remote);
+  });
 });
