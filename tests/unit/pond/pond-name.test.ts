@@ -42,3 +42,23 @@ describe('pond name in the log', () => {
     await expect(ro.rename('x')).rejects.toMatchObject({ code: 'READ_ONLY' });
   });
 });
+
+describe('pond name and the snapshot rules', () => {
+  it('accepts a commit whose record names the pond, and refuses a name that is not a short string', async () => {
+    const { parseCommit } = await import('../../../src/pond/validate/commit-rules');
+    const { ProblemSink } = await import('../../../src/pond/validate/problems');
+    const store = new MemoryStore();
+    const pond = await Pond.create(store, { name: 'Station A' });
+    await pond.rename('Station B');
+    const bytes = await store.read('_delta_log/00000000000000000001.json');
+    const ok = new ProblemSink('all');
+    expect(parseCommit(1, bytes, ok, pond.id)?.info.duckpond.pondName).toBe('Station B');
+    expect(ok.problems).toEqual([]);
+    for (const bad of [42, 'x'.repeat(101)]) {
+      const text = new TextDecoder().decode(bytes).replace('"pondName":"Station B"', `"pondName":${JSON.stringify(bad)}`);
+      const sink = new ProblemSink('all');
+      expect(parseCommit(1, new TextEncoder().encode(text), sink, pond.id)).toBeUndefined();
+      expect(sink.problems).toMatchObject([{ rule: 'commit-info', message: expect.stringMatching(/pond name that is not a string of at most 100 characters/) }]);
+    }
+  });
+});
