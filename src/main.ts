@@ -11,10 +11,19 @@ const app = import('./ui/app').then(({ mountApp }) => mountApp(document.body, cl
  * The tab has one open pond shared with the UI: await `pond.ready` (the UI's start-up, e.g. the first-run demo)
  * before switching ponds from a script, or the two would interleave.
  */
+const ready = app.then((a) => a.ready).then(() => undefined);
 const scripting = {
   api: client.api,
-  exec: (line: string, files: { name: string; data: Blob }[] = []): Promise<ExecResult> => client.api.exec(line, { files }),
-  ready: app.then((a) => a.ready).then(() => undefined),
+  /**
+   * Waits for start-up first: a script that runs as soon as the page loads would otherwise race the first-run demo
+   * (or the reopening of the last pond) and be told "no pond is open". A start-up that failed (a pond that does not
+   * open: the app shows why) still lets the command run, and the shell answers for the state the app is in.
+   */
+  exec: async (line: string, files: { name: string; data: Blob }[] = []): Promise<ExecResult> => {
+    await ready.catch(() => undefined); // the failure is the app's to show; the command answers for what is open
+    return client.api.exec(line, { files });
+  },
+  ready,
 };
 declare global {
   interface Window { pond: typeof scripting }

@@ -383,6 +383,11 @@ export interface PondApi {
   /** The configured remotes, without secrets. */
   remoteList(): Promise<RemoteSummary[]>;
   remoteRemove(name: string): Promise<void>;
+  /**
+   * Gives a keys remote its secret again (after a browser restart it is gone unless it was remembered): kept for
+   * this tab's session, or on this device with `remember`. The push, verify or restore that failed can then retry.
+   */
+  remoteSecret(name: string, secret: string, opts?: { remember?: boolean }): Promise<RemoteSummary>;
   /** Pond ids that have a backup on the remote. */
   remotePonds(name: string, opts?: LongOp): Promise<string[]>;
   /** Backs up the open pond to the remote, sending only what the bucket lacks. */
@@ -463,6 +468,7 @@ export const POND_API_METHODS = [
   'remoteAdd',
   'remoteList',
   'remoteRemove',
+  'remoteSecret',
   'remotePonds',
   'push',
   'verify',

@@ -59,7 +59,15 @@ export interface CommitInfo {
   operation: 'CREATE TABLE' | 'WRITE' | 'OPTIMIZE';
   engineInfo: string;
   /** The pond's own record of the transaction. */
-  duckpond: { txnSeq: number; command: string; timestampUs: number; entries: number; compaction?: boolean };
+  duckpond: {
+    txnSeq: number; command: string; timestampUs: number; entries: number; compaction?: boolean;
+    /**
+     * The pond's display name, on the commits that set it: commit 0, a rename, and every compaction (which repeats
+     * it, because opening reads only from the newest compaction forward). It lives in the log, not in a side file,
+     * so it travels with every copy of the pond (zip, backup, restore) and a validator needs no new file kind.
+     */
+    pondName?: string;
+  };
 }
 
 export interface Commit {

@@ -51,6 +51,8 @@ export interface LogSnapshot {
   tornTail?: number;
   /** The commit replay started from (version 0 or the newest compaction): what the head hint should say. */
   base: number;
+  /** The pond's display name as its log records it (the newest commit since `base` that sets one), if any. */
+  name?: string;
 }
 
 /** Commit versions present, ascending. */
@@ -141,7 +143,9 @@ export async function readLog(store: Store, sha256Hex: (b: Uint8Array) => Promis
   }
   const files = [...live.values()];
   const entries = files.flatMap((f) => loaded.get(f.path) ?? []);
-  return { pondId: base.metaData.id, createdTime: base.metaData.createdTime, head, files, entries, sinceCompaction: chain.length - 1, tornTail, base: base.version };
+  // chain is oldest first now: the last commit that names the pond wins.
+  const name = chain.reduce<string | undefined>((n, c) => c.info.duckpond.pondName ?? n, undefined);
+  return { pondId: base.metaData.id, createdTime: base.metaData.createdTime, head, files, entries, sinceCompaction: chain.length - 1, tornTail, base: base.version, ...(name !== undefined ? { name } : {}) };
 }
 
 /**

@@ -43,6 +43,7 @@ export interface TxnRecord {
 
 const nowUs = () => Date.now() * 1000;
 const DEFAULT_COMPACT_EVERY = 50;
+const ENGINE_INFO = 'duckpond-web/0.1';
 
 export class Pond {
   private readonly queue = new SerialQueue();
@@ -61,10 +62,16 @@ export class Pond {
     readonly readOnly: boolean,
     readonly asOf: number | undefined,
     private readonly compactEvery: number,
+    private recordedName: string | undefined,
   ) {}
 
+  /** The display name the pond's own log records (undefined for ponds made before names were recorded). */
+  get name(): string | undefined {
+    return this.recordedName;
+  }
+
   /** Creates a pond in an empty store: commit 0 holds the Delta protocol, metaData and the root directory. */
-  static async create(store: Store, opts: { pondId?: string; compactEvery?: number } = {}): Promise<Pond> {
+  static async create(store: Store, opts: { pondId?: string; compactEvery?: number; name?: string } = {}): Promise<Pond> {
     const existing = await store.list('_delta_log');
     if (existing.length > 0) throw new PondError('ALREADY_EXISTS', 'a pond already exists here');
     const id = opts.pondId ?? uuidv7();
@@ -75,7 +82,7 @@ export class Pond {
       sha256: null, size: rootContent.length, min_event_time: null, max_event_time: null, extended_attributes: null, txn_seq: 0,
     };
     const createdTime = Math.floor(ts / 1000);
-    await commitRows(store, 0, [root], { id, createdTime }, 'init', ts, []);
+    await commitRows(store, 0, [root], { id, createdTime }, 'init', ts, [], false, opts.name);
     return Pond.open(store, { compactEvery: opts.compactEvery });
   }
 
@@ -94,7 +101,7 @@ export class Pond {
       // A restored or older pond may lack the hint (or have a stale one): write it so the next open is fast.
       if ((await readHeadHint(store)) !== snap.base) await writeHeadHint(store, snap.base);
     }
-    return new Pond(store, snap.pondId, snap.createdTime, state, snap.head, snap.files, snap.entries, snap.sinceCompaction, readOnly, opts.asOf, opts.compactEvery ?? DEFAULT_COMPACT_EVERY);
+    return new Pond(store, snap.pondId, snap.createdTime, state, snap.head, snap.files, snap.entries, snap.sinceCompaction, readOnly, opts.asOf, opts.compactEvery ?? DEFAULT_COMPACT_EVERY, snap.name);
   }
 
   /** The newest committed version (transaction sequence). */
@@ -152,11 +159,36 @@ export class Pond {
     if (this.readOnly || this.sinceCompaction === 0) return;
     const seq = this.head + 1;
     const ts = nowUs();
-    const add = await commitRows(this.store, seq, this.liveEntries, { id: this.id, createdTime: this.createdTime }, 'compact', ts, this.liveFiles.map((f) => f.path), true);
+    // The name is repeated: opening reads from this commit forward only.
+    const add = await commitRows(this.store, seq, this.liveEntries, { id: this.id, createdTime: this.createdTime }, 'compact', ts, this.liveFiles.map((f) => f.path), true, this.recordedName);
     this.head = seq;
     this.liveFiles = [add];
     this.sinceCompaction = 0;
     await writeHeadHint(this.store, seq); // after the compaction is durable: the hint never points past the log
+  }
+
+  /**
+   * Records a new display name in the pond's log: a commit with no data (no add, no entries) whose record carries
+   * the name, so a backup or zip made afterwards carries it too. `name` is checked by the caller (service).
+   */
+  rename(name: string): Promise<void> {
+    return this.queue.run(async () => {
+      if (this.readOnly) throw new PondError('READ_ONLY', 'the pond is open read-only; its name can be changed on this device only');
+      if (name === this.recordedName) return;
+      const seq = this.head + 1;
+      const ts = nowUs();
+      const commit: Commit = {
+        version: seq, adds: [], removes: [],
+        info: {
+          timestamp: Math.floor(ts / 1000), operation: 'WRITE', engineInfo: ENGINE_INFO,
+          duckpond: { txnSeq: seq, command: `rename-pond ${JSON.stringify(name)}`, timestampUs: ts, entries: 0, pondName: name },
+        },
+      };
+      await writeCommit(this.store, commit, tmpPath(uuidv7(), '.json'));
+      this.head = seq;
+      this.recordedName = name;
+      this.sinceCompaction++;
+    });
   }
 
   /** Content of a node version (the latest when `version` is omitted). */
@@ -189,6 +221,7 @@ function directoryBlobs(store: Store): (sha256: string) => Promise<Uint8Array> {
 /** Writes the rows' oplog file and the commit that adds it (made visible only once both are written); returns the add action. */
 async function commitRows(
   store: Store, seq: number, rows: readonly OplogEntry[], metaData: Commit['metaData'], command: string, ts: number, removes: string[], compaction = false,
+  pondName?: string,
 ): Promise<AddAction> {
   const id = uuidv7();
   const bytes = await encodeEntries(rows);
@@ -200,8 +233,11 @@ async function commitRows(
   const commit: Commit = {
     version: seq, metaData, adds: [add], removes,
     info: {
-      timestamp: Math.floor(ts / 1000), operation: compaction ? 'OPTIMIZE' : seq === 0 ? 'CREATE TABLE' : 'WRITE', engineInfo: 'duckpond-web/0.1',
-      duckpond: { txnSeq: seq, command, timestampUs: ts, entries: compaction ? 0 : rows.length, ...(compaction ? { compaction: true } : {}) },
+      timestamp: Math.floor(ts / 1000), operation: compaction ? 'OPTIMIZE' : seq === 0 ? 'CREATE TABLE' : 'WRITE', engineInfo: ENGINE_INFO,
+      duckpond: {
+        txnSeq: seq, command, timestampUs: ts, entries: compaction ? 0 : rows.length, ...(compaction ? { compaction: true } : {}),
+        ...(pondName !== undefined ? { pondName } : {}),
+      },
     },
   };
   await writeCommit(store, commit, tmpPath(id, '.json'), dataWritten);

@@ -9,6 +9,8 @@ import { MANIFEST_NAME, type ManifestFile, type ZipManifest } from './zip-manife
 
 export interface ZipExportOptions {
   pondId?: string;
+  /** The pond's display name on the exporting device (what an import calls it). */
+  pondName?: string;
   signal?: AbortSignal;
   onProgress?: ProgressCallback;
   /** Bytes read from the store at a time (default 1 MiB). */
@@ -44,7 +46,7 @@ export async function* zipChunks(store: Store, opts: ZipExportOptions = {}): Asy
     }
     listed.push({ path, size: files.get(path)!, sha256: h.hex() });
   }
-  const manifest: ZipManifest = { format: 'duckpond-snapshot', version: 1, ...(opts.pondId ? { pondId: opts.pondId } : {}), created: new Date().toISOString(), files: listed };
+  const manifest: ZipManifest = { format: 'duckpond-snapshot', version: 1, ...(opts.pondId ? { pondId: opts.pondId } : {}), ...(opts.pondName ? { pondName: opts.pondName } : {}), created: new Date().toISOString(), files: listed };
 
   let queue: Uint8Array[] = [];
   let failure: Error | undefined;

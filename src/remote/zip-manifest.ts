@@ -17,6 +17,11 @@ export interface ZipManifest {
   format: 'duckpond-snapshot';
   version: 1;
   pondId?: string;
+  /**
+   * The pond's display name where it was exported. The log records the name too (commitInfo pondName), but a pond
+   * renamed while read-only, or made before names were recorded, has it only on the device: the manifest carries it.
+   */
+  pondName?: string;
   /** ISO time of the export. */
   created: string;
   files: ManifestFile[];
@@ -33,6 +38,7 @@ export function parseManifest(bytes: Uint8Array): ZipManifest {
   }
   if (!m || m.format !== 'duckpond-snapshot' || m.version !== 1) throw bad('is not a DuckPond snapshot manifest (format/version)');
   if (!Array.isArray(m.files)) throw bad('has no files list');
+  if (m.pondName !== undefined && (typeof m.pondName !== 'string' || m.pondName.length > 100)) throw bad('has a pondName that is not a string of at most 100 characters');
   const seen = new Set<string>();
   for (const f of m.files as unknown[]) {
     const { path, size, sha256 } = (f ?? {}) as Partial<ManifestFile>;

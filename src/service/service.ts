@@ -96,7 +96,7 @@ export class PondService implements PondApi {
     // Held while the folder has no first commit yet, so another tab's sweep leaves it alone.
     const release = await this.deps.coordinator.requestWriter(id, false);
     try {
-      await Pond.create(await this.deps.host.openStore(id), { pondId: id });
+      await Pond.create(await this.deps.host.openStore(id), { pondId: id, name: clean });
     } finally {
       await release?.();
     }
@@ -107,7 +107,7 @@ export class PondService implements PondApi {
   async openPond(id: string, opts: { asOf?: number } = {}): Promise<PondInfo> {
     await this.close();
     const store = await this.deps.host.openStore(id);
-    const name = (await this.deps.names.all()).get(id) ?? defaultPondName(id);
+    const localName = (await this.deps.names.all()).get(id);
     let release: Release | undefined;
     let pond: Pond;
     let readOnlyReason: string | undefined;
@@ -124,6 +124,8 @@ export class PondService implements PondApi {
       }
       if (!release) readOnlyReason = 'another tab is writing to this pond';
     }
+    // This device's name wins (it may be newer: a rename while read-only); else the one the pond's log records.
+    const name = localName ?? pond.name ?? defaultPondName(id);
     const open: OpenPond = { pond, name, release, readOnlyReason, closed: false, unsubscribe: () => undefined };
     open.unsubscribe = this.deps.coordinator.subscribe(id, (version) => void this.onRemoteCommit(open, version));
     this.current = open;
@@ -170,9 +172,18 @@ export class PondService implements PondApi {
   }
 
   async renamePond(id: string, name: string): Promise<void> {
-    await this.deps.names.set(id, checkPondName(name));
-    if (this.current?.pond.id === id) {
-      this.current.name = name.trim();
+    const clean = checkPondName(name);
+    await this.deps.names.set(id, clean);
+    const o = this.current;
+    if (o?.pond.id === id) {
+      o.name = clean;
+      // Writable here: the name goes into the pond's log too, so backups and zips made from now on carry it.
+      // Read-only (another tab writes, or time travel): it stays this device's name until a writer renames it.
+      if (!o.pond.readOnly) {
+        const before = o.pond.version;
+        await o.pond.rename(clean);
+        if (o.pond.version !== before) this.deps.coordinator.publish(o.pond.id, o.pond.version);
+      }
       this.notify();
     }
   }
@@ -348,6 +359,10 @@ export class PondService implements PondApi {
 
   async remoteList(): Promise<RemoteSummary[]> {
     return this.remotes.list();
+  }
+
+  async remoteSecret(name: string, secret: string, opts: { remember?: boolean } = {}): Promise<RemoteSummary> {
+    return this.remotes.secret(name, secret, opts);
   }
 
   async remoteRemove(name: string): Promise<void> {

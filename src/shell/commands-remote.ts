@@ -20,7 +20,7 @@ function bytes(n: number): string {
   return `${(n / 1024 / 1024).toFixed(1)} MiB`;
 }
 
-const REMOTE_USAGE = 'remote add NAME URL [--prefix P] [--key ID --secret S | --presign URL] [--region R] [--remember] | remote list | remote remove NAME | remote ponds NAME';
+const REMOTE_USAGE = 'remote add NAME URL [--prefix P] [--key ID --secret S | --presign URL] [--region R] [--remember] | remote secret NAME SECRET [--remember] | remote list | remote remove NAME | remote ponds NAME';
 
 async function remoteCommand(ctx: ShellContext, words: string[]): Promise<void> {
   const [sub, ...rest] = words;
@@ -39,6 +39,13 @@ async function remoteCommand(ctx: ShellContext, words: string[]): Promise<void> 
       rememberSecret: flags.has('--remember'),
     });
     ctx.out.push(`added remote ${r.name}: ${r.bucketUrl}${r.prefix ? ` prefix ${r.prefix}` : ''} (${r.signing === 'keys' ? `secret ${r.secret === 'remembered' ? 'remembered on this device' : 'kept for this session only'}` : 'presign endpoint'})`);
+    return;
+  }
+  if (sub === 'secret') {
+    const { positional, flags } = parseArgs(rest, ['--remember'], []);
+    if (positional.length !== 2) throw new PondError('USAGE', 'usage: remote secret NAME SECRET [--remember]');
+    const r = await ctx.api.remoteSecret(positional[0]!, positional[1]!, { remember: flags.has('--remember') });
+    ctx.out.push(`remote ${r.name}: secret ${r.secret === 'remembered' ? 'remembered on this device' : 'kept for this session only'}`);
     return;
   }
   if (sub === 'list' || sub === 'ls') {
@@ -76,8 +83,8 @@ async function pull(ctx: ShellContext, words: string[], name: string): Promise<v
 
 export const REMOTE_COMMANDS: Record<string, Command> = {
   remote: {
-    usage: 'remote add|list|remove|ponds …',
-    summary: 'configure S3 backup remotes: add NAME URL [--prefix P] [--key ID --secret S | --presign URL] [--region R] [--remember]',
+    usage: 'remote add|secret|list|remove|ponds …',
+    summary: 'configure S3 backup remotes: add NAME URL [--prefix P] [--key ID --secret S | --presign URL] [--region R] [--remember]; secret NAME SECRET [--remember] gives a forgotten secret again',
     run: remoteCommand,
   },
   push: {

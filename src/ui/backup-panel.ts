@@ -9,7 +9,9 @@ import { Task, TaskStatus } from '@lit/task';
 import type { FsckProblem, LongOp, PondInfo, ProgressCallback, RestoreSummary } from '../api/pond-api';
 import type { PondClient } from './pond-client';
 import { errorText, fmtBytes, isAbort } from './format';
+import { isPondError } from '../core/errors';
 import { base } from './styles';
+import { PONDS_CHANGED } from './pond-switcher';
 
 interface Job { label: string; work: (signal: AbortSignal, onProgress: ProgressCallback) => Promise<string> }
 
@@ -37,6 +39,11 @@ export class BackupPanel extends LitElement {
   @state() private backups: string[] = [];
   /** What the last check of the pond found (listed under its result line). */
   @state() private problems: { list: FsckProblem[]; more: number } | undefined;
+  /**
+   * A push, verify or restore that stopped because the remote's secret is not known to this tab (not remembered,
+   * and the browser restarted): the panel asks for it, then runs the same job again.
+   */
+  @state() private secretPrompt: { remote: string; job: Job } | undefined;
   /** Failures of the quick calls (add, remove, list backups); the long ones show the job's error. */
   @state() private error = '';
 
@@ -65,9 +72,38 @@ export class BackupPanel extends LitElement {
     this.created = undefined;
     this.problems = undefined;
     this.error = '';
-    void this.job.run([{ label, work }]).then(() => {
+    this.secretPrompt = undefined;
+    const job = { label, work };
+    void this.job.run([job]).then(() => {
       if (this.job.status === TaskStatus.COMPLETE) this.result = this.job.value ?? '';
+      const missing = this.missingSecret(this.job.error);
+      if (this.job.status === TaskStatus.ERROR && missing) this.secretPrompt = { remote: missing, job };
     });
+  }
+
+  /** The remote whose secret the worker lacks, when that is why `e` happened (RemoteOps.client's detail). */
+  private missingSecret(e: unknown): string | undefined {
+    if (!isPondError(e, 'INVALID_INPUT')) return undefined;
+    const d = e.detail;
+    return d?.missing === 'secret' && typeof d.name === 'string' ? d.name : undefined;
+  }
+
+  /** Gives the remote its secret (for this session, or remembered) and runs the job that lacked it again. */
+  private async giveSecret(e: Event): Promise<void> {
+    e.preventDefault();
+    const prompt = this.secretPrompt;
+    if (!prompt) return;
+    const form = e.target as HTMLFormElement;
+    const secret = (form.elements.namedItem('secret') as HTMLInputElement).value;
+    const remember = (form.elements.namedItem('remember') as HTMLInputElement).checked;
+    try {
+      await this.client!.api.remoteSecret(prompt.remote, secret, { remember });
+    } catch (err) {
+      this.error = errorText(err);
+      return;
+    }
+    this.revision++;
+    this.start(prompt.job.label, prompt.job.work);
   }
 
   /** Runs a worker call as a long operation: progress through the client's proxied callback, cancel by signal. */
@@ -132,6 +168,7 @@ export class BackupPanel extends LitElement {
     const remote = this.field(form, 'remote'), pondId = this.field(form, 'pondId');
     this.start(`Restoring ${pondId} from ${remote}…`, async (signal, onProgress) => {
       this.created = await this.long((op) => this.client!.api.restore(remote, pondId, op), signal, onProgress);
+      window.dispatchEvent(new Event(PONDS_CHANGED));
       return `Restored “${this.created.name}” (version ${this.created.version}, ${this.created.files} files).`;
     });
   }
@@ -168,7 +205,9 @@ export class BackupPanel extends LitElement {
     input.value = '';
     if (!file) return;
     this.start(`Importing ${file.name}…`, async (signal, onProgress) => {
-      this.created = await this.long((op) => this.client!.api.importZip(file, { ...op, name: file.name.replace(/\.zip$/i, '') }), signal, onProgress);
+      // No name passed: the pond keeps the one its zip carries (not the file name, which is a slug of it).
+      this.created = await this.long((op) => this.client!.api.importZip(file, op), signal, onProgress);
+      window.dispatchEvent(new Event(PONDS_CHANGED));
       return `Imported “${this.created.name}” (version ${this.created.version}, ${this.created.files} files).`;
     });
   }
@@ -208,6 +247,11 @@ export class BackupPanel extends LitElement {
           ${p.total ? html`<span class="muted">${fmtBytes(p.done)} of ${fmtBytes(p.total)}</span>` : nothing}</div>` : nothing}
       ${this.job.status === TaskStatus.ERROR && !isAbort(this.job.error) ? html`<p class="error" role="alert">${errorText(this.job.error)}</p>` : nothing}
       ${this.error ? html`<p class="error" role="alert">${this.error}</p>` : nothing}
+      ${this.secretPrompt ? html`<form aria-label=${`Secret for remote ${this.secretPrompt.remote}`} @submit=${(e: Event) => void this.giveSecret(e)}>
+          <label>Secret key of ${this.secretPrompt.remote} <input name="secret" type="password" required autocomplete="off" /></label>
+          <label class="check"><input type="checkbox" name="remember" /> Remember the secret on this device</label>
+          <div class="row"><button type="submit" class="primary">Retry with this secret</button>
+            <button type="button" @click=${() => { this.secretPrompt = undefined; }}>Not now</button></div></form>` : nothing}
       ${this.job.status === TaskStatus.ERROR && isAbort(this.job.error) ? html`<p class="muted" role="status">Cancelled.</p>` : nothing}
       ${this.result ? html`<p class=${this.problems ? 'error' : 'ok'} role="status" data-testid="backup-result">${this.result}
           ${this.created ? html`<button @click=${() => void this.openCreated()}>Open it</button>` : nothing}</p>` : nothing}

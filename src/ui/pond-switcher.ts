@@ -13,6 +13,12 @@ import { NarrowScreen } from './narrow-screen';
 
 type Mode = 'create' | 'rename' | 'delete';
 
+/**
+ * Sent on `window` by whatever adds a pond without opening it (the Backup tab's restore and zip import): the
+ * switcher lists ponds again. On window, not bubbling to the app, because the two are siblings in the layout.
+ */
+export const PONDS_CHANGED = 'duckpond-ponds-changed';
+
 @customElement('pond-switcher')
 export class PondSwitcher extends LitElement {
   static override styles = [base, css`
@@ -46,6 +52,18 @@ export class PondSwitcher extends LitElement {
     args: () => [this.client, this.info?.id, this.info?.name, this.unopened?.id, this.revision] as const,
     task: async ([client]) => (client ? client.api.listPonds() : []),
   });
+
+  private readonly onPondsChanged = (): void => { this.revision++; };
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    window.addEventListener(PONDS_CHANGED, this.onPondsChanged);
+  }
+
+  override disconnectedCallback(): void {
+    window.removeEventListener(PONDS_CHANGED, this.onPondsChanged);
+    super.disconnectedCallback();
+  }
 
   private get dialog(): HTMLDialogElement | null {
     return this.renderRoot.querySelector('dialog');

@@ -11,6 +11,22 @@ import { cellText, errorText, isAbort } from './format';
 import { base } from './styles';
 
 const SHOWN_ROWS = 200; // the DOM, not DuckDB, is the limit on a tablet
+const SOURCE_QUERY = 'SELECT * FROM source LIMIT 20';
+
+/** SQL text for a string: single quotes doubled. */
+const sqlString = (s: string) => `'${s.replace(/'/g, "''")}'`;
+
+/**
+ * The query offered when nothing is selected: it needs no binding, so it runs as it stands, and its answer is
+ * what could be bound (every table and series of the pond, with the line to bind it); `SELECT * FROM source`
+ * would only fail with "Table with name source does not exist".
+ */
+export function bindableQuery(nodes: readonly { path: string; type: string; derived?: boolean }[]): string {
+  const rows = nodes.filter((n) => n.derived || /table|series/.test(n.type));
+  if (rows.length === 0) return "SELECT 'no tables or series in this pond yet: import a CSV or Parquet file, then select it' AS hint";
+  const values = rows.map((n) => `  (${sqlString(n.path)}, ${sqlString(n.type)}, ${sqlString(`source = ${n.path}`)})`).join(',\n');
+  return `-- Nothing selected: what can be bound as a table (select one in the tree, or add a binding line above)\nSELECT * FROM (VALUES\n${values}\n) AS bindable(path, type, binding)`;
+}
 interface Answer { rows: number; columns: { name: string; type: string }[]; data: unknown[][] }
 
 @customElement('sql-console')
@@ -27,8 +43,10 @@ export class SqlConsole extends LitElement {
   @property({ attribute: false }) client?: PondClient;
   /** The path selected in the tree: offered as the table `source` when it is a table or series. */
   @property() path = '';
-  @state() private sql = 'SELECT * FROM source LIMIT 20';
+  @state() private sql = '';
   @state() private bindings = '';
+  /** Once the user typed SQL, it is theirs: a selection no longer replaces it. */
+  private edited = false;
   private abort: AbortController | undefined;
 
   private readonly answer = new Task(this, {
@@ -50,6 +68,23 @@ export class SqlConsole extends LitElement {
 
   protected override willUpdate(changed: Map<string, unknown>): void {
     if (changed.has('path') && this.path && !this.bindings) this.bindings = `source = ${this.path}`;
+    if (this.edited) return;
+    if (changed.has('path') && this.path) this.sql = SOURCE_QUERY;
+    else if ((changed.has('path') || changed.has('client')) && !this.path && !this.bindings) void this.offerBindable();
+  }
+
+  /** Fills the editor with bindableQuery over the pond's nodes (unless a selection or the user got there first). */
+  private async offerBindable(): Promise<void> {
+    const client = this.client;
+    if (!client) return;
+    let nodes: { path: string; type: string; derived?: boolean }[] = [];
+    try {
+      nodes = await client.api.list('/**');
+    } catch (e) {
+      // No pond open (start-up, a pond that failed to open): the editor keeps the query without a list.
+      if (!(e instanceof PondError)) throw e;
+    }
+    if (!this.edited && !this.path && !this.bindings) this.sql = bindableQuery(nodes);
   }
 
   private parseBindings(): Bindings {
@@ -75,7 +110,7 @@ export class SqlConsole extends LitElement {
           @input=${(e: Event) => { this.bindings = (e.target as HTMLTextAreaElement).value; }}></textarea>
         <label for="sql">SQL</label>
         <textarea id="sql" .value=${this.sql} spellcheck="false"
-          @input=${(e: Event) => { this.sql = (e.target as HTMLTextAreaElement).value; }}
+          @input=${(e: Event) => { this.sql = (e.target as HTMLTextAreaElement).value; this.edited = true; }}
           @keydown=${(e: KeyboardEvent) => { if (e.key === 'Enter' && (e.ctrlKey || e.metaKey)) this.run(e); }}></textarea>
         <div class="row">
           <button type="submit" class="primary" ?disabled=${busy}>Run SQL</button>

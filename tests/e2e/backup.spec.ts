@@ -29,9 +29,9 @@ test.afterAll(async () => {
  * A new, empty browser profile (its own OPFS and IndexedDB): a device that has never seen the pond. With its service
  * worker, as a person has it: that is what lets the network worker reach the configured S3 origin (workers/sw.ts).
  */
-async function freshProfile(baseURL: string): Promise<{ context: BrowserContext; page: Page }> {
-  const dir = mkdtempSync(join(tmpdir(), 'duckpond-backup-profile-'));
-  profiles.push(dir);
+async function freshProfile(baseURL: string, existing?: string): Promise<{ context: BrowserContext; page: Page; dir: string }> {
+  const dir = existing ?? mkdtempSync(join(tmpdir(), 'duckpond-backup-profile-'));
+  if (!existing) profiles.push(dir);
   const context = await chromium.launchPersistentContext(dir, {
     executablePath: process.env.CHROME_PATH ?? '/usr/bin/chromium', args: CHROMIUM_ARGS as string[], bypassCSP: true, baseURL, serviceWorkers: 'allow',
   });
@@ -41,7 +41,7 @@ async function freshProfile(baseURL: string): Promise<{ context: BrowserContext;
   // The first run makes the demo pond: wait for it, or it would race our switch of ponds.
   await page.waitForFunction(() => !!window.pond, undefined, { timeout: 60_000 });
   await page.evaluate(() => window.pond.ready);
-  return { context, page };
+  return { context, page, dir };
 }
 
 /** Runs a shell line from a script; fails the test with its stderr when it fails. */
@@ -77,7 +77,8 @@ test('restore in a fresh browser profile gives the same query results', async ({
   expect(await b.page.evaluate(async (i) => (await window.pond.api.listPonds()).some((p) => p.id === i), id)).toBe(false);
   await exec(b.page, `remote add lab ${s3Url} --prefix e2e --key S3RVER --secret S3RVER`);
   expect(await exec(b.page, 'remote ponds lab')).toContain(id);
-  expect(await exec(b.page, `pull lab ${id}`)).toMatch(new RegExp(`^restored pond lab: pond \\w+ \\(${id}\\) at version 2`));
+  // The pond keeps its name (issue 12: it was "lab: pond xxxxxx"): the name travels in its log.
+  expect(await exec(b.page, `pull lab ${id}`)).toMatch(new RegExp(`^restored pond field site \\(${id}\\) at version 2`));
   await b.page.evaluate((i) => window.pond.api.openPond(i), id);
   expect(await exec(b.page, SUMMARY)).toBe(expected);
   expect(await exec(b.page, 'verify lab')).toMatch(/is complete: \d+ objects match/);
@@ -111,4 +112,25 @@ test('a zip snapshot downloaded from the shell imports in a fresh profile', asyn
   await b.page.evaluate((i) => window.pond.api.openPond(i), id);
   expect(await exec(b.page, SUMMARY)).toBe(expected);
   await b.context.close();
+});
+
+test('after a browser restart a secret not remembered is given again with remote secret, and push works', async ({ baseURL }) => {
+  const a = await freshProfile(baseURL!);
+  const id = await makePond(a.page);
+  await exec(a.page, `remote add lab ${s3Url} --prefix e2e-secret --key S3RVER --secret S3RVER`);
+  await a.context.close();
+
+  const again = await freshProfile(baseURL!, a.dir); // the same profile: a browser restart
+  await again.page.evaluate((i) => window.pond.api.openPond(i), id);
+  const failed = await again.page.evaluate(() => window.pond.exec('push lab'));
+  expect(failed.exitCode).not.toBe(0);
+  expect(failed.stderr).toContain('give it with: remote secret lab SECRET [--remember]');
+  expect(await exec(again.page, 'remote secret lab S3RVER --remember')).toContain('secret remembered on this device');
+  expect(await exec(again.page, 'push lab')).toMatch(/^pushed \d+ objects .* to lab; 0 already there\n$/);
+  await again.context.close();
+
+  const third = await freshProfile(baseURL!, a.dir); // remembered: another restart still pushes
+  await third.page.evaluate((i) => window.pond.api.openPond(i), id);
+  expect(await exec(third.page, 'verify lab')).toMatch(/is complete: \d+ objects match/);
+  await third.context.close();
 });

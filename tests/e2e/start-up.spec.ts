@@ -58,3 +58,20 @@ test('start-up with an unopenable pond: its error, export, rename, switch away a
   await expect(page.locator('pond-switcher select option:checked')).toHaveText('Demo pond');
   await expect(select.locator('option', { hasText: 'Broken pond' })).toHaveCount(0);
 });
+
+test('window.pond.exec called before start-up has finished waits for it, and answers for the demo pond', async ({ page }) => {
+  await page.goto('/');
+  // As soon as the script object exists: the first-run demo pond is still being made (or not yet begun).
+  await page.waitForFunction(() => !!window.pond, undefined, { polling: 10, timeout: 60_000 });
+  const early = await page.evaluate(async () => {
+    const r = await window.pond.exec('info');
+    const info = await window.pond.api.info(); // start-up is over once exec has answered
+    return { r, info };
+  });
+  expect(early.r.stderr).toBe('');
+  expect(early.r.exitCode).toBe(0);
+  // The whole demo (its last commit), not "no pond is open" nor the half-made pond.
+  expect(early.r.stdout.trim()).toBe(`pond Demo pond (${early.info.id}) at version ${early.info.version}`);
+  const tree = await page.evaluate(() => window.pond.exec("list '/sensors/lake-station/*'"));
+  expect(tree.stdout).toContain('water.series');
+});

@@ -149,6 +149,10 @@ export function parseCommit(version: number, bytes: Uint8Array, sink: ProblemSin
     sink.add('commit-info', file, 'commitInfo lacks operation, or its record lacks command, entries or a boolean compaction');
     return undefined;
   }
+  if (duckpond.pondName !== undefined && (typeof duckpond.pondName !== 'string' || duckpond.pondName.length > 100)) {
+    sink.add('commit-info', file, `records a pond name that is not a string of at most 100 characters (${shown(duckpond.pondName, 30)})`);
+    return undefined;
+  }
   return { version, ...(metaData ? { metaData } : {}), adds, removes, info: info as unknown as CommitInfo };
 }
 

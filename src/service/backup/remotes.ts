@@ -121,6 +121,24 @@ export class RemoteOps {
     this.sessionSecrets.delete(name);
   }
 
+  /**
+   * Sets a keys remote's secret: remembered on this device (stored with the configuration) or for this session
+   * only (then a remembered one is dropped: the user chose not to keep it). The configuration is not re-checked
+   * against the bucket here; the next push, verify or restore does that.
+   */
+  async secret(name: string, secret: string, opts: { remember?: boolean } = {}): Promise<RemoteSummary> {
+    const r = await this.find(name);
+    if (r.signing.kind !== 'keys') throw bad(`remote ${name} signs through a presign endpoint; it has no secret key`, 'secret');
+    const key = String(secret ?? '');
+    if (!key.trim()) throw bad(`remote ${name}: the secret key is empty`, 'secret');
+    const { secretAccessKey: _old, ...signing } = r.signing;
+    const stored: StoredRemote = { ...r, signing: opts.remember ? { ...signing, secretAccessKey: key } : signing };
+    await this.deps.configs.put(stored);
+    if (opts.remember) this.sessionSecrets.delete(name);
+    else this.sessionSecrets.set(name, key);
+    return this.summary(stored);
+  }
+
   private summary(r: StoredRemote): RemoteSummary {
     const base = { name: r.name, bucketUrl: r.bucketUrl, prefix: r.prefix };
     if (r.signing.kind === 'endpoint') return { ...base, signing: 'presign', presignUrl: r.signing.url, secret: 'none' };
@@ -141,7 +159,8 @@ export class RemoteOps {
     if (s.kind === 'endpoint') return new S3Remote({ bucketUrl: r.bucketUrl, prefix: r.prefix, signing: s }, this.fetchOpt());
     const secretAccessKey = s.secretAccessKey ?? this.sessionSecrets.get(name);
     if (!secretAccessKey) {
-      throw new PondError('INVALID_INPUT', `remote ${name}: the secret key was not remembered and this tab no longer has it; remove the remote and add it again with its secret`, { detail: { name } });
+      // detail.missing lets the Backup tab ask for the secret and retry instead of showing this text.
+      throw new PondError('INVALID_INPUT', `remote ${name}: the secret key was not remembered and this tab no longer has it; give it with: remote secret ${name} SECRET [--remember]`, { detail: { name, missing: 'secret' } });
     }
     return new S3Remote({ bucketUrl: r.bucketUrl, prefix: r.prefix, signing: { kind: 'keys', accessKeyId: s.accessKeyId, secretAccessKey, region: s.region } }, this.fetchOpt());
   }
@@ -177,15 +196,16 @@ export class RemoteOps {
 
   async restore(name: string, pondId: string, opts: { name?: string }, w: Work): Promise<RestoreSummary> {
     const remote = await this.client(name);
-    return this.intoNewPond(pondId, opts.name ?? `${name}: pond ${pondId.slice(-6)}`, async (store) => {
-      return (await restore(remote, pondId, store, { signal: w.signal, onProgress: transferProgress(w.onProgress) })).restored.length;
+    return this.intoNewPond(pondId, opts.name, `${name}: pond ${pondId.slice(-6)}`, async (store) => {
+      return { files: (await restore(remote, pondId, store, { signal: w.signal, onProgress: transferProgress(w.onProgress) })).restored.length };
     });
   }
 
   async importZip(zip: Blob, opts: { name?: string }, w: Work): Promise<RestoreSummary> {
     const pondId = await zipPondId(zip, w.signal);
-    return this.intoNewPond(pondId, opts.name ?? `imported pond ${pondId.slice(-6)}`, async (store) => {
-      return (await importZip(zip, store, { signal: w.signal, onProgress: transferProgress(w.onProgress) })).files;
+    return this.intoNewPond(pondId, opts.name, `imported pond ${pondId.slice(-6)}`, async (store) => {
+      const r = await importZip(zip, store, { signal: w.signal, onProgress: transferProgress(w.onProgress) });
+      return { files: r.files, ...(r.manifest.pondName ? { name: r.manifest.pondName } : {}) };
     });
   }
 
@@ -193,8 +213,12 @@ export class RemoteOps {
    * Creates local pond `pondId` by `fill` (which stages the files, runs the snapshot validator over them and only then
    * moves them into place, commit 0 last), checks it opens as that pond, and removes it again on any failure. The
    * writer lock is held throughout, so another tab's sweep of incomplete folders leaves this one alone.
+   * Its name: the one asked for, else the one its copy carries (a zip's manifest, else the pond's own log), else
+   * `fallback`; recorded on this device before the call returns, so listPonds shows it at once.
    */
-  private async intoNewPond(pondId: string, displayName: string, fill: (store: Store) => Promise<number>): Promise<RestoreSummary> {
+  private async intoNewPond(
+    pondId: string, asked: string | undefined, fallback: string, fill: (store: Store) => Promise<{ files: number; name?: string }>,
+  ): Promise<RestoreSummary> {
     const { host } = this.deps;
     if ((await host.listPondIds()).includes(pondId)) {
       throw new PondError('ALREADY_EXISTS', `pond ${pondId} already exists on this device; delete it first or keep using it`, { detail: { pondId } });
@@ -206,9 +230,11 @@ export class RemoteOps {
       if ((await host.listIncompletePondIds()).includes(pondId)) await host.removePond(pondId);
       const store = await host.openStore(pondId); // validates the id before anything is created
       try {
-        const files = await fill(store);
+        const filled = await fill(store);
+        const files = filled.files;
         const pond = await Pond.open(store, { readOnly: true });
         if (pond.id !== pondId) throw new PondError('CORRUPT', `the data names pond ${pond.id}, not ${pondId}`, { detail: { pondId } });
+        const displayName = asked?.trim() || filled.name || pond.name || fallback;
         await this.deps.names.set(pondId, displayName);
         return { id: pondId, name: displayName, version: pond.version, files };
       } catch (e) {
@@ -238,7 +264,7 @@ export async function zipStoreBlob(store: Store, pondId: string, displayName: st
   let files = 0;
   const report = transferProgress(w.onProgress);
   const reader = exportZip(store, {
-    pondId, signal: w.signal,
+    pondId, pondName: displayName, signal: w.signal,
     onProgress: (p) => { files = p.filesTotal; report(p); },
   }).getReader();
   // Folding pieces into a Blob hands their bytes to the browser's blob storage (which may spill to disk).

@@ -4,10 +4,12 @@ import { afterEach, describe, expect, inject, it, vi } from 'vitest';
 import type { PondInfo } from '../../../src/api/pond-api';
 import { connectPond, type PondClient } from '../../../src/ui/pond-client';
 import type { BackupPanel } from '../../../src/ui/backup-panel';
+import type { PondSwitcher } from '../../../src/ui/pond-switcher';
 import '../../../src/ui/backup-panel';
+import '../../../src/ui/pond-switcher';
 
 const clients: PondClient[] = [];
-const panels: BackupPanel[] = [];
+const panels: HTMLElement[] = [];
 afterEach(() => {
   for (const p of panels.splice(0)) p.remove();
   for (const c of clients.splice(0)) c.worker.terminate();
@@ -73,7 +75,7 @@ describe('<backup-panel>', () => {
     expect(root.querySelector('[data-testid="backup-progress"]')).toBeNull();
   });
 
-  it('downloads a zip snapshot and imports it with the file picker as a new pond, then opens it', async () => {
+  it('downloads a zip snapshot and imports it with the file picker as a new pond under its own name, listed in the switcher at once, then opens it', async () => {
     const { c, el, root } = await mount('panel zip');
     await c.api.writeFile('/data.txt', new Blob(['zipped']));
     let downloaded: { name: string; href: string } | undefined;
@@ -86,18 +88,62 @@ describe('<backup-panel>', () => {
     const zip = await (await fetch(downloaded!.href)).blob();
 
     const { id } = await c.api.info();
-    await c.api.createPond('elsewhere');
+    const elsewhere = await c.api.createPond('elsewhere');
     await c.api.deletePond(id);
+    // The header's switcher, a sibling of the panel as in the app: it must list the imported pond without a reload.
+    const switcher = document.createElement('pond-switcher') as PondSwitcher;
+    switcher.client = c;
+    switcher.info = elsewhere;
+    document.body.append(switcher);
+    panels.push(switcher);
+    const options = () => [...switcher.shadowRoot!.querySelectorAll('option')].map((o) => [o.value, o.textContent?.trim()]);
+    await vi.waitFor(() => expect(options()).toContainEqual([elsewhere.id, 'elsewhere']));
+    expect(options().some(([v]) => v === id)).toBe(false);
     const picker = root.querySelector<HTMLInputElement>('[data-testid="zip-picker"]')!;
     const dt = new DataTransfer();
     dt.items.add(new File([zip], 'field trip.zip', { type: 'application/zip' }));
     picker.files = dt.files;
     picker.dispatchEvent(new Event('change'));
-    await vi.waitFor(() => expect(result(root)).toMatch(/Imported “field trip” \(version 1, 4 files\)/));
+    // The zip's own name (the pond's), not the file's.
+    await vi.waitFor(() => expect(result(root)).toMatch(/Imported “panel zip” \(version 1, 4 files\)/));
+    await vi.waitFor(() => expect(options()).toContainEqual([id, 'panel zip']));
     const opened = new Promise<PondInfo>((resolve) => el.addEventListener('pond-opened', (e) => resolve((e as CustomEvent<PondInfo>).detail), { once: true }));
     await el.updateComplete;
     button(root, 'Open it').click();
-    expect(await opened).toMatchObject({ id, name: 'field trip', version: 1 });
+    expect(await opened).toMatchObject({ id, name: 'panel zip', version: 1 });
     expect(new TextDecoder().decode(await c.api.readFile('/data.txt'))).toBe('zipped');
+  });
+
+  it('asks for a secret the tab no longer has (a browser restart), then pushes with it', async () => {
+    const first = connectPond();
+    clients.push(first);
+    const { id } = await first.api.createPond('panel secret');
+    await first.api.writeFile('/s.txt', new Blob(['secret pond']));
+    const remote = `sec${crypto.randomUUID().slice(0, 8)}`;
+    await first.api.remoteAdd({ name: remote, bucketUrl: inject('s3Url'), prefix: 'panel-secret', accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' });
+    first.worker.terminate(); // the session secret dies with the worker, as with a browser restart
+
+    const c = connectPond();
+    clients.push(c);
+    const el = document.createElement('backup-panel');
+    el.client = c;
+    el.info = await c.api.openPond(id);
+    document.body.append(el);
+    panels.push(el);
+    await el.updateComplete;
+    const root = el.shadowRoot!;
+    await vi.waitFor(() => expect(root.querySelector('table')?.textContent).toContain(`${remote}`));
+    expect([...root.querySelectorAll('tr')].find((tr) => tr.textContent?.includes(remote))?.textContent).toContain('secret missing');
+    rowButton(root, remote, 'Push').click();
+    const prompt = () => root.querySelector<HTMLFormElement>(`form[aria-label="Secret for remote ${remote}"]`);
+    await vi.waitFor(() => expect(prompt()).not.toBeNull());
+    expect(root.querySelector('[role="alert"]')?.textContent).toContain(`remote secret ${remote}`);
+    (prompt()!.elements.namedItem('secret') as HTMLInputElement).value = 'S3RVER';
+    prompt()!.requestSubmit();
+    await vi.waitFor(() => expect(result(root)).toMatch(new RegExp(`Pushed 4 objects .* to ${remote}`)));
+    expect(prompt()).toBeNull();
+    expect(await c.api.verify(remote)).toMatchObject({ ok: true, checked: 4 });
+    expect((await c.api.remoteList()).find((r) => r.name === remote)?.secret).toBe('session');
+    await c.api.remoteRemove(remote);
   });
 });

@@ -23,3 +23,17 @@ describe('cellReader', () => {
     expect(timestampMillis(1500n, 2)).toBe(1.5);
   });
 });
+
+describe('decimal cells', () => {
+  it('reads two\'s-complement words of any width, and applies the scale', async () => {
+    const { decimalWords, decimalValue } = await import('../../../src/core/arrow-cells');
+    // 2^64 + 5 as four little-endian words; -1 as all ones; the int128 minimum.
+    expect(decimalWords(Uint32Array.of(5, 0, 1, 0), 0, 4)).toBe(2n ** 64n + 5n);
+    expect(decimalWords(Uint32Array.of(0xffffffff, 0xffffffff, 0xffffffff, 0xffffffff), 0, 4)).toBe(-1n);
+    expect(decimalWords(Uint32Array.of(9, 9, 0, 0, 0, 0x80000000), 2, 4)).toBe(-(2n ** 127n));
+    expect(decimalWords(Uint32Array.of(20003603, 0), 0, 2)).toBe(20003603n);
+    expect(decimalValue(12345n, 0)).toBe(12345n);
+    expect(decimalValue(-12345n, 3)).toBe(-12.345);
+    expect(decimalValue(7n, -2)).toBe(700n);
+  });
+});

@@ -53,7 +53,7 @@ describe('remote configurations', () => {
     const later = d.tab();
     expect((await later.remoteList()).map((r) => r.secret)).toEqual(['remembered', 'missing', 'none']);
     await later.createPond('p');
-    await expect(later.push('session')).rejects.toThrow(/secret key was not remembered.*add it again/);
+    await expect(later.push('session')).rejects.toThrow(/secret key was not remembered.*give it with: remote secret session SECRET/);
     await expect(later.push('nope')).rejects.toMatchObject({ code: 'NOT_FOUND' });
     await expect(tab.remoteAdd({ name: 'kept', bucketUrl: 'https://s3.example/b', presignUrl: 'https://x.example' })).rejects.toMatchObject({ code: 'ALREADY_EXISTS' });
     await tab.remoteRemove('kept');
@@ -140,8 +140,42 @@ describe('S3 through the service (s3rver in node)', () => {
     await expect(other.restore('lab', '0190f0d2-7a3c-7c1e-9f00-000000000000')).rejects.toMatchObject({ code: 'NOT_FOUND' });
     expect(b.host.stores.size).toBe(0);
     const r = await other.restore('lab', id);
-    expect(r).toMatchObject({ id, version: 1, files: 4, name: `lab: pond ${id.slice(-6)}` });
+    expect(r).toMatchObject({ id, version: 1, files: 4, name: 'lake' }); // the name the pond's log carries
     await other.openPond(id);
     expect(new TextDecoder().decode(await other.readFile('/a.txt'))).toBe('alpha');
+  });
+
+  it('gives a forgotten secret again (remote secret), for the session or remembered, and then pushes', async () => {
+    const d = device();
+    const first = d.tab();
+    await first.createPond('secret pond');
+    await first.writeFile('/a.txt', blobOf('alpha'));
+    await first.remoteAdd({ name: 'lab', bucketUrl, prefix: 'secret', ...KEYS });
+    await first.remoteAdd({ name: 'signed', bucketUrl, presignUrl: 'http://127.0.0.1:9/presign' });
+    // A browser restart: the session secret is gone, and `remote add` refuses the existing name.
+    const later = d.tab();
+    await later.openPond((await later.listPonds()).find((p) => p.name === 'secret pond')!.id);
+    await expect(later.push('lab')).rejects.toMatchObject({ code: 'INVALID_INPUT', detail: { name: 'lab', missing: 'secret' } });
+    await expect(later.remoteSecret('lab', '  ')).rejects.toMatchObject({ code: 'INVALID_INPUT', detail: { field: 'secret' } });
+    await expect(later.remoteSecret('signed', 'x')).rejects.toThrow(/presign endpoint; it has no secret key/);
+    await expect(later.remoteSecret('nope', 'x')).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    // Through the shell, for this session only: the settings still hold no secret.
+    expect((await later.exec('remote secret lab S3RVER')).stdout).toContain('remote lab: secret kept for this session only');
+    expect(d.configs.saved.get('lab')?.signing).not.toHaveProperty('secretAccessKey');
+    expect((await later.push('lab')).sent).toHaveLength(4);
+    expect(await later.verify('lab')).toMatchObject({ ok: true });
+    // A wrong secret is taken (it is checked by the bucket), and the bucket refuses it.
+    await later.remoteSecret('lab', 'WRONG');
+    await expect(later.verify('lab')).rejects.toMatchObject({ code: 'HTTP' });
+    // Remembered: a third tab (another restart) has it too.
+    expect(await later.remoteSecret('lab', 'S3RVER', { remember: true })).toMatchObject({ name: 'lab', secret: 'remembered' });
+    expect(d.configs.saved.get('lab')?.signing).toMatchObject({ secretAccessKey: 'S3RVER' });
+    const third = d.tab();
+    expect((await third.remoteList()).find((r) => r.name === 'lab')?.secret).toBe('remembered');
+    await third.openPond((await third.listPonds())[0]!.id);
+    expect(await third.verify('lab')).toMatchObject({ ok: true, checked: 4 });
+    // Back to session-only: the remembered copy is dropped from the settings.
+    await third.remoteSecret('lab', 'S3RVER');
+    expect((await d.tab().remoteList()).find((r) => r.name === 'lab')?.secret).toBe('missing');
   });
 });
