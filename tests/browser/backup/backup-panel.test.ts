@@ -1,38 +1,14 @@
 // <backup-panel> against the real pond worker and s3rver: add a remote through its form, push with a result line,
 // cancel a long push from its progress bar, download a zip and import it with the file picker.
-import { afterEach, describe, expect, inject, it, vi } from 'vitest';
+import { describe, expect, inject, it, vi } from 'vitest';
 import type { PondInfo } from '../../../src/api/pond-api';
-import { connectPond, type PondClient } from '../../../src/ui/pond-client';
+import { connectPond } from '../../../src/ui/pond-client';
 import type { BackupPanel } from '../../../src/ui/backup-panel';
+import { alsoRemove, button, mountPanel, track } from './panel-helpers';
 import type { PondSwitcher } from '../../../src/ui/pond-switcher';
 import '../../../src/ui/backup-panel';
 import '../../../src/ui/pond-switcher';
 
-const clients: PondClient[] = [];
-const panels: HTMLElement[] = [];
-afterEach(() => {
-  for (const p of panels.splice(0)) p.remove();
-  for (const c of clients.splice(0)) c.worker.terminate();
-});
-
-async function mount(name: string): Promise<{ c: PondClient; el: BackupPanel; root: ShadowRoot }> {
-  const c = connectPond();
-  clients.push(c);
-  await c.api.createPond(name);
-  const el = document.createElement('backup-panel');
-  el.client = c;
-  el.info = await c.api.info();
-  document.body.append(el);
-  panels.push(el);
-  await el.updateComplete;
-  return { c, el, root: el.shadowRoot! };
-}
-
-const button = (root: ShadowRoot, text: string) => {
-  const b = [...root.querySelectorAll('button')].find((x) => x.textContent?.trim() === text);
-  if (!b) throw new Error(`no button ${text}`);
-  return b;
-};
 /** The button in the table row of remote `name` (remotes other test files left in this origin's IndexedDB come first). */
 const rowButton = (root: ShadowRoot, name: string, text: string) => {
   const row = [...root.querySelectorAll('tr')].find((tr) => tr.textContent?.includes(name));
@@ -58,7 +34,7 @@ async function addRemote(el: BackupPanel, root: ShadowRoot, name: string): Promi
 
 describe('<backup-panel>', () => {
   it('adds a remote from its form (secret not shown), pushes, and cancels a long push from the progress bar', async () => {
-    const { c, el, root } = await mount('panel push');
+    const { c, el, root } = await mountPanel('panel push');
     await c.api.writeFile('/small.txt', new Blob(['hello']));
     const name = `panel${crypto.randomUUID().slice(0, 6)}`;
     await addRemote(el, root, name);
@@ -76,7 +52,7 @@ describe('<backup-panel>', () => {
   });
 
   it('downloads a zip snapshot and imports it with the file picker as a new pond under its own name, listed in the switcher at once, then opens it', async () => {
-    const { c, el, root } = await mount('panel zip');
+    const { c, el, root } = await mountPanel('panel zip');
     await c.api.writeFile('/data.txt', new Blob(['zipped']));
     let downloaded: { name: string; href: string } | undefined;
     // Catch the download link the panel clicks (the test page cannot save files).
@@ -95,7 +71,7 @@ describe('<backup-panel>', () => {
     switcher.client = c;
     switcher.info = elsewhere;
     document.body.append(switcher);
-    panels.push(switcher);
+    alsoRemove(switcher);
     const options = () => [...switcher.shadowRoot!.querySelectorAll('option')].map((o) => [o.value, o.textContent?.trim()]);
     await vi.waitFor(() => expect(options()).toContainEqual([elsewhere.id, 'elsewhere']));
     expect(options().some(([v]) => v === id)).toBe(false);
@@ -116,7 +92,7 @@ describe('<backup-panel>', () => {
 
   it('asks for a secret the tab no longer has (a browser restart), then pushes with it', async () => {
     const first = connectPond();
-    clients.push(first);
+    track(first);
     const { id } = await first.api.createPond('panel secret');
     await first.api.writeFile('/s.txt', new Blob(['secret pond']));
     const remote = `sec${crypto.randomUUID().slice(0, 8)}`;
@@ -124,12 +100,12 @@ describe('<backup-panel>', () => {
     first.worker.terminate(); // the session secret dies with the worker, as with a browser restart
 
     const c = connectPond();
-    clients.push(c);
+    track(c);
     const el = document.createElement('backup-panel');
     el.client = c;
     el.info = await c.api.openPond(id);
     document.body.append(el);
-    panels.push(el);
+    alsoRemove(el);
     await el.updateComplete;
     const root = el.shadowRoot!;
     await vi.waitFor(() => expect(root.querySelector('table')?.textContent).toContain(`${remote}`));

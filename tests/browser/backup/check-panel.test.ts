@@ -1,19 +1,9 @@
 // "Check this pond" in <backup-panel> against the real pond worker: the result line with the content root fsck gives,
 // and after a blob is damaged in OPFS, the list of problems naming the blob, its rule and both paths that use it.
-import { afterEach, describe, expect, it } from 'vitest';
-import { connectPond, type PondClient } from '../../../src/ui/pond-client';
+import { describe, expect, it } from 'vitest';
 import type { BackupPanel } from '../../../src/ui/backup-panel';
+import { button, mountPanel } from './panel-helpers';
 import { sha256Hex } from '../../../src/pond/hash';
-import '../../../src/ui/backup-panel';
-
-const clients: PondClient[] = [];
-const panels: BackupPanel[] = [];
-afterEach(() => {
-  for (const p of panels.splice(0)) p.remove();
-  for (const c of clients.splice(0)) c.worker.terminate();
-});
-
-const button = (root: ShadowRoot, text: string) => [...root.querySelectorAll('button')].find((x) => x.textContent?.trim() === text)!;
 
 /** The result (or error) line once it shows something other than `previous` (the last check's line). */
 async function resultOf(el: BackupPanel, previous = ''): Promise<string> {
@@ -29,18 +19,12 @@ async function resultOf(el: BackupPanel, previous = ''): Promise<string> {
 
 describe('<backup-panel> Check this pond', () => {
   it('shows the content root, then the problems of a damaged blob with every path using it', async () => {
-    const c = connectPond();
-    clients.push(c);
-    const { id } = await c.api.createPond('to check');
     const content = new Uint8Array(200_000).map((_, i) => (i * 13) & 0xff);
-    await c.api.writeFile('/a/x.bin', new Blob([content]), { parents: true });
-    await c.api.writeFile('/b/y.bin', new Blob([content]), { parents: true });
-    const el = document.createElement('backup-panel');
-    el.client = c;
-    el.info = await c.api.info();
-    document.body.append(el);
-    panels.push(el);
-    await el.updateComplete;
+    const { c, el } = await mountPanel('to check', async (p) => {
+      await p.api.writeFile('/a/x.bin', new Blob([content]), { parents: true });
+      await p.api.writeFile('/b/y.bin', new Blob([content]), { parents: true });
+    });
+    const { id } = await c.api.info();
 
     const expected = await c.api.fsck();
     button(el.shadowRoot!, 'Check this pond').click();
