@@ -102,8 +102,13 @@ export class PondTree extends LitElement {
     this.select(row.node);
   }
 
-  private onKey(e: KeyboardEvent, rows: Row[]): void {
-    const i = rows.findIndex((r) => r.node.path === this.currentFocus(rows));
+  private onKey(e: KeyboardEvent): void {
+    // The rows as they are now and the row that has the focus now: a listing may have landed since the last render
+    // (an expanded folder's children), and the key acts on what the user sees focused, not on a stale index.
+    const rows = this.rows();
+    const focused = (this.renderRoot as ShadowRoot).activeElement?.getAttribute('data-path');
+    const current = focused && rows.some((r) => r.node.path === focused) ? focused : this.currentFocus(rows);
+    const i = rows.findIndex((r) => r.node.path === current);
     const row = rows[i];
     const move = (j: number) => {
       const r = rows[Math.max(0, Math.min(rows.length - 1, j))];
@@ -152,7 +157,7 @@ export class PondTree extends LitElement {
     return html`
       ${err ? html`<p class="error">${errorText(err)}</p>` : nothing}
       ${rows.length === 0 && this.listing.value ? html`<p class="muted">This pond is empty. Drop a CSV here or use Import.</p>` : nothing}
-      <ul role="tree" aria-label="Pond contents" @keydown=${(e: KeyboardEvent) => this.onKey(e, rows)}>
+      <ul role="tree" aria-label="Pond contents" @keydown=${(e: KeyboardEvent) => this.onKey(e)}>
         ${rows.map((r) => this.renderRow(r, focus))}
       </ul>`;
   }
