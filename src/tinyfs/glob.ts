@@ -42,11 +42,20 @@ export function matchSegment(seg: Exclude<GlobSegment, { kind: 'any-depth' }>, n
 }
 
 function segmentRegex(part: string, whole: string): RegExp {
+  return new RegExp(`^${segmentRegexSource(part, whole)}$`, 'su');
+}
+
+/**
+ * The regex source of one glob segment (no anchors): `*` any run of characters, `?` one, `[abc]`/`[!x]` classes.
+ * With `captureStars` each `*` is a capture group (temporal-reduce's `$0`, `$1` …); a segment holds no '/', so the
+ * two forms match the same names.
+ */
+export function segmentRegexSource(part: string, whole: string, opts: { captureStars?: boolean } = {}): string {
   let re = '';
   for (let i = 0; i < part.length; i++) {
     const c = part[i]!;
-    if (c === '*') re += '.*';
-    else if (c === '?') re += '.';
+    if (c === '*') re += opts.captureStars ? '([^/]*)' : '.*';
+    else if (c === '?') re += opts.captureStars ? '[^/]' : '.';
     else if (c === '[') {
       const end = part.indexOf(']', i + 2);
       if (end < 0) throw new PondError('INVALID_PATH', `pattern ${JSON.stringify(whole)}: '[' without a closing ']'`);
@@ -57,5 +66,5 @@ function segmentRegex(part: string, whole: string): RegExp {
       i = end;
     } else re += c.replace(/[.+^${}()|\\]/g, (m) => `\\${m}`);
   }
-  return new RegExp(`^${re}$`, 'su');
+  return re;
 }

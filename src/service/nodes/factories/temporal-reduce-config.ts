@@ -10,7 +10,7 @@
 // column names (`*` any characters, e.g. `*.mg/L`, `*`).
 import { PondError } from '../../../core/errors';
 import { DEFAULT_AGGREGATIONS, DEFAULT_RESOLUTIONS, parseResolution, type Aggregation } from '../../../query/reduce';
-import { compileGlob } from '../../../tinyfs/glob';
+import { compileGlob, segmentRegexSource } from '../../../tinyfs/glob';
 import { formatPath, parsePath, validateName } from '../../../tinyfs/paths';
 import { absoluteGlob, at, invalidField, list, mapping, onlyFields, requiredString } from '../config-checks';
 import { folder, nodeFolder, yamlDoc } from '../config-fields';
@@ -158,7 +158,7 @@ export function capturesOf(pattern: string, path: string): string[] | undefined 
   for (const s of compileGlob(pattern).segments) {
     if (s.kind === 'any-depth') re += '((?:/[^/]+)*)';
     else if (s.kind === 'literal') re += `/${escape(s.name)}`;
-    else re += `/${segmentCaptures(s.source)}`;
+    else re += `/${segmentRegexSource(s.source, s.source, { captureStars: true })}`;
   }
   // `d`: the groups' indices tell which capture ends the path.
   const m = new RegExp(`${re}$`, 'dsu').exec(path);
@@ -173,24 +173,6 @@ function escape(s: string): string {
   return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
-/** One glob segment as a regex whose every `*` is a group; `?` and classes match without capturing. */
-function segmentCaptures(part: string): string {
-  let re = '';
-  for (let i = 0; i < part.length; i++) {
-    const c = part[i]!;
-    if (c === '*') re += '([^/]*)';
-    else if (c === '?') re += '[^/]';
-    else if (c === '[') {
-      const end = part.indexOf(']', i + 2);
-      let body = part.slice(i + 1, end);
-      const negate = body.startsWith('!') || body.startsWith('^');
-      if (negate) body = body.slice(1);
-      re += `[${negate ? '^' : ''}${body.replace(/[\\\]^]/g, (m) => `\\${m}`)}]`;
-      i = end;
-    } else re += escape(c);
-  }
-  return re;
-}
 
 /** The out_pattern with `$N` replaced by capture N, as an absolute folder (relative: from the node's folder). */
 export function expandOutPattern(outPattern: string, captures: readonly string[], nodePath: string): string {
