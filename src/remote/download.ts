@@ -1,5 +1,5 @@
 // Fetches one backup object as a stream, hashing as it goes, and checks it against everything recorded about it.
-import { PondError } from '../core/errors';
+import { PondError, isPondError } from '../core/errors';
 import type { StoreWriter } from '../core/store';
 import { blobHashOf } from './layout';
 import type { S3Remote } from './s3-client';
@@ -16,7 +16,7 @@ export interface CheckedObject {
  */
 export async function downloadChecked(
   remote: S3Remote, key: string, path: string, listedSize: number, writer: StoreWriter | undefined,
-  signal: AbortSignal | undefined, onBytes: (n: number) => void,
+  signal: AbortSignal | undefined, onBytes: (n: number) => void, stallMs = STALL_MS,
 ): Promise<CheckedObject> {
   const res = await remote.get(key, signal);
   const recorded = res.headers.get('x-amz-meta-sha256');
@@ -25,7 +25,7 @@ export async function downloadChecked(
   const reader = res.body?.getReader();
   if (reader) {
     for (;;) {
-      const { done, value } = await reader.read();
+      const { done, value } = await readWithin(reader, stallMs, key);
       if (done) break;
       size += value.length;
       // The listing bounds the download: a server that keeps sending cannot fill the tablet.
@@ -49,6 +49,28 @@ export async function downloadChecked(
   // The snapshot validator's rule, named here because this is where a restore meets it first.
   if (named && named !== sha256) throw corrupt(key, path, `content hash ${sha256} differs from the blob's name: it does not match recorded hash`, 'blob-hash');
   return { sha256, size };
+}
+
+/**
+ * How long a body may send nothing before the download counts as stalled. Seen in tests: a body stopped mid-way
+ * with no error at all, and the restore waited forever; STALLED lets the caller retry the object.
+ */
+const STALL_MS = 20_000;
+
+/** The next chunk, or STALLED (the body cancelled) when none comes within `ms`. */
+async function readWithin(reader: ReadableStreamDefaultReader<Uint8Array>, ms: number, key: string): Promise<ReadableStreamReadResult<Uint8Array>> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const stalled = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new PondError('STALLED', `backup object ${key}: no data for ${ms / 1000} s`, { detail: { key } })), ms);
+  });
+  try {
+    return await Promise.race([reader.read(), stalled]);
+  } catch (e) {
+    if (isPondError(e, 'STALLED')) await reader.cancel().catch(() => undefined); // the stream is given up either way
+    throw e;
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 function corrupt(key: string, path: string, problem: string, rule?: string): PondError {

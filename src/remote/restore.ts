@@ -61,15 +61,19 @@ export async function restore(remote: S3Remote, pondId: string, store: Store, op
   const verified = new Map<string, string>();
   try {
     await runPool(wanted, opts.concurrency ?? 4, async (path) => {
-      throwIfAborted(signal, 'restore');
-      const writer = await store.createWriter(`${stage}/${path}`);
-      try {
-        const got = await downloadChecked(remote, objectKey(remote.config.prefix, pondId, path), path, listed.get(path)!, writer, signal, (n) => progress.bytes(n, path));
-        verified.set(path, got.sha256);
-        await writer.close();
-      } catch (e) {
-        await writer.abort().catch(() => undefined);
-        throw e;
+      // A download that stalls (STALLED: no data for a while) is tried again from the start, twice at most.
+      for (let attempt = 1; ; attempt++) {
+        throwIfAborted(signal, 'restore');
+        const writer = await store.createWriter(`${stage}/${path}`);
+        try {
+          const got = await downloadChecked(remote, objectKey(remote.config.prefix, pondId, path), path, listed.get(path)!, writer, signal, (n) => progress.bytes(n, path));
+          verified.set(path, got.sha256);
+          await writer.close();
+          break;
+        } catch (e) {
+          await writer.abort().catch(() => undefined);
+          if (!isPondError(e, 'STALLED') || attempt >= 3) throw e;
+        }
       }
       progress.file(path);
     });
