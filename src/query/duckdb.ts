@@ -2,6 +2,7 @@
 import * as duckdb from '@duckdb/duckdb-wasm';
 import duckdbWasmUrl from '@duckdb/duckdb-wasm/dist/duckdb-eh.wasm?url';
 import duckdbWorkerUrl from '@duckdb/duckdb-wasm/dist/duckdb-browser-eh.worker.js?url';
+import { openDatabase, type CacheFileOptions } from './query-cache-file';
 
 let starting: Promise<duckdb.AsyncDuckDB> | undefined;
 
@@ -17,11 +18,15 @@ export function getDuckDb(): Promise<duckdb.AsyncDuckDB> {
   return starting;
 }
 
-async function startDuckDb(): Promise<duckdb.AsyncDuckDB> {
+/**
+ * A DuckDB instance of its own (the shared one is `getDuckDb`'s): for benchmarks and tests that need a restart.
+ * See CacheFileOptions; end it with `closeDatabase` (query-cache-file.ts).
+ */
+export async function startDuckDb(opts: CacheFileOptions = {}): Promise<duckdb.AsyncDuckDB> {
   const worker = new Worker(duckdbWorkerUrl);
   const db = new duckdb.AsyncDuckDB(new duckdb.VoidLogger(), worker);
   await db.instantiate(duckdbWasmUrl);
-  await db.open({ query: { castBigIntToDouble: false, castTimestampToDate: false } });
+  await openDatabase(db, opts); // an OPFS file that caches decoded versions across restarts, or memory
   const conn = await db.connect();
   try {
     await conn.query('SET autoinstall_known_extensions=false');
