@@ -2,7 +2,8 @@
 import * as duckdb from '@duckdb/duckdb-wasm';
 import duckdbWasmUrl from '@duckdb/duckdb-wasm/dist/duckdb-eh.wasm?url';
 import duckdbWorkerUrl from '@duckdb/duckdb-wasm/dist/duckdb-browser-eh.worker.js?url';
-import { openDatabase, type CacheFileOptions } from './query-cache-file';
+import { cacheFileOf, openDatabase, removeIdleCacheFiles, type CacheFileOptions } from './query-cache-file';
+import { VersionCatalog } from './version-catalog';
 
 let starting: Promise<duckdb.AsyncDuckDB> | undefined;
 
@@ -16,6 +17,16 @@ export function getDuckDb(): Promise<duckdb.AsyncDuckDB> {
     throw e;
   });
   return starting;
+}
+
+/**
+ * Forgets the decoded versions DuckDB keeps in its cache files (after a pond was deleted): those of this worker's
+ * DuckDB, if it has started (it is not started for this), and the files no DuckDB has open.
+ */
+export async function forgetDecodedVersions(): Promise<void> {
+  const db = starting ? await starting.catch(() => undefined) : undefined; // a DuckDB that failed to start holds no file
+  if (db && cacheFileOf(db) !== null) await (await VersionCatalog.of(db)).clear();
+  await removeIdleCacheFiles();
 }
 
 /**

@@ -45,6 +45,20 @@ async function takeSlot(stem: string): Promise<{ slot: number; release: () => vo
   return null;
 }
 
+/**
+ * Removes the cache files no DuckDB has open (their slot's lock is free), e.g. after a pond was deleted, so none of
+ * its decoded rows stay behind in them. The file of a running DuckDB is cleared through its catalog instead.
+ */
+export async function removeIdleCacheFiles(stem = STEM): Promise<void> {
+  const locks = (globalThis.navigator as Navigator | undefined)?.locks;
+  if (!locks || !navigator.storage?.getDirectory) return;
+  for (let slot = 0; slot < SLOTS; slot++) {
+    await locks.request(`${stem}-${slot}`, { ifAvailable: true }, async (lock) => {
+      if (lock) await removeCacheFiles(`${stem}-${slot}.duckdb`);
+    });
+  }
+}
+
 /** Terminates a DuckDB instance opened by openDatabase and frees its cache file for another instance. */
 export async function closeDatabase(db: duckdb.AsyncDuckDB): Promise<void> {
   await db.terminate();

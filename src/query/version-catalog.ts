@@ -181,6 +181,12 @@ export class VersionCatalog {
     });
   }
 
+  /** Removes every record no engine has pinned now (a pond was deleted: its decoded rows must not outlive it). */
+  async clear(): Promise<void> {
+    await this.trim(0);
+    await this.checkpoint();
+  }
+
   /** Whether something was added or removed since the last checkpoint. */
   get needsCheckpoint(): boolean {
     return this.due;

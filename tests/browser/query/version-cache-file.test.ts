@@ -4,7 +4,8 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { startDuckDb } from '../../../src/query/duckdb';
 import { QueryEngine } from '../../../src/query/engine';
-import { cacheFileOf, closeDatabase } from '../../../src/query/query-cache-file';
+import { cacheFileOf, closeDatabase, removeIdleCacheFiles } from '../../../src/query/query-cache-file';
+import { VersionCatalog } from '../../../src/query/version-catalog';
 import { col, f64, HOUR, series, T0, times, version, type TestVersion } from './helpers';
 
 /** A version whose content id is unique to this test run (so earlier runs' cache files cannot answer for it). */
@@ -122,6 +123,27 @@ describe('DuckDB cache file', () => {
     } finally {
       await closeDatabase(db);
     }
+  });
+
+  it('forgets decoded rows on request (a pond was deleted): in a running DuckDB and in files no DuckDB has open', async () => {
+    const v = await hashed(1, T0, [1, 1]);
+    const db = await startDuckDb({ stem });
+    const engine = new QueryEngine({ db, maxResultBytes: 0 });
+    try {
+      await engine.bind('s', series('g', [v]));
+      await engine.query(SUM);
+      await (await VersionCatalog.of(db)).clear();
+      await engine.bind('s', series('g2', [v]));
+      expect(col(await engine.query(SUM), 's')).toEqual([2]);
+      expect(v.loads).toBe(2); // gone from the file, so decoded again
+    } finally {
+      await engine.close();
+      await closeDatabase(db);
+    }
+    const root = await navigator.storage.getDirectory();
+    await root.getFileHandle(`${stem}-0.duckdb`); // there, and no DuckDB has it open now
+    await removeIdleCacheFiles(stem);
+    await expect(root.getFileHandle(`${stem}-0.duckdb`)).rejects.toThrow(/could not be found|NotFound/i);
   });
 
   it('makes a damaged cache file anew instead of failing', async () => {
