@@ -2,6 +2,8 @@
 import * as duckdb from '@duckdb/duckdb-wasm';
 import duckdbWasmUrl from '@duckdb/duckdb-wasm/dist/duckdb-eh.wasm?url';
 import duckdbWorkerUrl from '@duckdb/duckdb-wasm/dist/duckdb-browser-eh.worker.js?url';
+import { cacheFileOf, openDatabase, removeIdleCacheFiles, type CacheFileOptions } from './query-cache-file';
+import { VersionCatalog } from './version-catalog';
 
 let starting: Promise<duckdb.AsyncDuckDB> | undefined;
 
@@ -17,11 +19,25 @@ export function getDuckDb(): Promise<duckdb.AsyncDuckDB> {
   return starting;
 }
 
-async function startDuckDb(): Promise<duckdb.AsyncDuckDB> {
+/**
+ * Forgets the decoded versions DuckDB keeps in its cache files (after a pond was deleted): those of this worker's
+ * DuckDB, if it has started (it is not started for this), and the files no DuckDB has open.
+ */
+export async function forgetDecodedVersions(): Promise<void> {
+  const db = starting ? await starting.catch(() => undefined) : undefined; // a DuckDB that failed to start holds no file
+  if (db && cacheFileOf(db) !== null) await (await VersionCatalog.of(db)).clear();
+  await removeIdleCacheFiles();
+}
+
+/**
+ * A DuckDB instance of its own (the shared one is `getDuckDb`'s): for benchmarks and tests that need a restart.
+ * See CacheFileOptions; end it with `closeDatabase` (query-cache-file.ts).
+ */
+export async function startDuckDb(opts: CacheFileOptions = {}): Promise<duckdb.AsyncDuckDB> {
   const worker = new Worker(duckdbWorkerUrl);
   const db = new duckdb.AsyncDuckDB(new duckdb.VoidLogger(), worker);
   await db.instantiate(duckdbWasmUrl);
-  await db.open({ query: { castBigIntToDouble: false, castTimestampToDate: false } });
+  await openDatabase(db, opts); // an OPFS file that caches decoded versions across restarts, or memory
   const conn = await db.connect();
   try {
     await conn.query('SET autoinstall_known_extensions=false');

@@ -1,6 +1,7 @@
 // PondService: the PondApi implementation the pond worker exposes. It owns the open pond, its writer lock
 // and change notices, and composes the layers (TinyFS/pond for files, formats for imports, shell for exec).
 import { uuidv7 } from 'uuidv7';
+import { forgetDecodedVersions } from '../query/duckdb';
 import { PondError } from '../core/errors';
 import type { Coordinator, Release } from '../pond/coordination';
 import { Pond } from '../pond/pond';
@@ -194,6 +195,7 @@ export class PondService implements PondApi {
     if (!release) throw new PondError('LOCKED', 'another tab has this pond open for writing; close it there first');
     try {
       await this.deps.host.removePond(id);
+      await forgetDecodedVersions(); // DuckDB's cache files may hold the deleted pond's rows, decoded
       await this.deps.names.delete(id);
       await this.connectOrigins.set(`pond:${id}`, []);
     } finally {
