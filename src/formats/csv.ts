@@ -14,10 +14,17 @@
  *   timestamp), a line over maxLineSize, invalid UTF-8 (INVALID ENCODING: never decoded silently).
  * - Kept as they are: duplicate and out-of-order timestamps, NaN/Inf, empty fields (as null).
  * - Dialect: quoting is RFC 4180 (double quotes, doubled inside them), so a stray quote is reported rather than
- *   read leniently; delimiter, header, newline, date formats and types come from DuckDB's sniffer (sniff_csv, first
- *   20,480 rows), and the real read repeats them with auto_detect off. The sniffer keeps values with leading zeros
- *   (`08123`) as text. A later value that does not fit the sniffed type is a CAST reject, reported with its line.
- * - Event times: zone-less times are UTC unless `timezone` is given; times with an offset are converted to UTC by
+ *   read leniently; delimiter, header, newline and types come from DuckDB's sniffer (sniff_csv, first 20,480 rows),
+ *   and the real read repeats them with auto_detect off (the time column's form replacing the sniffed date
+ *   format). The sniffer keeps values with leading zeros (`08123`) as text. A later value that does not fit the
+ *   sniffed type is a CAST reject, reported with its line.
+ * - Event times (time-detect.ts has the rules): the time column is found over all columns by type and content —
+ *   DuckDB's TIMESTAMP/DATE (ISO), and text in which EVERY value of a 5,000-row sample fits one form (month names,
+ *   numeric day/month with `dayFirst` or decided by the content, ISO without seconds), or epoch numbers by name or
+ *   by value. The real read gives DuckDB that form's strptime format (csv-dialect.ts), so a later value it cannot
+ *   read is a CAST reject with its line, never a silent null. Ambiguous day/month text is read month-first and the
+ *   result says so (`time.dayOrder: 'assumed'`). `requireTime` refuses before reading when no column holds times.
+ * - Zones: zone-less times are UTC unless `timezone` is given; times with an offset are converted to UTC by
  *   DuckDB (TIMESTAMPTZ needs no ICU for numeric offsets). With `timezone`, the column is read as wall-clock time
  *   and converted here (timestamps.ts); offsets written in such a file would be ignored, so `timezone` is for
  *   files without them.

@@ -7,7 +7,7 @@
  * integer and float columns may be epoch times by their values; text columns are not read as times in Parquet (a
  * writer that had times stored them typed), so they are listed as tried, not parsed.
  */
-import { DataType, tableFromIPC, type Schema } from 'apache-arrow';
+import { DataType, DateUnit, tableFromIPC, TimeUnit, type Schema, type Timestamp, type Vector } from 'apache-arrow';
 import { PondError } from '../core/errors';
 import type { ParquetWasm } from '../core/parquet-wasm';
 import type { ColumnSample } from './time-detect';
@@ -15,15 +15,24 @@ import type { ColumnSample } from './time-detect';
 const kindOf = (t: DataType): ColumnSample['kind'] =>
   DataType.isTimestamp(t) || DataType.isDate(t) ? 'temporal' : DataType.isInt(t) || DataType.isFloat(t) ? 'numeric' : 'other';
 
-/** A value as a person reads it in a preview: times as ISO (UTC), the rest as written. */
-function show(v: unknown, t: DataType): string | null {
-  if (v === null || v === undefined) return null;
-  if ((DataType.isTimestamp(t) || DataType.isDate(t)) && (typeof v === 'number' || typeof v === 'bigint')) {
-    const ms = Number(v);
-    return Number.isFinite(ms) && Math.abs(ms) < 8.64e15 ? new Date(ms).toISOString().replace('.000Z', 'Z') : String(v);
+/** A time column's values as ISO text (UTC), from the raw stored numbers: Vector.get fails beyond 2^53 µs. */
+function timeTexts(v: Vector | null, t: DataType): (string | null)[] {
+  const out: (string | null)[] = [];
+  const msPer = (raw: bigint | number): number => {
+    if (DataType.isDate(t)) return t.unit === DateUnit.DAY ? Number(raw) * 86_400_000 : Number(raw);
+    const unit = (t as Timestamp).unit;
+    const b = BigInt(raw);
+    return Number(unit === TimeUnit.SECOND ? b * 1000n : unit === TimeUnit.MILLISECOND ? b : unit === TimeUnit.MICROSECOND ? b / 1000n : b / 1_000_000n);
+  };
+  for (const d of v?.data ?? []) {
+    const values = d.values as ArrayLike<bigint | number>;
+    for (let i = 0; i < d.length; i++) {
+      if (!d.getValid(i)) { out.push(null); continue; }
+      const ms = msPer(values[i]!);
+      out.push(Math.abs(ms) < 8.64e15 ? new Date(ms).toISOString().replace('.000Z', 'Z') : String(values[i]));
+    }
   }
-  if (v instanceof Date) return v.toISOString();
-  return String(v);
+  return out;
 }
 
 export function sampleParquet(pw: ParquetWasm, bytes: Uint8Array, schema: Schema, rows: number, name: string): { samples: ColumnSample[]; rows: (string | null)[][] } {
@@ -35,7 +44,11 @@ export function sampleParquet(pw: ParquetWasm, bytes: Uint8Array, schema: Schema
   }
   const cols = schema.fields.map((f) => {
     const v = t.getChild(f.name);
-    return Array.from({ length: t.numRows }, (_, i) => show(v?.get(i), f.type));
+    if (kindOf(f.type) === 'temporal') return timeTexts(v, f.type);
+    return Array.from({ length: t.numRows }, (_, i) => {
+      const x: unknown = v?.get(i);
+      return x === null || x === undefined ? null : String(x);
+    });
   });
   const samples: ColumnSample[] = schema.fields.map((f, i) => {
     const kind = kindOf(f.type);

@@ -12,8 +12,8 @@
  *   order; else a value whose first field is above 12 proves day-first (one whose second field is, month-first);
  *   else month-first is ASSUMED, and the detection says so (dayOrder 'assumed') for the preview and the result.
  * - A numeric column is epoch time when its name says time (isTimeName) and all values lie in 1970..2100 as seconds
- *   or all as milliseconds; without such a name only in 2001..2100 (≥ 1e9 s or ≥ 1e12 ms) and integral, so counts,
- *   ids and measurements are not taken for times.
+ *   or all as milliseconds; without such a name only integers in 2001..2100 (≥ 1e9 s or ≥ 1e12 ms), at least three,
+ *   rising: so counts, ids, phone numbers and measurements are not taken for times.
  * - Choice: the override (it must exist); else a candidate with a known name (TIME_COLUMN_NAMES, in that order); else
  *   the first typed or text candidate in file order; else the first epoch candidate, named ones first.
  */
@@ -175,9 +175,11 @@ function epoch(name: string, values: string[], given?: 's' | 'ms'): Judged {
     return { why: 'not epoch seconds or milliseconds in 1970..2100' };
   }
   if (!nums.every(Number.isInteger)) return { why: 'numbers, not times (fractions, and no time in its name)' };
-  if (inS(1e9)) return unit('s');
-  if (inMs(1e12)) return unit('ms');
-  return { why: 'numbers, not times (not all epoch values in 2001..2100, and no time in its name)' };
+  // Phone numbers and ids also lie in 1e9..4.1e9: without a time name, times must also run forward, three at least.
+  const forward = nums.length >= 3 && nums.every((n, i) => i === 0 || n >= nums[i - 1]!) && nums[nums.length - 1]! > nums[0]!;
+  if (forward && inS(1e9)) return unit('s');
+  if (forward && inMs(1e12)) return unit('ms');
+  return { why: 'numbers, not times (no time in its name, and not three or more rising epoch values in 2001..2100)' };
 }
 
 /** The reading for a column named by the user that the sample does not prove: the form most values fit. */

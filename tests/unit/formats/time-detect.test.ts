@@ -82,17 +82,22 @@ describe('detectTime', () => {
   it('epoch numbers: by name in 1970..2100 as s or ms; without a time name only 2001..2100 integers', () => {
     expect(detectTime([num('v', 1, 2), num('ts', 0, 60)]).reading).toEqual({ kind: 'epoch', unit: 's' });
     expect(detectTime([num('epoch_ms', 946684800000, 946684860000)]).reading).toEqual({ kind: 'epoch', unit: 'ms' });
-    expect(detectTime([num('when', 1704067200, 1704067260)]).reading).toEqual({ kind: 'epoch', unit: 's' });
-    expect(detectTime([num('when', 1704067200123)]).reading).toEqual({ kind: 'epoch', unit: 'ms' });
+    expect(detectTime([num('Time UTC', 1704067200, 1704067260)]).reading).toEqual({ kind: 'epoch', unit: 's' });
+    expect(detectTime([num('unix', 1704067200123)]).reading).toEqual({ kind: 'epoch', unit: 'ms' });
     // Counts, ids and values are not times.
     const none = detectTime([num('count', 3, 5), num('id', 100000, 100001), num('big', 999_999_999, 1_000_000_001)]);
     expect(none.chosen).toBeNull();
     expect(detectTime([num('time', 1704067200, 1704067200123)]).chosen).toBeNull(); // seconds and ms mixed
+    // Without a time name: three rising values at least (a phone number 2095257564 is not 2036-05-23).
+    expect(detectTime([num('phone', 2095257564)]).chosen).toBeNull();
+    expect(detectTime([num('phone', 2095257564, 4155550100, 2125550199)]).chosen).toBeNull();
+    expect(detectTime([num('n', 1704067200, 1704067260, 1704067320)]).reading).toEqual({ kind: 'epoch', unit: 's' });
+    expect(detectTime([num('n', 1704067200000, 1704067260000, 1704067320000)]).reading).toEqual({ kind: 'epoch', unit: 'ms' });
   });
   it('prefers a known name, then typed or text times in file order, then epoch numbers', () => {
     expect(detectTime([typed('when'), typed('timestamp', 'TIMESTAMP')]).chosen).toBe('timestamp');
     expect(detectTime([num('epoch', 1704067200), text('day', 'Jan 1 2000')]).chosen).toBe('day');
-    expect(detectTime([num('n', 1704067200), num('unix_time', 1704067200)]).chosen).toBe('unix_time');
+    expect(detectTime([num('n', 1704067200, 1704067260, 1704067320), num('unix_time', 1704067200)]).chosen).toBe('unix_time');
   });
   it('an override must exist; on a column the sample does not prove it takes the form most values fit', () => {
     expect(() => detectTime([text('x', 'a')], { timestampColumn: 'nope', source: 'data.csv' })).toThrow(/data\.csv: no column named "nope"/);
