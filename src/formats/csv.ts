@@ -143,7 +143,7 @@ export async function importCsv(db: AsyncDuckDB, source: Blob, name: string, opt
 }
 
 /** Fatal problems visible in the first bytes: nothing there, or UTF-16 (DuckDB reads UTF-8 only). */
-async function checkStart(source: Blob, name: string): Promise<void> {
+export async function checkStart(source: Blob, name: string): Promise<void> {
   const head = new Uint8Array(await source.slice(0, 4).arrayBuffer());
   if (head.length === 0) throw new PondError('BAD_CSV', `${name}: the file is empty`, { detail: { name } });
   if ((head[0] === 0xff && head[1] === 0xfe) || (head[0] === 0xfe && head[1] === 0xff)) {
