@@ -57,6 +57,8 @@ export interface TimeDetection {
   /** The event-time column, or null when none fits. */
   chosen: string | null;
   reading?: TimeReading;
+  /** The chosen column's form and zone (for an override the sample does not prove: the form most values fit). */
+  candidate?: TimeCandidate;
   /** For a chosen day/month form: the order used and how it was decided. */
   dayFirst?: boolean;
   dayOrder?: DayOrderSource;
@@ -106,7 +108,7 @@ export function detectTime(samples: readonly ColumnSample[], opts: DetectOptions
   const dayFirst = reading?.kind === 'text' && reading.format.order ? reading.format.order === 'dmy' : undefined;
   return {
     columns, chosen: chosen?.name ?? null, tried,
-    ...(reading ? { reading } : {}),
+    ...(reading ? { reading, candidate: chosen!.candidate! } : {}),
     ...(dayFirst !== undefined ? { dayFirst, dayOrder: order ?? 'given' } : {}),
   };
 }
@@ -204,9 +206,8 @@ function forced(c: ColumnSample, zoneLess: string): TimeCandidate {
 export interface TimeChoice { column: string; format: string; zone: string; dayFirst?: boolean; dayOrder?: DayOrderSource }
 
 export function timeChoice(d: TimeDetection): TimeChoice | null {
-  const c = d.columns.find((x) => x.name === d.chosen);
-  if (!c || !d.chosen) return null;
-  const cand = c.candidate ?? { label: d.reading?.kind === 'epoch' ? 'epoch' : 'as named', zone: 'UTC' };
+  const cand = d.candidate;
+  if (!d.chosen || !cand) return null;
   return { column: d.chosen, format: cand.label, zone: cand.zone, ...(d.dayFirst !== undefined ? { dayFirst: d.dayFirst, dayOrder: d.dayOrder! } : {}) };
 }
 

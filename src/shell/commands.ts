@@ -153,7 +153,8 @@ export const COMMANDS: Record<string, Command> = {
       for (const n of await ctx.api.copyIn(files, dest, opts)) {
         ctx.out.push(`${n.path} v${n.version}`);
         for (const o of n.overlaps ?? []) ctx.out.push(`  overlaps v${o.version} from ${formatTime(o.start)} to ${formatTime(o.end)}`);
-        if (n.time) {
+        // Said when the times were read from a field format or numbers (ISO and typed times need no word).
+        if (n.time && (n.time.dayOrder || /\(%|^epoch/.test(n.time.format))) {
           const order = n.time.dayOrder ? `, ${n.time.dayFirst ? 'day' : 'month'} first${n.time.dayOrder === 'assumed' ? ' (assumed: the dates are ambiguous; --day-first reads them the other way)' : n.time.dayOrder === 'content' ? ' (from the data)' : ''}` : '';
           ctx.out.push(`  time column ${n.time.column}: ${n.time.format}, ${n.time.zone}${order}`);
         }

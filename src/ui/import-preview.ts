@@ -13,7 +13,7 @@ export type DayOrderChoice = 'auto' | 'month' | 'day';
 @customElement('import-preview')
 export class ImportPreviewView extends LitElement {
   static override styles = [base, css`
-    .scroll { overflow-x: auto; max-height: 40vh; overflow-y: auto; border: 1px solid var(--line); border-radius: 8px; }
+    .scroll { overflow-x: auto; max-height: 32vh; overflow-y: auto; border: 1px solid var(--line); border-radius: 8px; }
     table { font-size: 0.85rem; white-space: nowrap; }
     th.time, td.time { background: var(--sel); font-weight: 600; }
     label { display: flex; align-items: center; gap: 8px; min-height: 44px; flex-wrap: wrap; }

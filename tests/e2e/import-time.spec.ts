@@ -3,8 +3,10 @@
 // the day/month order (13/02 proves day first; ambiguous dates turned by the setting), and another column chosen
 // in the preview. Expected event times are written by hand with Date.UTC, never taken from the app.
 import { expect, test, type Locator, type Page } from '@playwright/test';
+import { mkdirSync } from 'node:fs';
 
 const US = 1000;
+const SHOTS = 'test-results/screenshots';
 
 async function openApp(page: Page): Promise<void> {
   await page.goto('/');
@@ -98,6 +100,8 @@ test.describe('time columns in the import dialog', () => {
     await dialog.getByRole('combobox', { name: 'Time column' }).selectOption('sampled');
     await expect(dialog.getByTestId('preview-time')).toContainText('Time column: sampled — Jan 31 2000 (%b %d %Y)');
     await expect(dialog.locator('import-preview th.time')).toContainText('sampled');
+    mkdirSync(SHOTS, { recursive: true });
+    await page.screenshot({ path: `${SHOTS}/import-preview-1280x800.png` });
     await importAndDone(dialog, '/t/two.csv');
     expect(await described(page, '/t/two.csv')).toMatchObject({ timestampColumn: 'sampled', ranges: [[Date.UTC(2000, 0, 1) * US, Date.UTC(2000, 0, 12) * US]] });
   });
