@@ -8,7 +8,8 @@
  *
  * Policy
  * - Fatal (BAD_CSV, nothing imported): an empty file, a UTF-16 file, no columns found, DuckDB unable to read the
- *   file at all, or every data line rejected. INVALID_INPUT: an unknown timezone or timestampColumn.
+ *   file at all, or every data line rejected. INVALID_INPUT: an unknown timezone or timestampColumn, or (with
+ *   `requireTime`, for a series) no column that holds times: refused before reading, naming each column and why.
  * - Reported and skipped (ImportResult.rejects, line numbers count the header as line 1): lines with too few or
  *   too many fields, a bad quote, a value that does not fit its column's type (including an unreadable
  *   timestamp), a line over maxLineSize, invalid UTF-8 (INVALID ENCODING: never decoded silently).
