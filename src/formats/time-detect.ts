@@ -125,7 +125,12 @@ function judge(c: ColumnSample, opts: DetectOptions, zoneLess: string): Judged {
     return { candidate: { reading, label, zone: zoned ? 'offsets in the data, stored as UTC' : zoneLess } };
   }
   if (values.length === 0) return { why: 'no values in the sample' };
-  if (c.kind === 'numeric') return epoch(c.name, values, opts.epochUnit);
+  if (c.kind === 'numeric') {
+    const r = epoch(c.name, values);
+    // A unit given by the caller applies to a column that holds times; it does not make a count one.
+    if (r.candidate && opts.epochUnit) r.candidate = { ...r.candidate, reading: { kind: 'epoch', unit: opts.epochUnit }, label: opts.epochUnit === 's' ? 'epoch seconds' : 'epoch milliseconds' };
+    return r;
+  }
   if (c.kind !== 'text' && c.kind !== 'temporal') return { why: 'not a time type' };
   const iso = values.map(parseIsoMs);
   if (iso.every(Boolean)) {
@@ -162,7 +167,7 @@ function fitsOrder(v: string, dayFirst: boolean): boolean {
 
 const clip = (s: string) => (s.length > 40 ? `${s.slice(0, 40)}…` : s);
 
-function epoch(name: string, values: string[], given?: 's' | 'ms'): Judged {
+function epoch(name: string, values: string[]): Judged {
   const nums = values.map(Number);
   const badAt = nums.findIndex((n) => !Number.isFinite(n));
   if (badAt >= 0) return { why: `"${clip(values[badAt]!)}" is not a number` };
@@ -170,7 +175,6 @@ function epoch(name: string, values: string[], given?: 's' | 'ms'): Judged {
   const inS = (lo: number) => nums.every((n) => n >= lo && n < S_2100);
   const inMs = (lo: number) => nums.every((n) => n >= lo && n < S_2100 * 1000);
   const unit = (u: 's' | 'ms'): Judged => ({ candidate: { reading: { kind: 'epoch', unit: u }, label: u === 's' ? 'epoch seconds' : 'epoch milliseconds', zone: 'UTC' } });
-  if (given) return unit(given);
   if (named) {
     if (inS(0)) return unit('s');
     if (inMs(1e11)) return unit('ms');

@@ -88,6 +88,9 @@ describe('detectTime', () => {
     const none = detectTime([num('count', 3, 5), num('id', 100000, 100001), num('big', 999_999_999, 1_000_000_001)]);
     expect(none.chosen).toBeNull();
     expect(detectTime([num('time', 1704067200, 1704067200123)]).chosen).toBeNull(); // seconds and ms mixed
+    // A unit given turns the reading of a time column, and makes no count a time.
+    expect(detectTime([num('count', 3, 5), num('ts', 1704067200, 1704067260)], { epochUnit: 'ms' })).toMatchObject({ chosen: 'ts', reading: { kind: 'epoch', unit: 'ms' } });
+    expect(detectTime([num('count', 3, 5)], { epochUnit: 's' }).chosen).toBeNull();
     // Without a time name: three rising values at least (a phone number 2095257564 is not 2036-05-23).
     expect(detectTime([num('phone', 2095257564)]).chosen).toBeNull();
     expect(detectTime([num('phone', 2095257564, 4155550100, 2125550199)]).chosen).toBeNull();
