@@ -41,6 +41,8 @@ export interface NodeInfo {
   derived?: boolean;
   /** Set by copyIn on a new series version: the existing versions its time range overlaps. */
   overlaps?: VersionOverlap[];
+  /** Set by copyIn on a table or series version: how its time column was read. */
+  time?: ImportTimeInfo;
 }
 
 export interface VersionInfo {
@@ -70,10 +72,43 @@ export interface CopyOptions {
   timestampColumn?: string;
   /** IANA zone of zone-less times in the file (default UTC). */
   timezone?: string;
+  /** Numeric day/month dates (01/02/2000): true day first, false month first; default decided by the content, else month first (and said so). */
+  dayFirst?: boolean;
   /** Keep the good rows of a CSV with bad lines (they are listed in the version's attributes); default: refuse. */
   skipBadLines?: boolean;
   /** Append a file to a series although the same file (by content) already is one of its versions; default: refuse. */
   force?: boolean;
+}
+
+/** How an import reads (or read) its time column: which, in which form, in which zone, and the day/month order. */
+export interface ImportTimeInfo {
+  column: string;
+  /** `Jan 31 2000 (%b %d %Y)`, `ISO 8601 timestamps`, `epoch seconds` … */
+  format: string;
+  /** `UTC`, `offsets in the data, stored as UTC`, or the zone the import named. */
+  zone: string;
+  /** For numeric day/month forms: the order used, and whether it was given, proven by the content or assumed. */
+  dayFirst?: boolean;
+  dayOrder?: 'given' | 'content' | 'assumed';
+}
+
+/** What `previewImport` shows of a host CSV or Parquet before it is imported. */
+export interface ImportPreview {
+  kind: 'csv' | 'parquet';
+  columns: { name: string; type: string; timeCandidate: boolean; format?: string; zone?: string; why?: string }[];
+  /** The first rows as text (null: empty), at most 10. */
+  rows: (string | null)[][];
+  /** The column an import with these options would take as its event time, or null (a series import is refused). */
+  timestampColumn: string | null;
+  time: ImportTimeInfo | null;
+  /** One line per column: why it is or is not a time column. */
+  tried: string[];
+}
+
+export interface PreviewOptions {
+  timestampColumn?: string;
+  dayFirst?: boolean;
+  timezone?: string;
 }
 
 /** Where a new series version's time range meets an existing version's (both inclusive, UTC µs). */
@@ -361,6 +396,8 @@ export interface PondApi {
 
   /** Copies host files into the pond as raw data, a table or a series (one transaction for all). */
   copyIn(files: { name: string; data: Blob }[], dest: string, opts: CopyOptions & LongOp): Promise<NodeInfo[]>;
+  /** The first rows of a host CSV or Parquet, its columns, and the time column an import would take (and why). */
+  previewImport(file: { name: string; data: Blob }, opts?: PreviewOptions): Promise<ImportPreview>;
 
   /** Runs SQL over pond files bound to table names; `limit` caps the rows returned (default 10 000). */
   query(sql: string, bindings: Bindings, opts?: { limit?: number } & LongOp): Promise<QueryResult>;
@@ -459,6 +496,7 @@ export const POND_API_METHODS = [
   'rename',
   'log',
   'copyIn',
+  'previewImport',
   'query',
   'describe',
   'plot',

@@ -11,6 +11,7 @@ import { latestVersion } from '../tinyfs/node';
 import { formatPath, parsePath } from '../tinyfs/paths';
 import { glob, resolve } from '../tinyfs/resolve';
 import { copyIntoPond } from './files/copy-in';
+import { previewImport } from './files/preview-import';
 import { nodeInfo, versionInfos } from './node-info';
 import type { PondNames } from './settings/pond-names';
 import { fsckPond } from '../pond/validate/fsck';
@@ -18,8 +19,8 @@ import { Operations } from './operations';
 import { Queries } from './queries';
 import { MemorySecretStore, type SecretStore } from './settings/collect-secrets';
 import type {
-  ApplyResult, AutoPlotData, BackupReport, Bindings, CollectorStatus, ConfiguredNode, CopyOptions, DescribeInfo, ExecResult, ExportResult, FactoryInfo, FsckReport, LongOp, NodeFactory, NodeInfo,
-  PlotData, PondApi, PondInfo, PondSummary, PushSummary, QueryResult, RemoteInput, RemoteSummary, RestoreSummary, RunResult, TemporalPart, TxnInfo, VersionInfo, ZipExport,
+  ApplyResult, AutoPlotData, BackupReport, Bindings, CollectorStatus, ConfiguredNode, CopyOptions, DescribeInfo, ExecResult, ExportResult, FactoryInfo, FsckReport, ImportPreview, LongOp, NodeFactory, NodeInfo,
+  PlotData, PondApi, PondInfo, PondSummary, PreviewOptions, PushSummary, QueryResult, RemoteInput, RemoteSummary, RestoreSummary, RunResult, TemporalPart, TxnInfo, VersionInfo, ZipExport,
 } from '../api/pond-api';
 import { Collectors } from './nodes/collectors';
 import { factoryNamed } from './nodes/registry';
@@ -314,11 +315,15 @@ export class PondService implements PondApi {
 
   async copyIn(files: { name: string; data: Blob }[], dest: string, opts: CopyOptions & LongOp): Promise<NodeInfo[]> {
     return this.ops.run(opts, async (signal, onProgress) => {
-      const command = `copy ${files.map((f) => f.name).join(' ')} ${dest} --format ${opts.format}${opts.force ? ' --force' : ''}`;
+      const command = `copy ${files.map((f) => f.name).join(' ')} ${dest} --format ${opts.format}${opts.force ? ' --force' : ''}${opts.dayFirst !== undefined ? (opts.dayFirst ? ' --day-first' : ' --month-first') : ''}`;
       const made = await this.transact(command, (tx) => copyIntoPond(tx, files, dest, opts, { signal, onProgress }), signal);
       // Built inside the transaction, the answers lack their commit time: take each version as committed.
-      return made.map((n) => ({ ...nodeInfo(parsePath(n.path), this.open.pond.fs.get(n.nodeId)!, n.version), ...(n.overlaps ? { overlaps: n.overlaps } : {}) }));
+      return made.map((n) => ({ ...nodeInfo(parsePath(n.path), this.open.pond.fs.get(n.nodeId)!, n.version), ...(n.overlaps ? { overlaps: n.overlaps } : {}), ...(n.time ? { time: n.time } : {}) }));
     });
+  }
+
+  async previewImport(file: { name: string; data: Blob }, opts: PreviewOptions = {}): Promise<ImportPreview> {
+    return previewImport(file, opts); // needs no open pond: the file is the host's
   }
 
   async query(sql: string, bindings: Bindings, opts: { limit?: number } & LongOp = {}): Promise<QueryResult> {

@@ -36,7 +36,7 @@ export async function copyIntoPond(
       const hashing = sha256OfBlob(file.data); // a table records it too: `apply` then knows it has this file
       hashing.catch(() => undefined); // awaited below; this only marks it observed if the import fails first
       const imported = await importTabular(tx, file, target, type, {
-        signal: opts.signal, onProgress: progress, timestampColumn: copy.timestampColumn, timezone: copy.timezone, skipBadLines: copy.skipBadLines,
+        signal: opts.signal, onProgress: progress, timestampColumn: copy.timestampColumn, timezone: copy.timezone, dayFirst: copy.dayFirst, skipBadLines: copy.skipBadLines,
       });
       const sha = await hashing;
       if (type === 'file:series' && !copy.force) refuseReimport(plan.existing, sha, file.name, target);
@@ -44,7 +44,10 @@ export async function copyIntoPond(
       const overlapsWith = type === 'file:series' && plan.existing ? overlaps(plan.existing, imported.meta.minEventTime ?? null, imported.meta.maxEventTime ?? null) : [];
       tx.writePrepared(target, type, imported.content, imported.meta, { parents: true });
       const segments = parsePath(target);
-      out.push({ ...nodeInfo(segments, tryResolve(tx.state, segments)!.node), ...(overlapsWith.length ? { overlaps: overlapsWith } : {}) });
+      out.push({
+        ...nodeInfo(segments, tryResolve(tx.state, segments)!.node), ...(overlapsWith.length ? { overlaps: overlapsWith } : {}),
+        ...(imported.result.time ? { time: imported.result.time } : {}),
+      });
       continue;
     }
     const segments = parsePath(target);
