@@ -9,6 +9,8 @@ import type { AddAction, Commit } from '../oplog/delta-log';
 import { logPath } from '../oplog/delta-log';
 import { encodeEntries } from '../oplog/entry-codec';
 import { readCommit, readHeadHint, readLog, writeCommit, writeHeadHint } from '../oplog/log-store';
+import { isCheckpointVersion } from '../oplog/checkpoint';
+import { writeCheckpoint } from '../oplog/checkpoint-store';
 import { replayEntries } from '../oplog/replay';
 import { encodeDelta, emptyDelta } from '../oplog/directory';
 import { FsState } from '../tinyfs/state';
@@ -143,12 +145,38 @@ export class Pond {
     this.liveFiles.push(add);
     this.liveEntries.push(...rows);
     this.sinceCompaction++;
-    if (this.sinceCompaction >= this.compactEvery) {
-      // The transaction is durable already: a failed compaction must not make it look failed. It is kept for
-      // the UI's status line and retried after the next commit.
-      this.maintenanceError = await this.compact().then(() => undefined, (e: unknown) => e);
-    }
+    await this.maintain();
     return result;
+  }
+
+  /**
+   * After a durable commit: the Delta checkpoint when the version is a multiple of CHECKPOINT_INTERVAL, and the
+   * compaction when it is due (with the checkpoint of its own version if that is one). The commit is durable
+   * already, so a failure here must not make it look failed: it is kept for the UI's status line; a compaction is
+   * retried after the next commit, a missed checkpoint waits for the next hundred (opening is only slower meanwhile).
+   */
+  private async maintain(): Promise<void> {
+    let ran = false;
+    let failure: unknown;
+    const step = async (work: () => Promise<void>) => {
+      ran = true;
+      failure = (await work().then(() => undefined, (e: unknown) => e)) ?? failure;
+    };
+    if (isCheckpointVersion(this.head)) await step(() => this.checkpoint());
+    if (this.sinceCompaction >= this.compactEvery) {
+      const before = this.head;
+      await step(() => this.compact());
+      if (this.head !== before && isCheckpointVersion(this.head)) await step(() => this.checkpoint());
+    }
+    if (ran) this.maintenanceError = failure;
+  }
+
+  /** Writes the Delta checkpoint of the current version: the live oplog files, the pond id and name. */
+  private async checkpoint(): Promise<void> {
+    await writeCheckpoint(this.store, {
+      version: this.head, pondId: this.id, createdTime: this.createdTime, adds: [...this.liveFiles],
+      ...(this.recordedName !== undefined ? { name: this.recordedName } : {}),
+    }, (ext) => tmpPath(uuidv7(), ext));
   }
 
   /**
@@ -188,6 +216,7 @@ export class Pond {
       this.head = seq;
       this.recordedName = name;
       this.sinceCompaction++;
+      await this.maintain();
     });
   }
 
