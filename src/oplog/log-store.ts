@@ -59,6 +59,11 @@ export interface LogSnapshot {
   base: number;
   /** The checkpoint the state was read from, when it was (undefined: replayed from commit `base`'s JSON). */
   checkpoint?: number;
+  /**
+   * The version of the state snapshot opening starts from, when options.snapshot was used: `entries` are then only
+   * the rows of the files added after it, to replay onto the snapshot's state.
+   */
+  stateSnapshot?: number;
   /** The pond's display name as its log records it (the newest commit since `base` that sets one), if any. */
   name?: string;
 }
@@ -87,6 +92,11 @@ async function readOplogFile(store: Store, add: AddAction, sha256Hex: (b: Uint8A
   return decodeEntries(bytes, add.path);
 }
 
+/** The rows of `files`, in order, each file checked against its add action (compaction after a snapshot open). */
+export async function readLiveEntries(store: Store, files: readonly AddAction[], sha256Hex: (b: Uint8Array) => Promise<string>): Promise<OplogEntry[]> {
+  return (await Promise.all(files.map((f) => readOplogFile(store, f, sha256Hex)))).flat();
+}
+
 /**
  * The pond's rows as of `asOf` (default: the newest whole commit). A torn newest commit is skipped (crash between
  * writing and finishing it); damage anywhere else is CORRUPT, because committed data would be lost silently.
@@ -94,6 +104,11 @@ async function readOplogFile(store: Store, add: AddAction, sha256Hex: (b: Uint8A
 export interface ReadLogOptions {
   /** Read checkpoints (default true); false replays the JSON commits only (tests and benchmarks compare the two). */
   checkpoints?: boolean;
+  /**
+   * A state snapshot (state-snapshot.ts) to start from: used when its version is where the walk stops and its
+   * commit's bytes are still the ones it was built from. Then `entries` holds only the rows after it.
+   */
+  snapshot?: { version: number; commitSha256: string; pondId: string; createdTime: number; name?: string; files: AddAction[] };
 }
 
 /** The oplog file's txn number from its name (`oplog/<20 digits>-<uuid>.parquet`), or undefined for another name. */
@@ -123,7 +138,8 @@ export async function readLog(store: Store, sha256Hex: (b: Uint8Array) => Promis
   let ckpt: { version: number; rows?: number } | undefined;
   if (last && (asOf === undefined || asOf >= last.version)) ckpt = { version: last.version, rows: last.size };
   else if (useCheckpoints && asOf !== undefined && asOf >= CHECKPOINT_INTERVAL) ckpt = { version: asOf - (asOf % CHECKPOINT_INTERVAL) };
-  const starts = [hint, ckpt?.version].filter((v): v is number => v !== undefined && (asOf === undefined || asOf >= v));
+  const snapshot = asOf === undefined ? opts.snapshot : undefined;
+  const starts = [hint, ckpt?.version, snapshot?.version].filter((v): v is number => v !== undefined && (asOf === undefined || asOf >= v));
   const start = starts.length ? Math.max(...starts) : undefined;
   let versions = start !== undefined ? await versionsFrom(store, start, asOf) : [];
   if (versions.length === 0) versions = await listCommitVersions(store);
@@ -136,6 +152,7 @@ export async function readLog(store: Store, sha256Hex: (b: Uint8Array) => Promis
   let tornTail: number | undefined;
   let tornWhy: unknown;
   let fromCheckpoint: number | undefined;
+  let fromSnapshot: number | undefined;
   const chain: Commit[] = [];
   const loaded = new Map<string, OplogEntry[]>();
   const withFiles = async (commit: Commit) => ({
@@ -146,7 +163,22 @@ export async function readLog(store: Store, sha256Hex: (b: Uint8Array) => Promis
   const fetchCommit = (v: number) => readCommit(store, v).then(withFiles);
   // At the checkpoint's version, the checkpoint stands for the commit and everything before it. If it is missing,
   // torn, or names a file that is not there whole, commit v is read as JSON instead and the walk goes on back.
-  const fetchAt = (v: number) => {
+  type Fetched = { commit: Commit; files: (readonly [string, OplogEntry[]])[]; checkpoint: boolean; snapshot?: boolean };
+  const fetchAt = (v: number): Promise<Fetched> => {
+    if (v === snapshot?.version) {
+      // The snapshot stands for commit v if commit v is still the bytes it was built from; its files are not read.
+      return store.read(logPath(v)).then(async (bytes) => {
+        if ((await sha256Hex(bytes)) !== snapshot.commitSha256) return fetchCheckpointOrCommit(v);
+        const commit: Commit = {
+          version: v, metaData: { id: snapshot.pondId, createdTime: snapshot.createdTime }, adds: snapshot.files, removes: [],
+          info: { timestamp: 0, operation: 'WRITE', engineInfo: 'state snapshot', duckpond: { txnSeq: v, command: 'state snapshot', timestampUs: 0, entries: 0, ...(snapshot.name !== undefined ? { pondName: snapshot.name } : {}) } },
+        };
+        return { commit, files: [], checkpoint: false, snapshot: true };
+      });
+    }
+    return fetchCheckpointOrCommit(v);
+  };
+  const fetchCheckpointOrCommit = (v: number): Promise<Fetched> => {
     if (v !== ckpt?.version) return fetchCommit(v).then((f) => ({ ...f, checkpoint: false }));
     return readCheckpoint(store, v, ckpt.rows)
       .then((s) => (s ? withFiles(checkpointAsCommit(s)).then((f) => ({ ...f, checkpoint: true })) : undefined))
@@ -170,6 +202,7 @@ export async function readLog(store: Store, sha256Hex: (b: Uint8Array) => Promis
       const fetched = await (ahead.get(v) ?? fetchAt(v));
       commit = fetched.commit;
       if (fetched.checkpoint) fromCheckpoint = v;
+      if (fetched.snapshot) fromSnapshot = v;
       // The data files must be whole too: they were flushed before the log entry, but flush is only best effort.
       for (const [path, rows] of fetched.files) loaded.set(path, rows);
     } catch (e) {
@@ -202,10 +235,10 @@ export async function readLog(store: Store, sha256Hex: (b: Uint8Array) => Promis
   const name = chain.reduce<string | undefined>((n, c) => c.info.duckpond.pondName ?? n, undefined);
   // Commits since the last compaction: from a compaction base, the chain; from a checkpoint, back to the oldest live
   // file, which the compaction (or commit 0) wrote: only a compaction removes files.
-  const compactedAt = fromCheckpoint === undefined ? base.version : Math.min(base.version, ...base.adds.map((a) => txnOfOplogPath(a.path) ?? base.version));
+  const compactedAt = fromCheckpoint === undefined && fromSnapshot === undefined ? base.version : Math.min(base.version, ...base.adds.map((a) => txnOfOplogPath(a.path) ?? base.version));
   return {
     pondId: base.metaData.id, createdTime: base.metaData.createdTime, head, files, entries, sinceCompaction: head - compactedAt, tornTail, base: base.version,
-    ...(fromCheckpoint !== undefined ? { checkpoint: fromCheckpoint } : {}), ...(name !== undefined ? { name } : {}),
+    ...(fromCheckpoint !== undefined ? { checkpoint: fromCheckpoint } : {}), ...(fromSnapshot !== undefined ? { stateSnapshot: fromSnapshot } : {}), ...(name !== undefined ? { name } : {}),
   };
 }
 
