@@ -1,6 +1,7 @@
 // Reading and writing the commit log in a Store. A commit counts once its `_delta_log/N.json` is there whole and
-// its oplog files match the sha256 recorded in it. Opening walks back from the newest commit to the last one
-// that carries a metaData action (version 0, or a compaction), so opening costs O(commits since compaction).
+// its oplog files match the sha256 recorded in it. Opening walks back from the newest commit to the first place the
+// state can start from: a commit that carries a metaData action (version 0, or a compaction), a Delta checkpoint
+// (checkpoint.ts), or the pond's private state snapshot (state-snapshot.ts); so opening costs O(commits since then).
 import { PondError, isPondError } from '../core/errors';
 import type { OplogEntry } from '../core/entry';
 import type { Store } from '../core/store';
@@ -97,10 +98,6 @@ export async function readLiveEntries(store: Store, files: readonly AddAction[],
   return (await Promise.all(files.map((f) => readOplogFile(store, f, sha256Hex)))).flat();
 }
 
-/**
- * The pond's rows as of `asOf` (default: the newest whole commit). A torn newest commit is skipped (crash between
- * writing and finishing it); damage anywhere else is CORRUPT, because committed data would be lost silently.
- */
 export interface ReadLogOptions {
   /** Read checkpoints (default true); false replays the JSON commits only (tests and benchmarks compare the two). */
   checkpoints?: boolean;
@@ -129,8 +126,9 @@ function checkpointAsCommit(s: CheckpointState): Commit {
  * The pond's rows as of `asOf` (default: the newest whole commit). A torn newest commit is skipped (crash between
  * writing and finishing it); damage anywhere else is CORRUPT, because committed data would be lost silently.
  * Replay starts from the newest of: the checkpoint at or below the version read (`_last_checkpoint`, or for time
- * travel the checkpoint of its hundred), and the newest compaction (the head hint). A checkpoint that cannot be used
- * is passed over and the JSON commits are replayed instead: the state is the same, only slower to reach.
+ * travel the checkpoint of its hundred), the newest compaction (the head hint), and options.snapshot. A checkpoint or
+ * snapshot that cannot be used is passed over and the JSON commits are replayed instead: the state is the same, only
+ * slower to reach.
  */
 export async function readLog(store: Store, sha256Hex: (b: Uint8Array) => Promise<string>, asOf?: number, opts: ReadLogOptions = {}): Promise<LogSnapshot> {
   const useCheckpoints = opts.checkpoints !== false;
