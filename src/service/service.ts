@@ -15,8 +15,10 @@ import type { PondNames } from './settings/pond-names';
 import { fsckPond } from '../pond/validate/fsck';
 import { Operations } from './operations';
 import { Queries } from './queries';
+import { duckDbStatus, startDuckDbInBackground } from '../query/duckdb';
 import { MemorySecretStore, type SecretStore } from './settings/collect-secrets';
 import type {
+  QueryEngineStatus,
   ApplyResult, AutoPlotData, BackupReport, Bindings, CollectorStatus, ConfiguredNode, CopyOptions, DescribeInfo, ExecResult, ExportResult, FactoryInfo, FsckReport, LongOp, NodeFactory, NodeInfo,
   PlotData, PondApi, PondInfo, PondSummary, PushSummary, QueryResult, RemoteInput, RemoteSummary, RestoreSummary, RunResult, TemporalPart, TxnInfo, VersionInfo, ZipExport,
 } from '../api/pond-api';
@@ -485,6 +487,15 @@ export class PondService implements PondApi {
 
   async collectorStatus(): Promise<CollectorStatus> {
     return this.collectors.status();
+  }
+
+  async startQueryEngine(): Promise<QueryEngineStatus> {
+    startDuckDbInBackground();
+    return duckDbStatus();
+  }
+
+  async queryEngineStatus(): Promise<QueryEngineStatus> {
+    return duckDbStatus();
   }
 
   async plotAuto(path: string, columns: string[], width: number, range?: [number, number]): Promise<AutoPlotData> {
