@@ -225,7 +225,7 @@ export class DuckpondApp extends LitElement {
 
   override connectedCallback(): void {
     super.connectedCallback();
-    if (this.client) warmUpAfterFirstScreen(this.renderRoot, this.client.api, this.ready);
+    if (this.client) warmUpAfterFirstScreen(this.renderRoot, this.client.api, this.ready, () => /table|series/.test(this.selected?.type ?? ''));
     document.addEventListener('dragenter', this.onDragEnter);
     document.addEventListener('dragover', this.onDragOver);
     document.addEventListener('dragleave', this.onDragLeave);

@@ -8,16 +8,18 @@ import type { PondRemote } from './pond-client';
 export const CHART_DRAWN = 'chart-drawn';
 
 /**
- * After start-up (`booted`), waits for the first chart to be drawn, or `noChartMs` when none is on the way, then for
- * the main thread to be idle, and asks the worker to start DuckDB. Once per call; a failure is the worker's to
- * report when DuckDB is needed (startQueryEngine never rejects for a failed start).
+ * After start-up (`booted`), once the first screen is drawn — the first chart, when `chartComing()` says one is on
+ * the way (a series or table is selected), else the tree itself — and the main thread is idle, asks the worker to
+ * start DuckDB. A chart that never draws (an error) stops the wait after `chartCapMs`. A failed start is the
+ * worker's to report when DuckDB is needed (startQueryEngine never rejects for it).
  */
-export function warmUpAfterFirstScreen(host: EventTarget, api: PondRemote, booted: Promise<unknown>, noChartMs = 1500): void {
+export function warmUpAfterFirstScreen(host: EventTarget, api: PondRemote, booted: Promise<unknown>, chartComing: () => boolean, chartCapMs = 3000): void {
   const drawn = new Promise<void>((resolve) => host.addEventListener(CHART_DRAWN, () => resolve(), { once: true }));
-  // A start-up that failed still leaves SQL and imports to come: warm up all the same.
-  const afterBoot = booted.catch(() => undefined).then(() => new Promise<void>((resolve) => setTimeout(resolve, noChartMs)));
-  void Promise.race([drawn, afterBoot])
-    .then(() => new Promise<void>((resolve) => (typeof requestIdleCallback === 'function' ? requestIdleCallback(() => resolve(), { timeout: 1000 }) : setTimeout(resolve, 0))))
+  const firstScreen = booted
+    .catch(() => undefined) // a start-up that failed still leaves SQL and imports to come: warm up all the same
+    .then(() => (chartComing() ? Promise.race([drawn, new Promise<void>((resolve) => setTimeout(resolve, chartCapMs))]) : undefined));
+  void firstScreen
+    .then(() => new Promise<void>((resolve) => (typeof requestIdleCallback === 'function' ? requestIdleCallback(() => resolve(), { timeout: 500 }) : setTimeout(resolve, 0))))
     .then(() => api.startQueryEngine())
     .catch(() => undefined); // the worker gone (tab closing): nothing to warm
 }
