@@ -220,6 +220,7 @@ export async function runUiBenchmarks({ root, filters, quick, log = console.log 
       const page = await ctx.newPage();
       await page.bringToFront();
       await page.goto(url, { waitUntil: 'commit' });
+      await page.waitForFunction(() => !!window.pond, null, { timeout: 60_000 });
       const r = await page.evaluate(async (run) => {
         await window.pond.ready;
         for (let k = 0; (await window.pond.api.info()).readOnly; k++) { // the closed tab may hold the writer lock a moment
@@ -303,6 +304,7 @@ export async function runUiBenchmarks({ root, filters, quick, log = console.log 
       page = await ctx.newPage();
       await page.bringToFront();
       await page.goto(url, { waitUntil: 'commit' });
+      await page.waitForFunction(() => !!window.pond, null, { timeout: 60_000 });
       await page.evaluate(() => window.pond.ready);
     };
     const cold = { tab: [], shell: [] }, warm = { tab: [], shell: [] };

@@ -56,9 +56,12 @@ export class SqlConsole extends LitElement {
       const client = this.client;
       if (!client) throw new Error('no pond worker');
       this.abort = new AbortController();
+      // apache-arrow is loaded only when someone runs SQL (browsing needs none of it), while the query runs: loaded
+      // after the answer, its first load was time the SQL tab spent that the Shell tab (rows as text) does not.
+      const arrow = import('apache-arrow');
+      arrow.catch(() => undefined); // awaited below; a failed query must not leave this rejection unobserved
       const r = await client.longOp((op) => client.api.query(sql, bindings, { limit: SHOWN_ROWS, ...op }), { signal: this.abort.signal });
-      // apache-arrow is loaded only when someone runs SQL: browsing needs none of it.
-      const { tableFromIPC } = await import('apache-arrow');
+      const { tableFromIPC } = await arrow;
       const table = tableFromIPC(r.ipc);
       const readers = r.columns.map((_, i) => cellReader(table.getChildAt(i))); // timestamps of any size (core/arrow-cells.ts)
       const data = Array.from({ length: table.numRows }, (_, i) => readers.map((read) => read(i)));
