@@ -25,11 +25,8 @@ export interface ParquetPlotOptions {
   maxBytes?: number;
 }
 
-/** One version as m4Compute wants it, with its schema (read from the footer). */
-interface Decoded {
-  schema: Schema;
-  arrays: VersionArrays;
-}
+/** Footer schemas kept (by version key): enough for every version of a few big series. */
+const MAX_SCHEMAS = 4096;
 
 /** One per pond worker: plots of stored sources without DuckDB, and the decoded columns they keep. */
 export class ParquetPlots {
@@ -77,21 +74,13 @@ export class ParquetPlots {
     return m4Compute(arrays, o, o.range);
   }
 
-  /** Drops what is kept of a file (or of everything), e.g. when the pond that held it closes. */
-  forget(fileKey?: string): void {
-    if (fileKey === undefined) {
-      this.cache.clear();
-      this.schemas.clear();
-      return;
-    }
-    for (const k of [...this.schemas.keys()]) if (k.startsWith(`${fileKey}\u0000`)) { this.schemas.delete(k); this.cache.drop(k); }
-  }
-
   private async schemaOf(source: BindSource, v: SourceVersion): Promise<Schema> {
     const key = versionKey(source.fileKey, v.version);
     let s = this.schemas.get(key);
     if (!s) {
       s = await parquetSchema(await v.load(), nameOf(source, v));
+      // A footer's schema is small, but a pond may have many versions: the oldest entries go past a bound.
+      if (this.schemas.size >= MAX_SCHEMAS) this.schemas.delete(this.schemas.keys().next().value!);
       this.schemas.set(key, s);
     }
     return s;
@@ -113,7 +102,7 @@ export class ParquetPlots {
       const names = new Set(schema.fields.map((f) => f.name));
       const read = [...(have ? [] : [ts]), ...missing.filter((c) => names.has(c))];
       const table = read.length ? await parquetToArrow(await v.load(), nameOf(source, v), read) : undefined;
-      this.counts.decoded++;
+      if (table) this.counts.decoded++;
       let time = have ? { t: have.t, sorted: have.sorted } : undefined;
       if (!time) {
         time = timeArray(table!.getChild(ts)!);
