@@ -41,11 +41,11 @@ export async function copyIntoPond(
       const imported = await importTabular(tx, file, target, type, {
         signal: opts.signal, onProgress: progress, onStage: stage, timestampColumn: copy.timestampColumn, timezone: copy.timezone, skipBadLines: copy.skipBadLines,
       });
-      stage('writing');
       const sha = await hashing;
       if (type === 'file:series' && !copy.force) refuseReimport(plan.existing, sha, file.name, target);
       imported.meta.attrs = { ...imported.meta.attrs, source_sha256: sha };
       const overlapsWith = type === 'file:series' && plan.existing ? overlaps(plan.existing, imported.meta.minEventTime ?? null, imported.meta.maxEventTime ?? null) : [];
+      stage('writing');
       tx.writePrepared(target, type, imported.content, imported.meta, { parents: true });
       const segments = parsePath(target);
       out.push({ ...nodeInfo(segments, tryResolve(tx.state, segments)!.node), ...(overlapsWith.length ? { overlaps: overlapsWith } : {}) });
