@@ -470,6 +470,26 @@ export interface PondApi {
   importLaketech(files: { name: string; data: Blob }[], dest: string, opts: { zone: string; scope?: string } & LongOp): Promise<NodeInfo[]>;
   /** Series and tables matching `pattern` as Hive-partitioned Parquet (`year=2024/month=03/…`) in one zip. */
   exportSeries(pattern: string, opts: { temporal: TemporalPart[] } & LongOp): Promise<ExportResult>;
+
+  // --- the query engine's start (src/query/duckdb.ts) ---
+  /**
+   * Starts DuckDB in the background and returns at once: the first screen (tree, details, charts of stored series)
+   * needs no DuckDB, so the UI asks once it is drawn, and a later SQL or import finds DuckDB started or starting.
+   */
+  startQueryEngine(): Promise<QueryEngineStatus>;
+  /** How far DuckDB's start got (asking starts nothing). */
+  queryEngineStatus(): Promise<QueryEngineStatus>;
+}
+
+/** DuckDB's start in the pond worker: its state, how many starts were begun, and ms per stage of the last one. */
+export interface QueryEngineStatus {
+  state: 'not started' | 'starting' | 'ready' | 'failed';
+  starts: number;
+  /** 'background' (startQueryEngine) or the step that needed it first ('query', 'import'). */
+  startedBy?: string;
+  /** worker, instantiate (wasm fetched, compiled and run), open, settings: ms each. */
+  stages: Record<string, number>;
+  error?: string;
 }
 
 /**
@@ -525,6 +545,8 @@ export const POND_API_METHODS = [
   'plotAuto',
   'importLaketech',
   'exportSeries',
+  'startQueryEngine',
+  'queryEngineStatus',
 ] as const satisfies readonly (keyof PondApi)[];
 
 // Fails to compile when a PondApi method is missing above.

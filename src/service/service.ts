@@ -1,7 +1,6 @@
 // PondService: the PondApi implementation the pond worker exposes. It owns the open pond, its writer lock
 // and change notices, and composes the layers (TinyFS/pond for files, formats for imports, shell for exec).
 import { uuidv7 } from 'uuidv7';
-import { forgetDecodedVersions } from '../query/duckdb';
 import { PondError } from '../core/errors';
 import type { Coordinator, Release } from '../pond/coordination';
 import { Pond } from '../pond/pond';
@@ -17,8 +16,10 @@ import type { PondNames } from './settings/pond-names';
 import { fsckPond } from '../pond/validate/fsck';
 import { Operations } from './operations';
 import { Queries } from './queries';
+import { duckDbStatus, forgetDecodedVersions, startDuckDbInBackground } from '../query/duckdb';
 import { MemorySecretStore, type SecretStore } from './settings/collect-secrets';
 import type {
+  QueryEngineStatus,
   ApplyResult, AutoPlotData, BackupReport, Bindings, CollectorStatus, ConfiguredNode, CopyOptions, DescribeInfo, ExecResult, ExportResult, FactoryInfo, FsckReport, ImportPreview, LongOp, NodeFactory, NodeInfo,
   PlotData, PondApi, PondInfo, PondSummary, PreviewOptions, PushSummary, QueryResult, RemoteInput, RemoteSummary, RestoreSummary, RunResult, TemporalPart, TxnInfo, VersionInfo, ZipExport,
 } from '../api/pond-api';
@@ -492,6 +493,15 @@ export class PondService implements PondApi {
 
   async collectorStatus(): Promise<CollectorStatus> {
     return this.collectors.status();
+  }
+
+  async startQueryEngine(): Promise<QueryEngineStatus> {
+    startDuckDbInBackground();
+    return duckDbStatus();
+  }
+
+  async queryEngineStatus(): Promise<QueryEngineStatus> {
+    return duckDbStatus();
   }
 
   async plotAuto(path: string, columns: string[], width: number, range?: [number, number]): Promise<AutoPlotData> {

@@ -5,7 +5,7 @@ import type { Transaction } from '../../pond/transaction';
 import { importCsv } from '../../formats/csv';
 import { importParquet } from '../../formats/parquet-import';
 import type { ImportResult } from '../../formats/types';
-import { getDuckDb } from '../../query/duckdb';
+import { duckDbReady, getDuckDb } from '../../query/duckdb';
 import { checkSchemaCompatible } from '../../query/schema';
 import { loadParquetWasm } from '../../core/parquet-wasm';
 import { ContentSink, loadContent } from '../../pond/blobs';
@@ -26,10 +26,17 @@ const PAR1 = [0x50, 0x41, 0x52, 0x31];
 
 export async function importTabular(
   tx: Transaction, file: { name: string; data: Blob }, target: string, type: FileEntryType,
-  opts: { signal: AbortSignal; onProgress: (done: number, total: number | undefined) => void; timestampColumn?: string; timezone?: string; dayFirst?: boolean; skipBadLines?: boolean },
+  opts: {
+    signal: AbortSignal; onProgress: (done: number, total: number | undefined) => void; timestampColumn?: string; timezone?: string; dayFirst?: boolean; skipBadLines?: boolean;
+    /** Told each stage as it begins: 'starting the query engine' (a CSV before DuckDB is up), 'reading'. */
+    onStage?: (stage: string) => void;
+  },
 ): Promise<TabularVersion> {
   const head = new Uint8Array(await file.data.slice(0, 4).arrayBuffer());
   const isParquet = head.length === 4 && PAR1.every((b, i) => head[i] === b);
+  // A CSV is read by DuckDB: its start begins now, beside opening the sink (and the caller's hashing of the file).
+  const engine = isParquet ? undefined : getDuckDb('import');
+  engine?.catch(() => undefined); // awaited below; this only marks it observed should the sink fail first
   // The Parquet output streams into the pond's content store as it is produced: a 1 GB CSV is never held whole.
   const sink = await ContentSink.open(tx.store, uuidv7);
   // A table is any CSV or Parquet (a CSV goes through the same CSV → Parquet path, a time column optional); a series
@@ -40,7 +47,10 @@ export async function importTabular(
   };
   let result: ImportResult;
   try {
-    result = isParquet ? await importParquet(file.data, file.name, common) : await importCsv(await getDuckDb(), file.data, file.name, common);
+    if (engine && !duckDbReady()) opts.onStage?.('starting the query engine');
+    const db = await engine;
+    opts.onStage?.('reading');
+    result = db ? await importCsv(db, file.data, file.name, common) : await importParquet(file.data, file.name, common);
   } catch (e) {
     await sink.abort().catch(() => undefined); // the import's own error is the one to report
     throw e;
