@@ -59,9 +59,29 @@ export async function removeIdleCacheFiles(stem = STEM): Promise<void> {
   }
 }
 
-/** Terminates a DuckDB instance opened by openDatabase and frees its cache file for another instance. */
+/**
+ * Terminates a DuckDB instance opened by openDatabase and frees its cache file for another instance. The worker's
+ * hold on the file ends a moment after it is terminated, so the slot is given up only once the file can be opened
+ * for writing again (a few tries, 20 ms apart); a DuckDB taking it earlier would find it locked and run in memory.
+ */
 export async function closeDatabase(db: duckdb.AsyncDuckDB): Promise<void> {
+  const path = opened.get(db);
   await db.terminate();
+  if (path) {
+    const root = await navigator.storage.getDirectory();
+    const name = path.slice('opfs://'.length);
+    for (let i = 0; i < 100; i++) {
+      try {
+        const w = await (await root.getFileHandle(name)).createWritable({ keepExistingData: true });
+        await w.abort();
+        break;
+      } catch (e) {
+        // NoModificationAllowedError: the terminated worker still holds the file; anything else ends the wait
+        if ((e as { name?: string })?.name !== 'NoModificationAllowedError') break;
+        await new Promise((r) => setTimeout(r, 20));
+      }
+    }
+  }
   releases.get(db)?.();
   releases.delete(db);
 }
