@@ -91,7 +91,13 @@ export function detectTime(samples: readonly ColumnSample[], opts: DetectOptions
     if (r.order) orders.set(c.name, r.order);
     return { name: c.name, type: c.type, ...(r.candidate ? { candidate: r.candidate } : {}), ...(r.why ? { why: r.why } : {}) };
   });
-  const tried = columns.map((c) => `${c.name} (${c.type}: ${c.candidate ? c.candidate.label : c.why})`);
+  // Columns with the same type and verdict are named together: "a, b, c (BIGINT: numbers, not times …)".
+  const verdicts = new Map<string, string[]>();
+  for (const c of columns) {
+    const v = `${c.type}: ${c.candidate ? c.candidate.label : c.why}`;
+    verdicts.set(v, [...(verdicts.get(v) ?? []), c.name]);
+  }
+  const tried = [...verdicts].map(([v, names]) => `${names.join(', ')} (${v})`);
   let chosen: ColumnVerdict | undefined;
   if (opts.timestampColumn !== undefined) {
     chosen = columns.find((c) => c.name === opts.timestampColumn)!;

@@ -169,7 +169,7 @@ export class ImportDialog extends LitElement {
             @time-column=${(e: CustomEvent<string>) => this.choose('time-column', e.detail)}
             @day-order=${(e: CustomEvent<string>) => this.choose('day-order', e.detail)}></import-preview>
         </section>` : nothing}
-        <label for="dest">Destination (a folder ending in / keeps the file names)</label>
+        <label for="dest">Destination (a folder ending in / keeps the file names; a CSV becomes NAME.series, or NAME.parquet as a table)</label>
         <input id="dest" type="text" .value=${this.dest} ?disabled=${busy || status === TaskStatus.COMPLETE}
           @input=${(e: Event) => { this.dest = (e.target as HTMLInputElement).value; }} autocapitalize="off" spellcheck="false" />
         ${busy ? html`<p>Importing ${p?.what}…</p>

@@ -40,33 +40,33 @@ test.describe('derived series in the UI', () => {
     await importSeries(page, 'new.csv', csv(NEW));
 
     // From the new sonde's details: the form opens with it ticked; the old one is ticked in the list.
-    await treeItem(page, '/lake/new.csv').click();
+    await treeItem(page, '/lake/new.series').click();
     await page.screenshot({ path: `${SHOTS}/series-details-800x1280.png` });
     await page.getByTestId('combine-this').click();
     const form = page.locator('combine-dialog dialog');
     await expect(form).toBeVisible();
-    await expect(form.getByRole('checkbox', { name: '/lake/new.csv' })).toBeChecked();
-    await form.getByRole('checkbox', { name: '/lake/old.csv' }).check();
+    await expect(form.getByRole('checkbox', { name: '/lake/new.series' })).toBeChecked();
+    await form.getByRole('checkbox', { name: '/lake/old.series' }).check();
     const input = (path: string) => form.locator(`fieldset[data-input="${path}"]`);
-    await expect(input('/lake/old.csv').getByRole('textbox', { name: /Scope/ })).toHaveValue('lake'); // the parent folder
-    for (const p of ['/lake/old.csv', '/lake/new.csv']) await input(p).getByRole('textbox', { name: /Scope/ }).fill('Lake');
+    await expect(input('/lake/old.series').getByRole('textbox', { name: /Scope/ })).toHaveValue('lake'); // the parent folder
+    for (const p of ['/lake/old.series', '/lake/new.series']) await input(p).getByRole('textbox', { name: /Scope/ }).fill('Lake');
     const swap = `2026-04-01T0${SWAP_HOUR}:00`;
-    await input('/lake/old.csv').getByLabel(/Until, UTC/).fill(swap);
-    await input('/lake/new.csv').getByLabel(/From, UTC/).fill(swap);
+    await input('/lake/old.series').getByLabel(/Until, UTC/).fill(swap);
+    await input('/lake/new.series').getByLabel(/From, UTC/).fill(swap);
     await form.getByRole('textbox', { name: /Destination/ }).fill('/lake/temperature');
     await page.screenshot({ path: `${SHOTS}/combine-form-800x1280.png` });
 
     // A refusal is shown as the API names it, and nothing is created: first an end before the begin.
-    await input('/lake/new.csv').getByLabel(/Until, UTC/).fill('2026-04-01T01:00');
+    await input('/lake/new.series').getByLabel(/Until, UTC/).fill('2026-04-01T01:00');
     await form.getByRole('button', { name: 'Create' }).click();
-    await expect(form.getByTestId('combine-problems')).toContainText('Input 1 (/lake/new.csv): the end must be after the begin');
-    await input('/lake/new.csv').getByLabel(/Until, UTC/).fill('');
+    await expect(form.getByTestId('combine-problems')).toContainText('Input 1 (/lake/new.series): the end must be after the begin');
+    await input('/lake/new.series').getByLabel(/Until, UTC/).fill('');
     // Then one the API refuses (a scope is a column prefix and may not hold '/'): its message names the field.
-    await input('/lake/new.csv').getByRole('textbox', { name: /Scope/ }).fill('Lake/North');
+    await input('/lake/new.series').getByRole('textbox', { name: /Scope/ }).fill('Lake/North');
     await form.getByRole('button', { name: 'Create' }).click();
     await expect(form.getByTestId('combine-error')).toContainText('inputs[0].scope');
-    expect(await page.evaluate(() => window.pond.api.list('/lake/*').then((l) => l.map((n) => n.path)))).toEqual(['/lake/new.csv', '/lake/old.csv']);
-    await input('/lake/new.csv').getByRole('textbox', { name: /Scope/ }).fill('Lake');
+    expect(await page.evaluate(() => window.pond.api.list('/lake/*').then((l) => l.map((n) => n.path)))).toEqual(['/lake/new.series', '/lake/old.series']);
+    await input('/lake/new.series').getByRole('textbox', { name: /Scope/ }).fill('Lake');
     await form.getByRole('button', { name: 'Create' }).click();
     await expect(form).toBeHidden();
 
@@ -75,8 +75,8 @@ test.describe('derived series in the UI', () => {
     await expect(item).toContainText('derived series (timeseries-join)');
     await expect(item).toHaveAttribute('aria-selected', 'true');
     await expect(page.getByTestId('details-factory')).toHaveText('timeseries-join');
-    await expect(page.getByTestId('derived-inputs')).toContainText('/lake/old.csv');
-    await expect(page.getByTestId('derived-inputs')).toContainText('/lake/new.csv');
+    await expect(page.getByTestId('derived-inputs')).toContainText('/lake/old.series');
+    await expect(page.getByTestId('derived-inputs')).toContainText('/lake/new.series');
     const config = page.getByTestId('derived-config');
     await expect(config).toContainText(`end: ${at(SWAP_HOUR)}`);
     await expect(config).toContainText(`begin: ${at(SWAP_HOUR)}`);
@@ -117,8 +117,8 @@ test.describe('derived series in the UI', () => {
     await page.screenshot({ path: `${SHOTS}/combined-390x844.png`, fullPage: true });
     await page.getByRole('button', { name: 'Pond actions' }).click(); // at phone width the header's actions are in "⋯"
     await page.getByRole('button', { name: 'Combine series…' }).click();
-    await form.getByRole('checkbox', { name: '/lake/old.csv' }).check();
-    await form.getByRole('checkbox', { name: '/lake/new.csv' }).check();
+    await form.getByRole('checkbox', { name: '/lake/old.series' }).check();
+    await form.getByRole('checkbox', { name: '/lake/new.series' }).check();
     await page.screenshot({ path: `${SHOTS}/combine-form-390x844.png` });
     await page.emulateMedia({ colorScheme: 'dark' });
     await page.screenshot({ path: `${SHOTS}/combine-form-dark-390x844.png` });
@@ -128,8 +128,8 @@ test.describe('derived series in the UI', () => {
 
     // An input removed: the details say why the node cannot be computed, naming the input, and still show its config.
     await page.emulateMedia({ colorScheme: 'light' });
-    await page.evaluate(() => window.pond.api.remove('/lake/old.csv'));
-    await expect(page.getByTestId('derived-error')).toContainText('/lake/old.csv');
+    await page.evaluate(() => window.pond.api.remove('/lake/old.series'));
+    await expect(page.getByTestId('derived-error')).toContainText('/lake/old.series');
     await expect(page.getByTestId('derived-config')).toContainText(`end: ${at(SWAP_HOUR)}`);
     await expect(page.getByTestId('details-factory')).toHaveText('timeseries-join');
     await page.screenshot({ path: `${SHOTS}/combined-missing-input-390x844.png` });

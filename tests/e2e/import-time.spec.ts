@@ -46,17 +46,17 @@ test.describe('time columns in the import dialog', () => {
     await expect(dialog.getByTestId('preview-time')).toContainText('Time column: date — ISO 8601 dates, UTC');
     await expect(dialog.locator('import-preview th.time')).toContainText('date');
     await expect(dialog.locator('import-preview tbody tr')).toHaveCount(3);
-    await importAndDone(dialog, '/t/rain.csv');
+    await importAndDone(dialog, '/t/rain.series');
     await expect(dialog.getByTestId('import-time')).toContainText('Times from date: ISO 8601 dates, UTC');
-    expect(await described(page, '/t/rain.csv')).toMatchObject({ type: 'file:series', timestampColumn: 'date', ranges: [[Date.UTC(2012, 0, 1) * US, Date.UTC(2012, 0, 3) * US]] });
+    expect(await described(page, '/t/rain.series')).toMatchObject({ type: 'file:series', timestampColumn: 'date', ranges: [[Date.UTC(2012, 0, 1) * US, Date.UTC(2012, 0, 3) * US]] });
   });
 
   test('dates written "Jan 1 2000" are times, not text', async ({ page }) => {
     await openApp(page);
     const dialog = await pick(page, 'levels.csv', 'station,when,level\nX,Jan 1 2000,1\nX,Feb 13 2000,2\nX,Dec 31 2000,3\n');
     await expect(dialog.getByTestId('preview-time')).toContainText('Time column: when — Jan 31 2000 (%b %d %Y), UTC');
-    await importAndDone(dialog, '/t/levels.csv');
-    expect(await described(page, '/t/levels.csv')).toMatchObject({ timestampColumn: 'when', ranges: [[Date.UTC(2000, 0, 1) * US, Date.UTC(2000, 11, 31) * US]] });
+    await importAndDone(dialog, '/t/levels.series');
+    expect(await described(page, '/t/levels.series')).toMatchObject({ timestampColumn: 'when', ranges: [[Date.UTC(2000, 0, 1) * US, Date.UTC(2000, 11, 31) * US]] });
   });
 
   test('a file without dates is refused as a series, naming the columns tried, and imports as a table in one click', async ({ page }) => {
@@ -68,26 +68,26 @@ test.describe('time columns in the import dialog', () => {
     await expect(error).toContainText('counts.csv: no column holds times, so it cannot be a series (columns tried: site (VARCHAR');
     await expect(error).toContainText('Forms tried: ISO 8601');
     await expect(error).toContainText('[INVALID_INPUT]');
-    expect(await page.evaluate(async () => (await window.pond.api.stat('/t/counts.csv').then(() => 'there', () => 'absent')))).toBe('absent');
+    expect(await page.evaluate(async () => (await window.pond.api.stat('/t/counts.parquet').then(() => 'there', () => 'absent')))).toBe('absent');
     await dialog.getByRole('button', { name: 'Import as a table instead' }).click();
-    await expect(dialog.getByTestId('import-result')).toContainText('/t/counts.csv (v1)');
-    expect(await described(page, '/t/counts.csv')).toMatchObject({ type: 'file:table', timestampColumn: null, rows: [3] });
+    await expect(dialog.getByTestId('import-result')).toContainText('/t/counts.parquet (v1)');
+    expect(await described(page, '/t/counts.parquet')).toMatchObject({ type: 'file:table', timestampColumn: null, rows: [3] });
   });
 
   test('13/02/2000 proves day first; ambiguous dates follow the day/month setting', async ({ page }) => {
     await openApp(page);
     let dialog = await pick(page, 'dmy.csv', 'day,v\n01/02/2000,1\n13/02/2000,2\n');
     await expect(dialog.getByTestId('preview-time')).toContainText('day first (a date in the file proves it)');
-    await importAndDone(dialog, '/t/dmy.csv');
-    expect((await described(page, '/t/dmy.csv')).ranges).toEqual([[Date.UTC(2000, 1, 1) * US, Date.UTC(2000, 1, 13) * US]]);
+    await importAndDone(dialog, '/t/dmy.series');
+    expect((await described(page, '/t/dmy.series')).ranges).toEqual([[Date.UTC(2000, 1, 1) * US, Date.UTC(2000, 1, 13) * US]]);
     await dialog.getByRole('button', { name: 'Done' }).click();
 
     dialog = await pick(page, 'ambiguous.csv', 'when,v\n01/02/2000 13:00,1\n03/04/2000 14:30,2\n');
     await expect(dialog.getByTestId('preview-time')).toContainText('month first (assumed');
     await dialog.getByRole('combobox', { name: 'Day/month order' }).selectOption({ label: 'day first' });
     await expect(dialog.getByTestId('preview-time')).toContainText('Time column: when — 31/01/2000 13:00 (%d/%m/%Y %H:%M), UTC, day first');
-    await importAndDone(dialog, '/t/ambiguous.csv');
-    expect((await described(page, '/t/ambiguous.csv')).ranges).toEqual([[Date.UTC(2000, 1, 1, 13) * US, Date.UTC(2000, 3, 3, 14, 30) * US]]);
+    await importAndDone(dialog, '/t/ambiguous.series');
+    expect((await described(page, '/t/ambiguous.series')).ranges).toEqual([[Date.UTC(2000, 1, 1, 13) * US, Date.UTC(2000, 3, 3, 14, 30) * US]]);
   });
 
   test('another time column chosen in the preview is the one imported', async ({ page }) => {
@@ -102,7 +102,7 @@ test.describe('time columns in the import dialog', () => {
     await expect(dialog.locator('import-preview th.time')).toContainText('sampled');
     mkdirSync(SHOTS, { recursive: true });
     await page.screenshot({ path: `${SHOTS}/import-preview-1280x800.png` });
-    await importAndDone(dialog, '/t/two.csv');
-    expect(await described(page, '/t/two.csv')).toMatchObject({ timestampColumn: 'sampled', ranges: [[Date.UTC(2000, 0, 1) * US, Date.UTC(2000, 0, 12) * US]] });
+    await importAndDone(dialog, '/t/two.series');
+    expect(await described(page, '/t/two.series')).toMatchObject({ timestampColumn: 'sampled', ranges: [[Date.UTC(2000, 0, 1) * US, Date.UTC(2000, 0, 12) * US]] });
   });
 });

@@ -119,9 +119,9 @@ test.describe('UI', () => {
     await expect(dialog).toBeVisible();
     await expect(dialog.getByRole('radio', { name: /Series/ })).toBeChecked();
     await dialog.getByRole('button', { name: 'Import' }).click();
-    await expect(page.getByTestId('import-result')).toContainText('/data/river.csv (v1)');
+    await expect(page.getByTestId('import-result')).toContainText('/data/river.series (v1)');
     await dialog.getByRole('button', { name: 'Done' }).click();
-    await expect(treeItem(page, '/data/river.csv')).toContainText('series · 1 version');
+    await expect(treeItem(page, '/data/river.series')).toContainText('series · 1 version');
     await expect(page.getByTestId('details-rows')).toHaveText('3');
     await page.screenshot({ path: `${SHOTS}/imported-1280x800.png` });
 
@@ -134,26 +134,26 @@ test.describe('UI', () => {
       }
     }, csv);
     await expect(dialog).toContainText('Import dropped.csv');
-    await dialog.getByRole('textbox', { name: /Destination/ }).fill('/data/river.csv');
+    await dialog.getByRole('textbox', { name: /Destination/ }).fill('/data/river.series');
     await dialog.getByRole('button', { name: 'Import' }).click();
     // The very same file again would double every row: refused, naming the version it already is …
-    await expect(page.getByTestId('import-error')).toContainText('dropped.csv is already version 1 of /data/river.csv');
+    await expect(page.getByTestId('import-error')).toContainText('dropped.csv is already version 1 of /data/river.series');
     await expect(page.getByTestId('import-error')).toContainText('[ALREADY_EXISTS]');
     // … unless asked for: then the series gains a version, and the dialog says the two overlap in time.
     await dialog.getByRole('checkbox', { name: /Import even if identical/ }).check();
     await dialog.getByRole('button', { name: 'Try again' }).click();
-    await expect(page.getByTestId('import-result')).toContainText('/data/river.csv (v2)'); // a series gains a version
+    await expect(page.getByTestId('import-result')).toContainText('/data/river.series (v2)'); // a series gains a version
     await expect(page.getByTestId('import-overlap')).toContainText('Overlaps version 1 from 2026-01-01 00:00'); 
     await dialog.getByRole('button', { name: 'Done' }).click();
-    await expect(treeItem(page, '/data/river.csv')).toContainText('series · 2 versions');
+    await expect(treeItem(page, '/data/river.series')).toContainText('series · 2 versions');
 
     // The same CSV as a table: it goes through the CSV → Parquet path, no time column needed.
     await page.getByTestId('file-picker').setInputFiles({ name: 'again.csv', mimeType: 'text/csv', buffer: Buffer.from(csv) });
     await dialog.getByRole('radio', { name: /Table/ }).check();
     await dialog.getByRole('button', { name: 'Import' }).click();
-    await expect(page.getByTestId('import-result')).toContainText('/data/again.csv (v1)');
+    await expect(page.getByTestId('import-result')).toContainText('/data/again.parquet (v1)');
     await dialog.getByRole('button', { name: 'Done' }).click();
-    await expect(treeItem(page, '/data/again.csv')).toContainText('table');
+    await expect(treeItem(page, '/data/again.parquet')).toContainText('table');
   });
 
   test('a long import can be cancelled and leaves nothing behind', async ({ page }) => {

@@ -1,7 +1,8 @@
 // `copy` of host files into the pond, with the original CLI's rules: raw bytes as file:data; Parquet (which must
 // begin with PAR1) as a file:table version; CSV or Parquet as a file:series version (created, or appended to).
-// Destination: an existing directory or a path ending in '/' receives files by their own names; otherwise a single
-// source is written at the destination path itself.
+// Destination: an existing directory or a path ending in '/' receives files by their own names, except that a CSV
+// imported as a series is named `<name>.series` and as a table `<name>.parquet` (it is Parquet in the pond); otherwise
+// a single source is written at the destination path itself.
 import { PondError, throwIfAborted } from '../../core/errors';
 import type { FileEntryType } from '../../core/entry';
 import type { Transaction } from '../../pond/transaction';
@@ -21,7 +22,7 @@ export async function copyIntoPond(
   const format = copy.format;
   if (!['data', 'table', 'series'].includes(format)) throw new PondError('USAGE', `copy: format must be data, table or series, not ${String(format)}`);
   if (files.length === 0) throw new PondError('USAGE', 'copy: no source files');
-  const targets = destinations(tx, files, dest);
+  const targets = destinations(tx, files, dest, format);
   const out: NodeInfo[] = [];
   for (const [i, file] of files.entries()) {
     throwIfAborted(opts.signal, 'copy');
@@ -60,7 +61,7 @@ export async function copyIntoPond(
   return out;
 }
 
-function destinations(tx: Transaction, files: { name: string }[], dest: string): string[] {
+function destinations(tx: Transaction, files: { name: string }[], dest: string, format: CopyOptions['format']): string[] {
   const segments = parsePath(dest);
   const existing = tryResolve(tx.state, segments);
   const intoDir = dest.endsWith('/') || existing?.node.type === 'directory' || segments.length === 0;
@@ -69,7 +70,20 @@ function destinations(tx: Transaction, files: { name: string }[], dest: string):
   }
   if (!intoDir) return [formatPath(segments)];
   if (!existing) tx.wd.mkdir(formatPath(segments), { parents: true });
-  return files.map((f) => formatPath([...segments, validateName(baseName(f.name))]));
+  return files.map((f) => {
+    const own = validateName(baseName(f.name));
+    const renamed = pondName(own, format);
+    // A pond made before names followed the content may hold the series under the host name: keep appending there.
+    if (renamed !== own && tryResolve(tx.state, [...segments, own])?.node.type === (format === 'series' ? 'file:series' : 'file:table')) return formatPath([...segments, own]);
+    return formatPath([...segments, renamed]);
+  });
+}
+
+/** A CSV stops being CSV in the pond: as a series it is `<name>.series`, as a table `<name>.parquet` (Parquet keeps its name). */
+export function pondName(hostName: string, format: CopyOptions['format']): string {
+  const m = /^(.+)\.(csv|tsv|txt)$/i.exec(hostName);
+  if (!m || format === 'data') return hostName;
+  return `${m[1]}.${format === 'series' ? 'series' : 'parquet'}`;
 }
 
 /** A host file name without any folder part (a browser gives names only, a script might not). */

@@ -118,4 +118,8 @@ describe('detectTime', () => {
     expect(e.message).toMatch(/^counts\.csv: no column holds times, so it cannot be a series \(columns tried: site \(VARCHAR: "A" fits no time form\); count \(BIGINT: numbers, not times .*\)\)\. Forms tried: ISO 8601 .*Jan 31 2000.*epoch seconds or milliseconds/);
     expect(e.detail).toMatchObject({ reason: 'no-time-column', columns: ['site', 'count'] });
   });
+  it('names columns with the same verdict together, once', () => {
+    const d = detectTime([num('a', 1), num('b', 2), num('c', 3), text('site', 'A')]);
+    expect(d.tried).toEqual(['a, b, c (BIGINT: numbers, not times (no time in its name, and not three or more rising epoch values in 2001..2100))', 'site (VARCHAR: "A" fits no time form)']);
+  });
 });
