@@ -15,6 +15,7 @@ import { FsState } from '../tinyfs/state';
 import { loadContent } from './blobs';
 import { sha256Hex } from './hash';
 import { oplogFilePath, TMP_DIR, tmpPath } from './layout';
+import { readPullJournal, rollBackPull, versionBeforePull } from './pull-journal';
 import { Transaction } from './transaction';
 
 export interface OpenOptions {
@@ -89,7 +90,11 @@ export class Pond {
   /** Opens the pond in `store` (replaying its log); a writer also repairs what a crash left behind. */
   static async open(store: Store, opts: OpenOptions = {}): Promise<Pond> {
     const readOnly = opts.readOnly === true || opts.asOf !== undefined;
-    const snap = await readLog(store, sha256Hex, opts.asOf);
+    // A pull that has not finished (pull-journal.ts): a writer undoes it, a reader takes the version before it.
+    const pull = await readPullJournal(store);
+    if (pull && !readOnly) await rollBackPull(store, pull);
+    const before = readOnly ? versionBeforePull(pull) : undefined;
+    const snap = await readLog(store, sha256Hex, before === undefined || (opts.asOf !== undefined && opts.asOf < before) ? opts.asOf : before);
     const state = FsState.empty();
     await replayEntries(state, snap.entries, directoryBlobs(store));
     if (!state.root) throw new PondError('CORRUPT', 'the log has no root directory');
@@ -149,6 +154,14 @@ export class Pond {
       this.maintenanceError = await this.compact().then(() => undefined, (e: unknown) => e);
     }
     return result;
+  }
+
+  /**
+   * Runs `fn` with no transaction running (they wait): for a pull, which adds commits to the store under this pond.
+   * The pond's in-memory state is not updated: the caller opens the pond again afterwards.
+   */
+  exclusive<T>(fn: () => Promise<T>): Promise<T> {
+    return this.queue.run(fn);
   }
 
   /**

@@ -1,6 +1,6 @@
 // Fetches one backup object as a stream, hashing as it goes, and checks it against everything recorded about it.
 import { PondError, isPondError } from '../core/errors';
-import type { StoreWriter } from '../core/store';
+import type { Store, StoreWriter } from '../core/store';
 import { blobHashOf } from './layout';
 import type { S3Remote } from './s3-client';
 import { streamingSha256, isSha256Hex } from '../pond/hash';
@@ -49,6 +49,28 @@ export async function downloadChecked(
   // The snapshot validator's rule, named here because this is where a restore meets it first.
   if (named && named !== sha256) throw corrupt(key, path, `content hash ${sha256} differs from the blob's name: it does not match recorded hash`, 'blob-hash');
   return { sha256, size };
+}
+
+/**
+ * Downloads `key` (pond path `path`) to `target` in `store`, checked as downloadChecked does; a download that stalls
+ * (STALLED: no data for a while) is tried again from the start, twice at most. A failed attempt leaves no file.
+ */
+export async function downloadToStore(
+  remote: S3Remote, key: string, path: string, listedSize: number, store: Store, target: string,
+  signal: AbortSignal | undefined, onBytes: (n: number) => void,
+): Promise<CheckedObject> {
+  for (let attempt = 1; ; attempt++) {
+    if (signal?.aborted) throw new PondError('ABORTED', `download of ${key} was cancelled`, { cause: signal.reason });
+    const writer = await store.createWriter(target);
+    try {
+      const got = await downloadChecked(remote, key, path, listedSize, writer, signal, onBytes);
+      await writer.close();
+      return got;
+    } catch (e) {
+      await writer.abort().catch(() => undefined); // the error that matters is e; a failed abort leaves only tmp/ garbage
+      if (!isPondError(e, 'STALLED') || attempt >= 3) throw e;
+    }
+  }
 }
 
 /**

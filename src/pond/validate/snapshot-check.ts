@@ -36,6 +36,11 @@ export interface CheckOptions {
   verified?: ReadonlyMap<string, string>;
   /** Check the pond as of this version (fsck of a live pond: commits made meanwhile are left alone). */
   upTo?: number;
+  /**
+   * With `quick`: the commits after this version are new (a pull stages them over the checked pond on the device), so
+   * each of them is parsed and every file they add is read, hashed and its rows checked, live or not.
+   */
+  since?: number;
   /** The pond id the snapshot must carry. */
   pondId?: string;
   /** Most problems kept in `all` mode (the rest are counted). */
@@ -89,6 +94,7 @@ export async function checkSnapshot(store: Store, opts: CheckOptions): Promise<S
     // Read a batch at a time (4, 8 … up to COMMIT_BATCH: the newest compaction is usually near), parse newest first,
     // and stop at that commit: nothing older is read as a commit.
     let found = false;
+    let seenBase = false;
     for (let end = versions.length, n = 4; end > 0 && !found; end -= n, n = Math.min(n * 2, COMMIT_BATCH)) {
       throwIfAborted(signal, 'checking the pond');
       const batch = versions.slice(Math.max(0, end - n), end);
@@ -97,7 +103,8 @@ export async function checkSnapshot(store: Store, opts: CheckOptions): Promise<S
         const c = parseCommit(batch[j]!, bytes[j]!, sink, opts.pondId);
         if (!c) continue;
         commits.unshift(c);
-        found = c.metaData !== undefined;
+        seenBase ||= c.metaData !== undefined;
+        found = seenBase && (opts.since === undefined || c.version <= opts.since + 1);
       }
       step('commits', versions.length - Math.max(0, end - n), versions.length);
     }
@@ -131,7 +138,8 @@ export async function checkSnapshot(store: Store, opts: CheckOptions): Promise<S
   let rowCount = 0;
   const readsOf = (i: number) => {
     const { add } = files[i]!;
-    const presenceOnly = live.get(add.path) !== add && opts.quick === true;
+    const isNew = opts.since !== undefined && files[i]!.commit.version > opts.since;
+    const presenceOnly = live.get(add.path) !== add && opts.quick === true && !isNew;
     const p = readOplogFile(store, add.path, presenceOnly);
     p.catch(() => undefined); // judged when its turn comes; if the check stops first (cancel), nobody waits for it
     return p;
