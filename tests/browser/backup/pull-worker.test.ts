@@ -2,35 +2,16 @@
 // 127.0.0.1 behind a proxy that counts what reaches the server. Device A, the producer, is a second worker with its
 // own OPFS folder and coordinator (producer.worker.ts): it shares only the bucket with B, as another tablet would.
 import * as Comlink from 'comlink';
-import { afterEach, describe, expect, inject, it, vi } from 'vitest';
+import { describe, expect, inject, it, vi } from 'vitest';
 import { tableFromIPC } from 'apache-arrow';
 import type { PondApi, PondInfo } from '../../../src/api/pond-api';
-import { installErrorTransfer } from '../../../src/api/error-transfer';
 import { objectKey } from '../../../src/remote/config';
 import { connect } from '../../helpers/pond-clients';
+import { csv, expected, producer } from './producer';
 
 const KEYS = { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER', region: 'us-east-1' };
 const uniq = () => `f${crypto.randomUUID().slice(0, 8)}`;
 
-const workers: Worker[] = [];
-afterEach(() => { for (const w of workers.splice(0)) w.terminate(); });
-
-function producer(): Comlink.Remote<PondApi> {
-  installErrorTransfer();
-  const w = new Worker(new URL('./producer.worker.ts', import.meta.url), { type: 'module', name: 'producer' });
-  workers.push(w);
-  return Comlink.wrap<PondApi>(w);
-}
-
-/** Hourly rows of day `day`: values base, base + 0.25, … (the expected answers are computed from these). */
-function dayRows(day: number, base: number): { ts: string; temp: number }[] {
-  return Array.from({ length: 24 }, (_, i) => ({ ts: `2024-01-${String(day).padStart(2, '0')}T${String(i).padStart(2, '0')}:00:00Z`, temp: base + i * 0.25 }));
-}
-const csv = (day: number, base: number) => ({ name: `day${day}.csv`, data: new Blob([`timestamp,temp\n${dayRows(day, base).map((r) => `${r.ts},${r.temp}`).join('\n')}\n`]) });
-function expected(days: [number, number][]) {
-  const all = days.flatMap(([d, b]) => dayRows(d, b).map((r) => r.temp));
-  return { n: all.length, lo: Math.min(...all), hi: Math.max(...all), total: all.reduce((s, x) => s + x, 0) };
-}
 async function summary(api: Comlink.Remote<PondApi>) {
   const t = tableFromIPC((await api.query('SELECT count(*)::INTEGER AS n, min(temp) AS lo, max(temp) AS hi, sum(temp) AS total FROM source', { source: '/site/temp.series' })).ipc);
   return t.toArray()[0]!.toJSON() as { n: number; lo: number; hi: number; total: number };
