@@ -16,7 +16,7 @@ export interface CheckedObject {
  */
 export async function downloadChecked(
   remote: S3Remote, key: string, path: string, listedSize: number, writer: StoreWriter | undefined,
-  signal: AbortSignal | undefined, onBytes: (n: number) => void, stallMs = STALL_MS,
+  signal: AbortSignal | undefined, onBytes: (n: number) => void, stallMs = STALL_MS, sizeFrom = 'the bucket listing',
 ): Promise<CheckedObject> {
   const res = await remote.get(key, signal);
   const recorded = res.headers.get('x-amz-meta-sha256');
@@ -31,7 +31,7 @@ export async function downloadChecked(
       // The listing bounds the download: a server that keeps sending cannot fill the tablet.
       if (size > listedSize) {
         await reader.cancel().catch(() => undefined);
-        throw corrupt(key, path, `is longer than the ${listedSize} bytes the bucket listing gives`);
+        throw corrupt(key, path, `is longer than the ${listedSize} bytes ${sizeFrom} gives`);
       }
       hasher.update(value);
       if (writer) await writer.write(value);
@@ -39,7 +39,7 @@ export async function downloadChecked(
     }
   }
   const sha256 = hasher.hex();
-  if (size !== listedSize) throw corrupt(key, path, `has ${size} bytes, the bucket listing says ${listedSize}`);
+  if (size !== listedSize) throw corrupt(key, path, `has ${size} bytes, ${sizeFrom} says ${listedSize}`);
   if (recorded === null) {
     throw corrupt(key, path, 'carries no x-amz-meta-sha256 (not pushed by DuckPond, or the bucket CORS rule does not expose x-amz-meta-sha256)');
   }
@@ -52,18 +52,19 @@ export async function downloadChecked(
 }
 
 /**
- * Downloads `key` (pond path `path`) to `target` in `store`, checked as downloadChecked does; a download that stalls
+ * Downloads `key` (pond path `path`) to `target` in `store`, checked as downloadChecked does (`sizeFrom` says where
+ * `listedSize` comes from, for the error); a download that stalls
  * (STALLED: no data for a while) is tried again from the start, twice at most. A failed attempt leaves no file.
  */
 export async function downloadToStore(
   remote: S3Remote, key: string, path: string, listedSize: number, store: Store, target: string,
-  signal: AbortSignal | undefined, onBytes: (n: number) => void,
+  signal: AbortSignal | undefined, onBytes: (n: number) => void, sizeFrom?: string,
 ): Promise<CheckedObject> {
   for (let attempt = 1; ; attempt++) {
     if (signal?.aborted) throw new PondError('ABORTED', `download of ${key} was cancelled`, { cause: signal.reason });
     const writer = await store.createWriter(target);
     try {
-      const got = await downloadChecked(remote, key, path, listedSize, writer, signal, onBytes);
+      const got = await downloadChecked(remote, key, path, listedSize, writer, signal, onBytes, STALL_MS, sizeFrom);
       await writer.close();
       return got;
     } catch (e) {

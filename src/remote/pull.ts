@@ -7,10 +7,10 @@ import { decodeCommit } from '../oplog/delta-log';
 import { decodeEntries } from '../oplog/entry-codec';
 import { writeHeadHint } from '../oplog/log-store';
 import { sha256Hex } from '../pond/hash';
-import { blobPath } from '../pond/layout';
+import { SHA256_HEX, blobPath } from '../pond/layout';
 import { finishPull, readPullJournal, rollBackPull, writePullJournal } from '../pond/pull-journal';
 import { checkSnapshot } from '../pond/validate/snapshot-check';
-import { checkPondId, objectKey } from './config';
+import { checkPondId, objectKey, pondKeyPrefix } from './config';
 import { downloadToStore } from './download';
 import { classifyPondPath, consecutiveLogs, logPath, logVersionOf, sortForWrite } from './layout';
 import { runPool } from './multipart';
@@ -56,32 +56,57 @@ export async function pull(store: Store, remote: S3Remote, pondId: string, local
   if (pending) await rollBackPull(store, pending);
 
   progress.set({ phase: 'listing' });
-  const listed = await listRemotePond(remote, pondId, signal);
-  const versions = [...listed.keys()].map(logVersionOf).filter((v): v is number => v !== undefined);
+  // Only what is after the head: the commits (and checkpoint files, which sort among them and are not needed). The
+  // files they need are then named by them: oplog files by their add actions (with sizes), blobs by the rows.
+  const base = pondKeyPrefix(remote.config.prefix, pondId);
+  const listed = new Map<string, number>();
+  const listAfter = async (dir: string, after: string) => {
+    for (const o of await remote.list(`${base}${dir}`, signal, 1000, `${base}${after}`)) listed.set(o.key.slice(base.length), o.size);
+  };
+  await listAfter('_delta_log/', logPath(localHead));
+  const newVersions = new Set([...listed.keys()].map(logVersionOf).filter((v): v is number => v !== undefined));
   // As in restore: commits after a gap (a push still sending) are not commits yet.
-  const { whole } = consecutiveLogs(versions);
-  if (whole.length === 0) throw new PondError('NOT_FOUND', `no backup of pond ${pondId} under ${objectKey(remote.config.prefix, pondId, '')}/`, { detail: { pondId } });
-  const remoteHead = whole[whole.length - 1]!;
-  await checkSameHistory(store, remote, pondId, Math.min(localHead, remoteHead), signal);
-  if (localHead > remoteHead) throw diverged(pondId, remoteHead + 1, `this pond has commits ${remoteHead + 1} to ${localHead} that the backup lacks`);
-  if (localHead === remoteHead) {
+  let remoteHead = localHead;
+  while (newVersions.has(remoteHead + 1)) remoteHead++;
+  const head = await compareCommit(store, remote, pondId, localHead, signal);
+  if (head === 'missing') {
+    // The backup does not have this pond's head: it is behind (or not there at all). Its own head, from a full listing.
+    const all = await listRemotePond(remote, pondId, signal);
+    const { whole } = consecutiveLogs([...all.keys()].map(logVersionOf).filter((v): v is number => v !== undefined));
+    if (whole.length === 0) throw new PondError('NOT_FOUND', `no backup of pond ${pondId} under ${base}`, { detail: { pondId } });
+    const theirs = whole[whole.length - 1]!;
+    await checkSameHistory(store, remote, pondId, theirs, signal);
+    throw diverged(pondId, theirs + 1, `this pond has commits ${theirs + 1} to ${localHead} that the backup lacks`);
+  }
+  if (head === 'differs') await checkSameHistory(store, remote, pondId, localHead, signal); // throws, naming the version
+  if (remoteHead === localHead) {
     progress.set({ phase: 'done' });
     return { before: localHead, after: localHead, fetched: [], bytesFetched: 0, skipped: listed.size };
   }
-
   const stage = stagingDir('pull');
   const verified = new Map<string, string>();
   const fetched: string[] = [];
   let bytesFetched = 0;
   // The totals grow as each step learns what the next needs (commits, then their files, then their blobs).
   let filesTotal = 0, bytesTotal = 0;
-  const fetchAll = async (paths: string[]) => {
-    filesTotal += paths.length;
-    bytesTotal += paths.reduce((n, p) => n + listed.get(p)!, 0);
+  /**
+   * Fetches `paths` (pond path → the size it must have, which `sizeFrom` gave). A file a commit needs that the bucket
+   * does not have is left to the validator, which names it missing with the commit that needs it; a listed commit
+   * that went missing is an error here.
+   */
+  const fetchAll = async (paths: Map<string, number>, sizeFrom: string, mayBeMissing: boolean) => {
+    filesTotal += paths.size;
+    bytesTotal += [...paths.values()].reduce((n, size) => n + size, 0);
     progress.set({ phase: 'receiving', filesTotal, bytesTotal });
-    await runPool(paths, opts.concurrency ?? 4, async (path) => {
+    await runPool([...paths.keys()].sort(), opts.concurrency ?? 4, async (path) => {
       throwIfAborted(signal, 'pull');
-      const got = await downloadToStore(remote, objectKey(remote.config.prefix, pondId, path), path, listed.get(path)!, store, `${stage}/${path}`, signal, (n) => progress.bytes(n, path));
+      let got;
+      try {
+        got = await downloadToStore(remote, objectKey(remote.config.prefix, pondId, path), path, paths.get(path)!, store, `${stage}/${path}`, signal, (n) => progress.bytes(n, path), sizeFrom);
+      } catch (e) {
+        if (mayBeMissing && isPondError(e, 'NOT_FOUND')) return; // see above: the check names it
+        throw e;
+      }
       verified.set(path, got.sha256);
       fetched.push(path);
       bytesFetched += got.size;
@@ -90,25 +115,29 @@ export async function pull(store: Store, remote: S3Remote, pondId: string, local
   };
   try {
     // 1. The new commits.
-    const newLogs = whole.filter((v) => v > localHead).map(logPath);
-    await fetchAll(newLogs);
-    // 2. The files they add. One that is not in the listing is left to the validator, which names it missing.
-    const adds = new Set<string>();
-    for (const p of newLogs) {
+    const newLogs = new Map<string, number>();
+    for (let v = localHead + 1; v <= remoteHead; v++) newLogs.set(logPath(v), listed.get(logPath(v))!);
+    await fetchAll(newLogs, 'the bucket listing', false);
+    // 2. The files they add, bounded by the size their add records.
+    const adds = new Map<string, number>();
+    for (const p of newLogs.keys()) {
       const commit = decodeCommitNamed(logVersionOf(p)!, await store.read(`${stage}/${p}`), objectKey(remote.config.prefix, pondId, p));
-      for (const a of commit.adds) if (classifyPondPath(a.path) === 'oplog' && listed.has(a.path) && (await store.size(a.path)) === undefined) adds.add(a.path);
-    }
-    await fetchAll([...adds].sort());
-    // 3. The blobs their rows use that this device lacks (a compaction's file names old ones too: those are here).
-    const blobs = new Set<string>();
-    for (const p of adds) {
-      for (const e of await decodeEntries(await store.read(`${stage}/${p}`), p)) {
-        if (e.content !== null || typeof e.sha256 !== 'string' || !/^[0-9a-f]{64}$/.test(e.sha256)) continue;
-        const b = blobPath(e.sha256);
-        if (!blobs.has(b) && listed.has(b) && (await store.size(b)) === undefined) blobs.add(b);
+      for (const a of commit.adds) {
+        if (classifyPondPath(a.path) === 'oplog' && (await store.size(a.path)) === undefined) adds.set(a.path, a.size);
       }
     }
-    await fetchAll([...blobs].sort());
+    await fetchAll(adds, 'its add action', true);
+    // 3. The blobs their rows use that this device lacks (a compaction's file names old ones too: those are here).
+    const blobs = new Map<string, number>();
+    for (const p of adds.keys()) {
+      if ((await store.size(`${stage}/${p}`)) === undefined) continue; // not in the bucket: reported by the check
+      for (const e of await decodeEntries(await store.read(`${stage}/${p}`), p)) {
+        if (e.content !== null || typeof e.sha256 !== 'string' || !SHA256_HEX.test(e.sha256)) continue;
+        const b = blobPath(e.sha256);
+        if (!blobs.has(b) && (await store.size(b)) === undefined) blobs.set(b, e.size);
+      }
+    }
+    await fetchAll(blobs, 'the rows that use it', true);
     // 4. The pond as it would be, checked by the import and restore rules; what was on the device was checked when
     // it came (quick), everything new in full (since).
     await checkSnapshot(overlayView(store, stage), {
@@ -142,7 +171,7 @@ export async function pull(store: Store, remote: S3Remote, pondId: string, local
   const newestCompaction = await newestMetaData(store, journal.from, journal.to);
   if (newestCompaction !== undefined) await writeHeadHint(store, newestCompaction);
   progress.set({ phase: 'done' });
-  return { before: localHead, after: remoteHead, fetched: [...data, ...logs.reverse()], bytesFetched, skipped: listed.size - fetched.length };
+  return { before: localHead, after: remoteHead, fetched: [...data, ...logs.reverse()], bytesFetched, skipped: [...listed.keys()].filter((p) => !fetched.includes(p)).length };
 }
 
 /**
@@ -151,21 +180,27 @@ export async function pull(store: Store, remote: S3Remote, pondId: string, local
  * differing one looked for (a binary search of HEADs), to name it.
  */
 async function checkSameHistory(store: Store, remote: S3Remote, pondId: string, shared: number, signal?: AbortSignal): Promise<void> {
-  if (await sameCommit(store, remote, pondId, shared, signal)) return;
+  if ((await compareCommit(store, remote, pondId, shared, signal)) === 'same') return;
   let lo = 0, hi = shared; // hi differs; find the smallest version that does
   while (lo < hi) {
     const mid = Math.floor((lo + hi) / 2);
-    if (await sameCommit(store, remote, pondId, mid, signal)) lo = mid + 1;
+    if ((await compareCommit(store, remote, pondId, mid, signal)) === 'same') lo = mid + 1;
     else hi = mid;
   }
   throw diverged(pondId, hi, `commit ${hi} here differs from the backup's commit ${hi}: another device pushed a different history under this pond id`);
 }
 
-async function sameCommit(store: Store, remote: S3Remote, pondId: string, version: number, signal?: AbortSignal): Promise<boolean> {
+async function compareCommit(store: Store, remote: S3Remote, pondId: string, version: number, signal?: AbortSignal): Promise<'same' | 'differs' | 'missing'> {
   const key = objectKey(remote.config.prefix, pondId, logPath(version));
-  const recorded = (await remote.head(key, signal)).get('x-amz-meta-sha256');
+  let recorded: string | null;
+  try {
+    recorded = (await remote.head(key, signal)).get('x-amz-meta-sha256');
+  } catch (e) {
+    if (isPondError(e, 'NOT_FOUND')) return 'missing'; // the backup has no commit of that number
+    throw e;
+  }
   if (recorded === null) throw new PondError('HTTP', `${key}: the backup's commit carries no readable x-amz-meta-sha256, so this pull cannot tell whether it continues this pond's history`, { detail: { key } });
-  return recorded === (await sha256Hex(await store.read(logPath(version))));
+  return recorded === (await sha256Hex(await store.read(logPath(version)))) ? 'same' : 'differs';
 }
 
 function diverged(pondId: string, version: number, why: string): PondError {

@@ -69,9 +69,11 @@ describe('pull into a replica (s3rver on 127.0.0.1)', () => {
     const during = (await seenAtServer(id)).slice(already);
     expect(r).toMatchObject({ before, after: before + 3 });
     expect([...r.fetched].sort()).toEqual([...sent].sort());
-    // At the server: one listing, one HEAD (the replica's head commit, to know the histories agree), and one GET per
-    // object A sent, no more.
-    expect(during.filter((q) => q.method === 'GET' && q.query.includes('list-type=2'))).toHaveLength(1);
+    // At the server: one listing (of the commits after the replica's head), one HEAD (of the replica's head commit, to
+    // know the histories agree), and one GET per object A sent, no more.
+    const lists = during.filter((q) => q.method === 'GET' && q.query.includes('list-type=2'));
+    expect(lists).toHaveLength(1);
+    expect(lists[0]!.query).toContain(`start-after=${objectKey(prefix, id, `_delta_log/${String(before).padStart(20, '0')}.json`)}`);
     expect(during.filter((q) => q.method === 'HEAD').map((q) => q.key)).toEqual([`/ponds/${objectKey(prefix, id, `_delta_log/${String(before).padStart(20, '0')}.json`)}`]);
     const gets = during.filter((q) => q.method === 'GET' && !q.query.includes('list-type')).map((q) => q.key).sort();
     expect(gets).toEqual(sent.map((p) => `/ponds/${objectKey(prefix, id, p)}`).sort());
@@ -144,6 +146,27 @@ describe('pull into a replica (s3rver on 127.0.0.1)', () => {
     expect(sameFiles(storeB.snapshot(), filesBefore)).toEqual([]);
     await s3.put(key, good, { 'x-amz-meta-sha256': await sha256Hex(good) });
     expect(await b.pull('lab')).toMatchObject({ after: before + 1 });
+  });
+
+  it('refuses a new commit whose oplog file or blob the bucket lacks, naming the file and the commit', async () => {
+    const prefix = uniq();
+    const { a, b, id, s3 } = await producerAndReplica(prefix);
+    const before = (await b.info()).version;
+    await a.writeFile('/raw/third.bin', new Blob([new Uint8Array(100_000).map((_, i) => (i * 11) % 241)]));
+    const sent = (await a.push('lab')).sent;
+    const blob = sent.find((p) => p.startsWith('blobs/'))!;
+    const blobBytes = new Uint8Array(await (await s3.get(objectKey(prefix, id, blob))).arrayBuffer());
+    await s3.delete(objectKey(prefix, id, blob));
+    const noBlob = await b.pull('lab').catch((e: unknown) => e);
+    expect(noBlob).toMatchObject({ code: 'CORRUPT' });
+    expect((noBlob as Error).message).toMatch(new RegExp(`${blob}.*is missing.*raw/third\\.bin`));
+    await s3.put(objectKey(prefix, id, blob), blobBytes, { 'x-amz-meta-sha256': blob.slice(-64) });
+    const oplog = sent.find((p) => p.startsWith('oplog/'))!;
+    await s3.delete(objectKey(prefix, id, oplog));
+    const noOplog = await b.pull('lab').catch((e: unknown) => e);
+    expect(noOplog).toMatchObject({ code: 'CORRUPT' });
+    expect((noOplog as Error).message).toMatch(new RegExp(`${oplog}.*is missing \\(added by _delta_log/0*${before + 1}\\.json\\)`));
+    expect((await b.info()).version).toBe(before);
   });
 
   it('a cancelled pull leaves the replica at its old version, and the next pull completes', async () => {
