@@ -10,10 +10,13 @@ import { Pond } from '../src/pond/pond';
 import { committedPondFiles } from '../src/remote/layout';
 import { runPool } from '../src/remote/multipart';
 import { push } from '../src/remote/push';
+import { pull } from '../src/remote/pull';
+import { restore } from '../src/remote/restore';
+import { objectKey } from '../src/remote/config';
 import { S3Remote } from '../src/remote/s3-client';
 import { OpfsStore } from '../src/storage/opfs-store';
 import { OpfsPondHost } from '../src/storage/pond-host';
-import { collectGarbage, round, timed, type BenchContext, type BenchResult, type Benchmark } from './types';
+import { collectGarbage, median, round, timed, type BenchContext, type BenchResult, type Benchmark } from './types';
 import { randomBytes } from './random-bytes';
 
 const MiB = 1024 * 1024;
@@ -169,3 +172,80 @@ export const benchmarks: Benchmark[] = [
   { name: 'remote/incremental-push', goal: 'only the new commit (2 objects)', met: (r) => r.figure === 2, run: incremental },
   { name: 'remote/zip-200MiB', goal: 'export + import time and heap (no goal)', run: zipRoundTrip },
 ];
+
+/** A fetch that counts the requests it sends, by kind (pull's overhead is the listing and one HEAD). */
+function countingFetch(): { fetch: typeof fetch; counts: { list: number; head: number; get: number; other: number } } {
+  const counts = { list: 0, head: 0, get: 0, other: 0 };
+  const f = (input: RequestInfo | URL, init?: RequestInit) => {
+    const method = init?.method ?? 'GET';
+    if (method === 'HEAD') counts.head++;
+    else if (method === 'GET') (String(input).includes('list-type=2') ? counts.list++ : counts.get++);
+    else counts.other++;
+    return fetch(input, init);
+  };
+  return { fetch: f as typeof fetch, counts };
+}
+
+/**
+ * Pull of 10 new commits into a 1 000-commit replica (issue "Many tablets, one program"): the objects it fetches vs the
+ * minimum (the new objects plus one listing), and its time vs plain GETs of the same objects in the same run (4 at a
+ * time like pull, bodies read whole), interleaved round by round.
+ */
+async function pullVsGets(ctx: BenchContext): Promise<BenchResult> {
+  const { uuidv7 } = await import('uuidv7');
+  const commits = ctx.quick ? 100 : 1000;
+  const rounds = ctx.quick ? 2 : 5;
+  const id = uuidv7();
+  const folder = 'bench-pull';
+  const producer = await Pond.create(await OpfsStore.open(`${folder}/a-${id}`), { pondId: id });
+  // Commits like a logger tablet's: small notes, and every tenth a file big enough to be a blob.
+  const commit = (i: number) => producer.transact(`write ${i}`, (tx) => tx.writeFile(`/site/f${i % 40}.bin`, 'file:data', randomBytes(i % 10 === 0 ? 100_000 : 300, i), {}, { parents: true }));
+  for (let i = 1; i < commits; i++) await commit(i);
+  const prefix = `bench-pull-${tag()}`;
+  const remote = remoteAt(prefix);
+  const [pushMs, first] = await timed(() => push(producer.store, remote, id));
+  const replicaStore = await OpfsStore.open(`${folder}/b-${id}`);
+  const [restoreMs] = await timed(() => restore(remote, id, replicaStore));
+  ctx.log(`producer at version ${producer.version}: pushed ${first.sent.length} objects in ${round(pushMs)} ms; restored in ${round(restoreMs)} ms`);
+  try {
+    const pullMs: number[] = [], getMs: number[] = [];
+    const extra: number[] = [];
+    let objects = 0, next = commits;
+    for (let r = 0; r < rounds; r++) {
+      for (let k = 0; k < 10; k++) await commit(next++); // (an automatic compaction may make it 11)
+      const sent = (await push(producer.store, remote, id)).sent;
+      const head = (await Pond.open(replicaStore, { readOnly: true })).version;
+      const gets = async () => {
+        const [ms] = await timed(() => runPool(sent, 4, async (p) => { await (await remote.get(objectKey(prefix, id, p))).arrayBuffer(); }));
+        getMs.push(ms);
+      };
+      const pulls = async () => {
+        const counting = countingFetch();
+        const t0 = performance.now();
+        const marks: string[] = [];
+        let last = '';
+        const onProgress = (q: { phase: string }) => { if (q.phase !== last) { last = q.phase; marks.push(`${q.phase}@${round(performance.now() - t0, 0)}`); } };
+        const [ms, res] = await timed(() => pull(replicaStore, new S3Remote({ bucketUrl: s3Url(), prefix, signing: KEYS }, { fetch: counting.fetch }), id, head, { onProgress }));
+        ctx.log(`phases: ${marks.join(' ')} end@${round(ms, 0)}`);
+        if (res.after !== producer.version || res.fetched.length !== sent.length) throw new Error(`pull brought ${res.fetched.length} objects to version ${res.after}, push sent ${sent.length} to ${producer.version}`);
+        pullMs.push(ms);
+        // The minimum is the new objects plus one listing; anything beyond is overhead.
+        extra.push(counting.counts.list + counting.counts.head + counting.counts.get + counting.counts.other - (sent.length + 1));
+        objects = sent.length;
+      };
+      if (r % 2 === 0) { await pulls(); await gets(); } else { await gets(); await pulls(); }
+    }
+    const p = median(pullMs), g = median(getMs);
+    ctx.log(`pull of 10 commits (${objects} objects): ${pullMs.map((x) => round(x)).join(', ')} ms; plain GETs: ${getMs.map((x) => round(x)).join(', ')} ms`);
+    return {
+      figure: round(p), unit: 'ms', baseline: round(g), baselineLabel: `plain GETs of the same ${objects} objects`,
+      notes: `into a ${commits}-commit replica, ${rounds} rounds; requests beyond the minimum (new objects + 1 listing): ${[...new Set(extra)].join('/')} (the HEAD of the replica's head commit)`,
+      details: { pullMs: pullMs.map((x) => round(x)), getMs: getMs.map((x) => round(x)), objects, extraRequests: extra, commits },
+    };
+  } finally {
+    await removeOpfs(folder, `a-${id}`);
+    await removeOpfs(folder, `b-${id}`);
+  }
+}
+
+benchmarks.push({ name: 'remote/pull-10-into-1000', goal: '<= 1.3x plain GETs, only the new objects + listing', met: (r) => r.figure / r.baseline <= 1.3, run: pullVsGets });

@@ -63,12 +63,12 @@ export async function pull(store: Store, remote: S3Remote, pondId: string, local
   const listAfter = async (dir: string, after: string) => {
     for (const o of await remote.list(`${base}${dir}`, signal, 1000, `${base}${after}`)) listed.set(o.key.slice(base.length), o.size);
   };
-  await listAfter('_delta_log/', logPath(localHead));
+  // The listing and the comparison of this pond's head with the backup's commit of that number go out together.
+  const [, head] = await Promise.all([listAfter('_delta_log/', logPath(localHead)), compareCommit(store, remote, pondId, localHead, signal)]);
   const newVersions = new Set([...listed.keys()].map(logVersionOf).filter((v): v is number => v !== undefined));
   // As in restore: commits after a gap (a push still sending) are not commits yet.
   let remoteHead = localHead;
   while (newVersions.has(remoteHead + 1)) remoteHead++;
-  const head = await compareCommit(store, remote, pondId, localHead, signal);
   if (head === 'missing') {
     // The backup does not have this pond's head: it is behind (or not there at all). Its own head, from a full listing.
     const all = await listRemotePond(remote, pondId, signal);
@@ -89,55 +89,55 @@ export async function pull(store: Store, remote: S3Remote, pondId: string, local
   let bytesFetched = 0;
   // The totals grow as each step learns what the next needs (commits, then their files, then their blobs).
   let filesTotal = 0, bytesTotal = 0;
-  /**
-   * Fetches `paths` (pond path → the size it must have, which `sizeFrom` gave). A file a commit needs that the bucket
-   * does not have is left to the validator, which names it missing with the commit that needs it; a listed commit
-   * that went missing is an error here.
-   */
-  const fetchAll = async (paths: Map<string, number>, sizeFrom: string, mayBeMissing: boolean) => {
-    filesTotal += paths.size;
-    bytesTotal += [...paths.values()].reduce((n, size) => n + size, 0);
+  // One queue for every object: a commit, once here, queues the oplog files it adds; an oplog file, once here, queues
+  // the blobs its rows use. So downloads overlap as much as they would as plain GETs of a known list.
+  const queued = new Set<string>();
+  let newestCompaction: number | undefined;
+  const queue = new WorkQueue(opts.concurrency ?? 4);
+  /** Fetches `path` (of the size `sizeFrom` gives); then `next` looks at its bytes for what it needs in turn. */
+  const fetchOne = (path: string, size: number, sizeFrom: string, mayBeMissing: boolean, next?: (bytes: Uint8Array) => Promise<void>) => {
+    if (queued.has(path)) return;
+    queued.add(path);
+    filesTotal++;
+    bytesTotal += size;
     progress.set({ phase: 'receiving', filesTotal, bytesTotal });
-    await runPool([...paths.keys()].sort(), opts.concurrency ?? 4, async (path) => {
+    queue.add(async () => {
       throwIfAborted(signal, 'pull');
       let got;
       try {
-        got = await downloadToStore(remote, objectKey(remote.config.prefix, pondId, path), path, paths.get(path)!, store, `${stage}/${path}`, signal, (n) => progress.bytes(n, path), sizeFrom);
+        got = await downloadToStore(remote, objectKey(remote.config.prefix, pondId, path), path, size, store, `${stage}/${path}`, signal, (n) => progress.bytes(n, path), sizeFrom);
       } catch (e) {
-        if (mayBeMissing && isPondError(e, 'NOT_FOUND')) return; // see above: the check names it
+        // A file a commit needs that the bucket lacks is left to the validator, which names it missing with the commit
+        // that needs it; a listed commit that went missing is an error here.
+        if (mayBeMissing && isPondError(e, 'NOT_FOUND')) return;
         throw e;
       }
       verified.set(path, got.sha256);
       fetched.push(path);
       bytesFetched += got.size;
       progress.file(path);
+      await next?.(await store.read(`${stage}/${path}`));
     });
   };
+  /** The blobs an oplog file's rows use that this device lacks (a compaction's file names old ones too: those are here). */
+  const blobsOf = (path: string) => async (bytes: Uint8Array) => {
+    for (const e of await decodeEntries(bytes, path)) {
+      if (e.content !== null || typeof e.sha256 !== 'string' || !SHA256_HEX.test(e.sha256)) continue;
+      const b = blobPath(e.sha256);
+      if (!queued.has(b) && (await store.size(b)) === undefined) fetchOne(b, e.size, 'the rows that use it', true);
+    }
+  };
+  /** The oplog files a commit adds, bounded by the size its add records. */
+  const addsOf = (path: string) => async (bytes: Uint8Array) => {
+    const commit = decodeCommitNamed(logVersionOf(path)!, bytes, objectKey(remote.config.prefix, pondId, path));
+    if (commit.metaData && commit.version > (newestCompaction ?? -1)) newestCompaction = commit.version;
+    for (const a of commit.adds) {
+      if (classifyPondPath(a.path) === 'oplog' && !queued.has(a.path) && (await store.size(a.path)) === undefined) fetchOne(a.path, a.size, 'its add action', true, blobsOf(a.path));
+    }
+  };
   try {
-    // 1. The new commits.
-    const newLogs = new Map<string, number>();
-    for (let v = localHead + 1; v <= remoteHead; v++) newLogs.set(logPath(v), listed.get(logPath(v))!);
-    await fetchAll(newLogs, 'the bucket listing', false);
-    // 2. The files they add, bounded by the size their add records.
-    const adds = new Map<string, number>();
-    for (const p of newLogs.keys()) {
-      const commit = decodeCommitNamed(logVersionOf(p)!, await store.read(`${stage}/${p}`), objectKey(remote.config.prefix, pondId, p));
-      for (const a of commit.adds) {
-        if (classifyPondPath(a.path) === 'oplog' && (await store.size(a.path)) === undefined) adds.set(a.path, a.size);
-      }
-    }
-    await fetchAll(adds, 'its add action', true);
-    // 3. The blobs their rows use that this device lacks (a compaction's file names old ones too: those are here).
-    const blobs = new Map<string, number>();
-    for (const p of adds.keys()) {
-      if ((await store.size(`${stage}/${p}`)) === undefined) continue; // not in the bucket: reported by the check
-      for (const e of await decodeEntries(await store.read(`${stage}/${p}`), p)) {
-        if (e.content !== null || typeof e.sha256 !== 'string' || !SHA256_HEX.test(e.sha256)) continue;
-        const b = blobPath(e.sha256);
-        if (!blobs.has(b) && (await store.size(b)) === undefined) blobs.set(b, e.size);
-      }
-    }
-    await fetchAll(blobs, 'the rows that use it', true);
+    for (let v = localHead + 1; v <= remoteHead; v++) fetchOne(logPath(v), listed.get(logPath(v))!, 'the bucket listing', false, addsOf(logPath(v)));
+    await queue.finished;
     // 4. The pond as it would be, checked by the import and restore rules; what was on the device was checked when
     // it came (quick), everything new in full (since).
     await checkSnapshot(overlayView(store, stage), {
@@ -158,7 +158,9 @@ export async function pull(store: Store, remote: S3Remote, pondId: string, local
   const journal = { from: localHead + 1, to: remoteHead, files: data };
   try {
     await writePullJournal(store, journal);
-    for (const p of [...data, ...logs]) await store.move(`${stage}/${p}`, p);
+    // Data files are unreferenced until a commit names them: they may move in any order, a few at once.
+    await runPool(data, 4, (p) => store.move(`${stage}/${p}`, p));
+    for (const p of logs) await store.move(`${stage}/${p}`, p);
     await finishPull(store);
   } catch (e) {
     await rollBackPull(store, journal).catch(() => undefined); // e is what went wrong; a failed roll-back is redone on the next open or pull
@@ -168,7 +170,6 @@ export async function pull(store: Store, remote: S3Remote, pondId: string, local
   }
   // After the commits count: the hint never names a commit that is not there. A compaction among them is where the
   // next open starts reading.
-  const newestCompaction = await newestMetaData(store, journal.from, journal.to);
   if (newestCompaction !== undefined) await writeHeadHint(store, newestCompaction);
   progress.set({ phase: 'done' });
   return { before: localHead, after: remoteHead, fetched: [...data, ...logs.reverse()], bytesFetched, skipped: [...listed.keys()].filter((p) => !fetched.includes(p)).length };
@@ -217,8 +218,38 @@ function decodeCommitNamed(version: number, bytes: Uint8Array, key: string) {
   }
 }
 
-/** The newest commit in from..to that carries metaData (a compaction), now that they are in place. */
-async function newestMetaData(store: Store, from: number, to: number): Promise<number | undefined> {
-  for (let v = to; v >= from; v--) if (decodeCommit(v, await store.read(logPath(v))).metaData) return v;
-  return undefined;
+/**
+ * Runs tasks `limit` at once from a queue that tasks add to as they learn what is needed next. `finished` resolves when
+ * the queue is empty and nothing runs; on a failure it rejects with the first error, once the tasks running have
+ * settled (none still writes into the staging folder when the caller drops it).
+ */
+class WorkQueue {
+  private readonly waiting: (() => Promise<void>)[] = [];
+  private active = 0;
+  private failure: { error: unknown } | undefined;
+  private settle!: { resolve: () => void; reject: (e: unknown) => void };
+  readonly finished = new Promise<void>((resolve, reject) => { this.settle = { resolve, reject }; });
+
+  constructor(private readonly limit: number) {
+    this.finished.catch(() => undefined); // rejected only once someone awaits it (the pull does)
+  }
+
+  add(task: () => Promise<void>): void {
+    this.waiting.push(task);
+    this.pump();
+  }
+
+  private pump(): void {
+    while (!this.failure && this.active < this.limit && this.waiting.length > 0) {
+      const task = this.waiting.shift()!;
+      this.active++;
+      task().then(
+        () => { this.active--; this.pump(); },
+        (error: unknown) => { this.failure ??= { error }; this.active--; this.pump(); },
+      );
+    }
+    if (this.active > 0) return;
+    if (this.failure) this.settle.reject(this.failure.error);
+    else if (this.waiting.length === 0) this.settle.resolve();
+  }
 }
