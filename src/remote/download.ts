@@ -74,6 +74,26 @@ export async function downloadToStore(
   }
 }
 
+/** As downloadToStore, into memory: for objects small enough to hold (a pull's commits, oplog files, small blobs). */
+export async function downloadBytes(
+  remote: S3Remote, key: string, path: string, listedSize: number, signal: AbortSignal | undefined, onBytes: (n: number) => void, sizeFrom?: string,
+): Promise<CheckedObject & { bytes: Uint8Array }> {
+  for (let attempt = 1; ; attempt++) {
+    if (signal?.aborted) throw new PondError('ABORTED', `download of ${key} was cancelled`, { cause: signal.reason });
+    const chunks: Uint8Array[] = [];
+    const collect: StoreWriter = { write: async (c) => void chunks.push(c.slice()), close: async () => undefined, abort: async () => undefined };
+    try {
+      const got = await downloadChecked(remote, key, path, listedSize, collect, signal, onBytes, STALL_MS, sizeFrom);
+      const bytes = new Uint8Array(got.size);
+      let at = 0;
+      for (const c of chunks) { bytes.set(c, at); at += c.length; }
+      return { ...got, bytes };
+    } catch (e) {
+      if (!isPondError(e, 'STALLED') || attempt >= 3) throw e;
+    }
+  }
+}
+
 /**
  * How long a body may send nothing before the download counts as stalled. Seen in tests: a body stopped mid-way
  * with no error at all, and the restore waited forever; STALLED lets the caller retry the object.

@@ -11,7 +11,7 @@ import { SHA256_HEX, blobPath } from '../pond/layout';
 import { finishPull, readPullJournal, rollBackPull, writePullJournal } from '../pond/pull-journal';
 import { checkSnapshot } from '../pond/validate/snapshot-check';
 import { checkPondId, objectKey, pondKeyPrefix } from './config';
-import { downloadToStore } from './download';
+import { downloadBytes, downloadToStore } from './download';
 import { classifyPondPath, consecutiveLogs, logPath, logVersionOf, sortForWrite } from './layout';
 import { runPool } from './multipart';
 import { ProgressTracker, type ProgressCallback } from './progress';
@@ -19,6 +19,9 @@ import { listRemotePond } from './push';
 import type { S3Remote } from './s3-client';
 import { dropStage, overlayView, stagingDir } from './staging';
 import { checkingProgress } from './validation-progress';
+
+/** Objects up to this size are downloaded into memory and written in one call; bigger blobs stream to the store. */
+const IN_MEMORY_LIMIT = 8 * 1024 * 1024;
 
 export interface PullOptions {
   signal?: AbortSignal;
@@ -92,9 +95,15 @@ export async function pull(store: Store, remote: S3Remote, pondId: string, local
   // One queue for every object: a commit, once here, queues the oplog files it adds; an oplog file, once here, queues
   // the blobs its rows use. So downloads overlap as much as they would as plain GETs of a known list.
   const queued = new Set<string>();
+  /** Data files written in place by this pull (none was on the device whole before it). */
+  const placed: string[] = [];
   let newestCompaction: number | undefined;
   const queue = new WorkQueue(opts.concurrency ?? 4);
-  /** Fetches `path` (of the size `sizeFrom` gives); then `next` looks at its bytes for what it needs in turn. */
+  /**
+   * Fetches `path` (of the size `sizeFrom` gives); then `next` looks at its bytes for what it needs in turn. Commits go
+   * to the staging folder (they are what makes files count); data files go straight to their place, as a transaction
+   * writes them: no commit names them yet, so nothing reads them, and a pull that fails removes them again.
+   */
   const fetchOne = (path: string, size: number, sizeFrom: string, mayBeMissing: boolean, next?: (bytes: Uint8Array) => Promise<void>) => {
     if (queued.has(path)) return;
     queued.add(path);
@@ -103,9 +112,16 @@ export async function pull(store: Store, remote: S3Remote, pondId: string, local
     progress.set({ phase: 'receiving', filesTotal, bytesTotal });
     queue.add(async () => {
       throwIfAborted(signal, 'pull');
-      let got;
+      const isLog = classifyPondPath(path) === 'log';
+      const target = isLog ? `${stage}/${path}` : path;
+      const key = objectKey(remote.config.prefix, pondId, path);
+      const onBytes = (n: number) => progress.bytes(n, path);
+      let got: { sha256: string; size: number; bytes?: Uint8Array };
       try {
-        got = await downloadToStore(remote, objectKey(remote.config.prefix, pondId, path), path, size, store, `${stage}/${path}`, signal, (n) => progress.bytes(n, path), sizeFrom);
+        if (!isLog) placed.push(path); // before the first byte: a failed pull removes what it began
+        // Small objects (all but big blobs) are held whole: written in one store call, and read from memory by `next`.
+        got = size <= IN_MEMORY_LIMIT ? await downloadBytes(remote, key, path, size, signal, onBytes, sizeFrom) : await downloadToStore(remote, key, path, size, store, target, signal, onBytes, sizeFrom);
+        if (got.bytes) await store.write(target, got.bytes);
       } catch (e) {
         // A file a commit needs that the bucket lacks is left to the validator, which names it missing with the commit
         // that needs it; a listed commit that went missing is an error here.
@@ -116,7 +132,7 @@ export async function pull(store: Store, remote: S3Remote, pondId: string, local
       fetched.push(path);
       bytesFetched += got.size;
       progress.file(path);
-      await next?.(await store.read(`${stage}/${path}`));
+      await next?.(got.bytes ?? (await store.read(target)));
     });
   };
   /** The blobs an oplog file's rows use that this device lacks (a compaction's file names old ones too: those are here). */
@@ -124,7 +140,8 @@ export async function pull(store: Store, remote: S3Remote, pondId: string, local
     for (const e of await decodeEntries(bytes, path)) {
       if (e.content !== null || typeof e.sha256 !== 'string' || !SHA256_HEX.test(e.sha256)) continue;
       const b = blobPath(e.sha256);
-      if (!queued.has(b) && (await store.size(b)) === undefined) fetchOne(b, e.size, 'the rows that use it', true);
+      // A blob here whole (its size) is the same content (its name is its hash); a shorter one was cut off by a crash.
+      if (!queued.has(b) && (await store.size(b)) !== e.size) fetchOne(b, e.size, 'the rows that use it', true);
     }
   };
   /** The oplog files a commit adds, bounded by the size its add records. */
@@ -132,7 +149,9 @@ export async function pull(store: Store, remote: S3Remote, pondId: string, local
     const commit = decodeCommitNamed(logVersionOf(path)!, bytes, objectKey(remote.config.prefix, pondId, path));
     if (commit.metaData && commit.version > (newestCompaction ?? -1)) newestCompaction = commit.version;
     for (const a of commit.adds) {
-      if (classifyPondPath(a.path) === 'oplog' && !queued.has(a.path) && (await store.size(a.path)) === undefined) fetchOne(a.path, a.size, 'its add action', true, blobsOf(a.path));
+      // Fetched even when a file of that name is here: no commit here names it, so it is what a pull or transaction that
+      // stopped mid-way left (possibly torn).
+      if (classifyPondPath(a.path) === 'oplog') fetchOne(a.path, a.size, 'its add action', true, blobsOf(a.path));
     }
   };
   try {
@@ -147,6 +166,7 @@ export async function pull(store: Store, remote: S3Remote, pondId: string, local
     await opts.beforeApply?.();
   } catch (e) {
     await dropStage(store, stage);
+    for (const p of placed) await store.remove(p).catch(() => undefined); // e is what matters; a leftover is unreferenced
     if (signal?.aborted && !isPondError(e, 'ABORTED')) throw new PondError('ABORTED', 'pull was cancelled', { cause: e });
     throw e;
   }
@@ -158,8 +178,6 @@ export async function pull(store: Store, remote: S3Remote, pondId: string, local
   const journal = { from: localHead + 1, to: remoteHead, files: data };
   try {
     await writePullJournal(store, journal);
-    // Data files are unreferenced until a commit names them: they may move in any order, a few at once.
-    await runPool(data, 4, (p) => store.move(`${stage}/${p}`, p));
     for (const p of logs) await store.move(`${stage}/${p}`, p);
     await finishPull(store);
   } catch (e) {
