@@ -208,7 +208,8 @@ async function pullVsGets(ctx: BenchContext): Promise<BenchResult> {
   const [restoreMs] = await timed(() => restore(remote, id, replicaStore));
   ctx.log(`producer at version ${producer.version}: pushed ${first.sent.length} objects in ${round(pushMs)} ms; restored in ${round(restoreMs)} ms`);
   try {
-    const pullMs: number[] = [], getMs: number[] = [];
+    const pullMs: number[] = [], getMs: number[] = [], getWriteMs: number[] = [];
+    const scratch = await OpfsStore.open(`${folder}/c-${id}`);
     const extra: number[] = [];
     let objects = 0, next = commits;
     for (let r = 0; r < rounds; r++) {
@@ -218,6 +219,11 @@ async function pullVsGets(ctx: BenchContext): Promise<BenchResult> {
       const gets = async () => {
         const [ms] = await timed(() => runPool(sent, 4, async (p) => { await (await remote.get(objectKey(prefix, id, p))).arrayBuffer(); }));
         getMs.push(ms);
+      };
+      // Where the time goes: the same GETs, each body then written (flushed) to OPFS as pull writes it.
+      const getsAndWrites = async () => {
+        const [ms] = await timed(() => runPool(sent, 4, async (p) => { await scratch.write(`r${r}/${p}`, new Uint8Array(await (await remote.get(objectKey(prefix, id, p))).arrayBuffer())); }));
+        getWriteMs.push(ms);
       };
       const pulls = async () => {
         const counting = countingFetch();
@@ -233,18 +239,19 @@ async function pullVsGets(ctx: BenchContext): Promise<BenchResult> {
         extra.push(counting.counts.list + counting.counts.head + counting.counts.get + counting.counts.other - (sent.length + 1));
         objects = sent.length;
       };
-      if (r % 2 === 0) { await pulls(); await gets(); } else { await gets(); await pulls(); }
+      if (r % 2 === 0) { await pulls(); await gets(); await getsAndWrites(); } else { await getsAndWrites(); await gets(); await pulls(); }
     }
     const p = median(pullMs), g = median(getMs);
-    ctx.log(`pull of 10 commits (${objects} objects): ${pullMs.map((x) => round(x)).join(', ')} ms; plain GETs: ${getMs.map((x) => round(x)).join(', ')} ms`);
+    ctx.log(`pull of 10 commits (${objects} objects): ${pullMs.map((x) => round(x)).join(', ')} ms; plain GETs: ${getMs.map((x) => round(x)).join(', ')} ms; GETs + OPFS writes: ${getWriteMs.map((x) => round(x)).join(', ')} ms`);
     return {
       figure: round(p), unit: 'ms', baseline: round(g), baselineLabel: `plain GETs of the same ${objects} objects`,
-      notes: `into a ${commits}-commit replica, ${rounds} rounds; requests beyond the minimum (new objects + 1 listing): ${[...new Set(extra)].join('/')} (the HEAD of the replica's head commit)`,
-      details: { pullMs: pullMs.map((x) => round(x)), getMs: getMs.map((x) => round(x)), objects, extraRequests: extra, commits },
+      notes: `into a ${commits}-commit replica, ${rounds} rounds; the same GETs each followed by a flushed OPFS write: ${round(median(getWriteMs))} ms; requests beyond the minimum (new objects + 1 listing): ${[...new Set(extra)].join('/')} (the HEAD of the replica's head commit)`,
+      details: { pullMs: pullMs.map((x) => round(x)), getMs: getMs.map((x) => round(x)), getWriteMs: getWriteMs.map((x) => round(x)), objects, extraRequests: extra, commits },
     };
   } finally {
     await removeOpfs(folder, `a-${id}`);
     await removeOpfs(folder, `b-${id}`);
+    await removeOpfs(folder, `c-${id}`);
   }
 }
 

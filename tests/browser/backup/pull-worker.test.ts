@@ -81,10 +81,17 @@ describe('pull and follow through the pond worker', () => {
     expect(now.follow!.lastPulled).toBeGreaterThan(Date.now() - 60_000);
     expect(await summary(b.api)).toEqual(expected([[1, 0], [2, 10]]));
 
-    // The setting is this device's, per pond: opening the pond again follows again.
+    // The setting is this device's, per pond: opening the pond again follows again, and pulls at once (the hour-long
+    // interval cannot be what brings A's commit made meanwhile).
+    await b.api.follow(remote, { everySeconds: 3600 });
     await b.api.createPond('elsewhere');
     expect((await b.api.info()).follow).toBeUndefined();
-    expect(await b.api.openPond(id)).toMatchObject({ readOnly: true, follow: { remote, everySeconds: 1 } });
+    await a.copyIn([csv(3, 20)], '/site/temp.series', { format: 'series' });
+    await a.push(remote);
+    const later = (await a.info()).version;
+    expect(await b.api.openPond(id)).toMatchObject({ readOnly: true, follow: { remote, everySeconds: 3600 } });
+    await vi.waitFor(async () => expect((await b.api.info()).version).toBe(later), { timeout: 20_000, interval: 200 });
+    expect(await summary(b.api)).toEqual(expected([[1, 0], [2, 10], [3, 20]]));
     expect(await b.api.follow(null)).toMatchObject({ readOnly: false });
     expect((await b.api.info()).follow).toBeUndefined();
   });
