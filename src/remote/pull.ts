@@ -13,7 +13,6 @@ import { checkSnapshot } from '../pond/validate/snapshot-check';
 import { checkPondId, objectKey, pondKeyPrefix } from './config';
 import { downloadBytes, downloadToStore } from './download';
 import { classifyPondPath, consecutiveLogs, logPath, logVersionOf, sortForWrite } from './layout';
-import { runPool } from './multipart';
 import { ProgressTracker, type ProgressCallback } from './progress';
 import { listRemotePond } from './push';
 import type { S3Remote } from './s3-client';
