@@ -7,6 +7,7 @@ import { NetFetch } from '../src/service/net-fetch';
 import { IdbSecretStore } from '../src/service/settings/collect-secrets';
 import { IdbPondNames } from '../src/service/settings/pond-names';
 import { IdbRemoteConfigs } from '../src/service/backup/remotes';
+import { IdbFollowSettings } from '../src/service/settings/follow-settings';
 import { apiOf } from '../src/service/expose';
 import { PondService } from '../src/service/service';
 import { BrowserCoordinator } from '../src/pond/coordination';
@@ -23,6 +24,7 @@ const service = new PondService({
   exec: runCommandLine,
   secrets: new IdbSecretStore(),
   remotes: new IdbRemoteConfigs(),
+  follows: new IdbFollowSettings(),
   connectOrigins,
   fetch: new NetFetch(connectOrigins).fetch,
 });

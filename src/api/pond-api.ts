@@ -20,6 +20,18 @@ export interface PondInfo extends PondSummary {
   asOf?: number;
   /** The last background maintenance failure (e.g. compaction), if any. */
   maintenanceError?: string;
+  /** Set when this pond follows a remote (a read-only replica that pulls by itself). */
+  follow?: FollowInfo;
+}
+
+/** A replica following its remote: it pulls on opening and every `everySeconds` while online. */
+export interface FollowInfo {
+  remote: string;
+  everySeconds: number;
+  /** When the last pull succeeded (ms since the epoch). */
+  lastPulled?: number;
+  /** Why the last pull failed, when it did. */
+  lastError?: string;
 }
 
 export interface NodeInfo {
@@ -249,6 +261,16 @@ export interface PushSummary {
   remoteAhead: boolean;
 }
 
+/** What a pull brought: the version before and after, and the objects it fetched. */
+export interface PullSummary {
+  remote: string;
+  pondId: string;
+  before: number;
+  after: number;
+  fetched: string[];
+  bytesFetched: number;
+}
+
 /** The pond a restore or import created (not opened: the caller decides), and how many files it got. */
 export interface RestoreSummary { id: string; name: string; version: number; files: number }
 /** A zip for a download; `version` is -1 for the files of a pond that could not be opened (its version is unknown). */
@@ -431,6 +453,17 @@ export interface PondApi {
   push(remoteName: string, opts?: LongOp): Promise<PushSummary>;
   /** Downloads and compares every object of the open pond's backup. */
   verify(remoteName: string, opts?: LongOp): Promise<BackupReport>;
+  /**
+   * Brings the open pond (a replica: a pond with the remote's pond id) up to its backup: fetches only the commits
+   * after its version and the files they need, checks them as a restore does, and applies them as one step.
+   * CONFLICT (detail.reason 'diverged', detail.version) when this pond has commits the backup lacks.
+   */
+  pull(remoteName: string, opts?: LongOp): Promise<PullSummary>;
+  /**
+   * Makes the open pond follow `remoteName` (null: stop): read-only, pulling now and every `everySeconds` (default 60)
+   * while online. Kept per pond on this device.
+   */
+  follow(remoteName: string | null, opts?: { everySeconds?: number }): Promise<PondInfo>;
   /** Restores a backup into a NEW local pond with the same id (not opened); refused when that id exists here. */
   restore(remoteName: string, pondId: string, opts?: { name?: string } & LongOp): Promise<RestoreSummary>;
   /** The open pond (as of `asOf`, or the version it shows) as a zip snapshot Blob, for a download. */
@@ -528,6 +561,8 @@ export const POND_API_METHODS = [
   'remoteRemove',
   'remoteSecret',
   'remotePonds',
+  'pull',
+  'follow',
   'push',
   'verify',
   'restore',

@@ -18,6 +18,7 @@ import { FsState } from '../tinyfs/state';
 import { loadContent } from './blobs';
 import { sha256Hex } from './hash';
 import { oplogFilePath, TMP_DIR, tmpPath } from './layout';
+import { readPullJournal, rollBackPull, versionBeforePull } from './pull-journal';
 import { Transaction } from './transaction';
 
 export interface OpenOptions {
@@ -93,9 +94,14 @@ export class Pond {
   /** Opens the pond in `store` (replaying its log); a writer also repairs what a crash left behind. */
   static async open(store: Store, opts: OpenOptions = {}): Promise<Pond> {
     const readOnly = opts.readOnly === true || opts.asOf !== undefined;
-    // The newest state snapshot (a private cache beside the checkpoints and compactions), unless time travelling.
-    const cached = opts.asOf === undefined ? await readStateSnapshot(store, sha256Hex) : undefined;
-    const snap = await readLog(store, sha256Hex, opts.asOf, cached ? { snapshot: cached } : {});
+    // A pull that has not finished (pull-journal.ts): a writer undoes it, a reader takes the version before it.
+    const pull = await readPullJournal(store);
+    if (pull && !readOnly) await rollBackPull(store, pull);
+    const before = readOnly ? versionBeforePull(pull) : undefined;
+    const asOf = before === undefined || (opts.asOf !== undefined && opts.asOf < before) ? opts.asOf : before;
+    // The newest state snapshot (a private cache beside the checkpoints and compactions), unless opening a past version.
+    const cached = asOf === undefined ? await readStateSnapshot(store, sha256Hex) : undefined;
+    const snap = await readLog(store, sha256Hex, asOf, cached ? { snapshot: cached } : {});
     const fromSnapshot = cached !== undefined && snap.stateSnapshot === cached.version;
     // From a snapshot, only the rows committed after it are replayed, onto its state.
     const state = fromSnapshot ? cached.state : FsState.empty();
@@ -194,6 +200,14 @@ export class Pond {
       version: this.head, pondId: this.id, createdTime: this.createdTime, adds: [...this.liveFiles],
       ...(this.recordedName !== undefined ? { name: this.recordedName } : {}),
     }, (ext) => tmpPath(uuidv7(), ext));
+  }
+
+  /**
+   * Runs `fn` with no transaction running (they wait): for a pull, which adds commits to the store under this pond.
+   * The pond's in-memory state is not updated: the caller opens the pond again afterwards.
+   */
+  exclusive<T>(fn: () => Promise<T>): Promise<T> {
+    return this.queue.run(fn);
   }
 
   /**

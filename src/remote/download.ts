@@ -1,6 +1,6 @@
 // Fetches one backup object as a stream, hashing as it goes, and checks it against everything recorded about it.
 import { PondError, isPondError } from '../core/errors';
-import type { StoreWriter } from '../core/store';
+import type { Store, StoreWriter } from '../core/store';
 import { blobHashOf } from './layout';
 import type { S3Remote } from './s3-client';
 import { streamingSha256, isSha256Hex } from '../pond/hash';
@@ -16,7 +16,7 @@ export interface CheckedObject {
  */
 export async function downloadChecked(
   remote: S3Remote, key: string, path: string, listedSize: number, writer: StoreWriter | undefined,
-  signal: AbortSignal | undefined, onBytes: (n: number) => void, stallMs = STALL_MS,
+  signal: AbortSignal | undefined, onBytes: (n: number) => void, stallMs = STALL_MS, sizeFrom = 'the bucket listing',
 ): Promise<CheckedObject> {
   const res = await remote.get(key, signal);
   const recorded = res.headers.get('x-amz-meta-sha256');
@@ -31,7 +31,7 @@ export async function downloadChecked(
       // The listing bounds the download: a server that keeps sending cannot fill the tablet.
       if (size > listedSize) {
         await reader.cancel().catch(() => undefined);
-        throw corrupt(key, path, `is longer than the ${listedSize} bytes the bucket listing gives`);
+        throw corrupt(key, path, `is longer than the ${listedSize} bytes ${sizeFrom} gives`);
       }
       hasher.update(value);
       if (writer) await writer.write(value);
@@ -39,7 +39,7 @@ export async function downloadChecked(
     }
   }
   const sha256 = hasher.hex();
-  if (size !== listedSize) throw corrupt(key, path, `has ${size} bytes, the bucket listing says ${listedSize}`);
+  if (size !== listedSize) throw corrupt(key, path, `has ${size} bytes, ${sizeFrom} says ${listedSize}`);
   if (recorded === null) {
     throw corrupt(key, path, 'carries no x-amz-meta-sha256 (not pushed by DuckPond, or the bucket CORS rule does not expose x-amz-meta-sha256)');
   }
@@ -49,6 +49,49 @@ export async function downloadChecked(
   // The snapshot validator's rule, named here because this is where a restore meets it first.
   if (named && named !== sha256) throw corrupt(key, path, `content hash ${sha256} differs from the blob's name: it does not match recorded hash`, 'blob-hash');
   return { sha256, size };
+}
+
+/**
+ * Downloads `key` (pond path `path`) to `target` in `store`, checked as downloadChecked does (`sizeFrom` says where
+ * `listedSize` comes from, for the error); a download that stalls
+ * (STALLED: no data for a while) is tried again from the start, twice at most. A failed attempt leaves no file.
+ */
+export async function downloadToStore(
+  remote: S3Remote, key: string, path: string, listedSize: number, store: Store, target: string,
+  signal: AbortSignal | undefined, onBytes: (n: number) => void, sizeFrom?: string,
+): Promise<CheckedObject> {
+  for (let attempt = 1; ; attempt++) {
+    if (signal?.aborted) throw new PondError('ABORTED', `download of ${key} was cancelled`, { cause: signal.reason });
+    const writer = await store.createWriter(target);
+    try {
+      const got = await downloadChecked(remote, key, path, listedSize, writer, signal, onBytes, STALL_MS, sizeFrom);
+      await writer.close();
+      return got;
+    } catch (e) {
+      await writer.abort().catch(() => undefined); // the error that matters is e; a failed abort leaves only tmp/ garbage
+      if (!isPondError(e, 'STALLED') || attempt >= 3) throw e;
+    }
+  }
+}
+
+/** As downloadToStore, into memory: for objects small enough to hold (a pull's commits, oplog files, small blobs). */
+export async function downloadBytes(
+  remote: S3Remote, key: string, path: string, listedSize: number, signal: AbortSignal | undefined, onBytes: (n: number) => void, sizeFrom?: string,
+): Promise<CheckedObject & { bytes: Uint8Array }> {
+  for (let attempt = 1; ; attempt++) {
+    if (signal?.aborted) throw new PondError('ABORTED', `download of ${key} was cancelled`, { cause: signal.reason });
+    const chunks: Uint8Array[] = [];
+    const collect: StoreWriter = { write: async (c) => void chunks.push(c.slice()), close: async () => undefined, abort: async () => undefined };
+    try {
+      const got = await downloadChecked(remote, key, path, listedSize, collect, signal, onBytes, STALL_MS, sizeFrom);
+      const bytes = new Uint8Array(got.size);
+      let at = 0;
+      for (const c of chunks) { bytes.set(c, at); at += c.length; }
+      return { ...got, bytes };
+    } catch (e) {
+      if (!isPondError(e, 'STALLED') || attempt >= 3) throw e;
+    }
+  }
 }
 
 /**

@@ -3,6 +3,7 @@ export { validateRemoteConfig, checkPondId, type RemoteConfig, type KeySigning, 
 export { S3Remote, corsAdvice, type S3RemoteOptions } from './s3-client';
 export { KeySigner, EndpointSigner, type UrlSigner, type PresignRequest, type PresignedUrl } from './signer';
 export { push, listRemotePond, type PushOptions, type PushResult } from './push';
+export { pull, type PullOptions, type PullResult } from './pull';
 export { restore, verify, type RestoreOptions, type RestoreResult, type VerifyReport, type VerifyProblem } from './restore';
 export { exportZip, zipChunks, type ZipExportOptions } from './zip-export';
 export { importZip, type ZipImportOptions, type ZipImportResult } from './zip-import';

@@ -2,7 +2,7 @@
 import { PondError, isPondError, throwIfAborted } from '../core/errors';
 import type { Store } from '../core/store';
 import { checkPondId, objectKey } from './config';
-import { downloadChecked } from './download';
+import { downloadChecked, downloadToStore } from './download';
 import { classifyPondPath, committedPondFiles, consecutiveLogs, logPath, logVersionOf } from './layout';
 import { runPool } from './multipart';
 import { ProgressTracker, type ProgressCallback } from './progress';
@@ -61,20 +61,9 @@ export async function restore(remote: S3Remote, pondId: string, store: Store, op
   const verified = new Map<string, string>();
   try {
     await runPool(wanted, opts.concurrency ?? 4, async (path) => {
-      // A download that stalls (STALLED: no data for a while) is tried again from the start, twice at most.
-      for (let attempt = 1; ; attempt++) {
-        throwIfAborted(signal, 'restore');
-        const writer = await store.createWriter(`${stage}/${path}`);
-        try {
-          const got = await downloadChecked(remote, objectKey(remote.config.prefix, pondId, path), path, listed.get(path)!, writer, signal, (n) => progress.bytes(n, path));
-          verified.set(path, got.sha256);
-          await writer.close();
-          break;
-        } catch (e) {
-          await writer.abort().catch(() => undefined);
-          if (!isPondError(e, 'STALLED') || attempt >= 3) throw e;
-        }
-      }
+      throwIfAborted(signal, 'restore');
+      const got = await downloadToStore(remote, objectKey(remote.config.prefix, pondId, path), path, listed.get(path)!, store, `${stage}/${path}`, signal, (n) => progress.bytes(n, path));
+      verified.set(path, got.sha256);
       progress.file(path);
     });
     if (opts.validate !== false) {

@@ -46,10 +46,11 @@ export class S3Remote {
    * `start-after=<last key>` rather than the opaque continuation token: listings are in key order so it is
    * the same walk, and it does not depend on server-side token state (s3rver's tokens need DES, which
    * Node 20's OpenSSL 3 lacks, so it cannot page at all; paging is unit-tested against a fake).
+   * With `startAfter`, only the keys after it (a pull lists the commits after its head so).
    */
-  async list(keyPrefix: string, signal?: AbortSignal, pageSize = 1000): Promise<ListedObject[]> {
+  async list(keyPrefix: string, signal?: AbortSignal, pageSize = 1000, startAfter?: string): Promise<ListedObject[]> {
     const out: ListedObject[] = [];
-    let after: string | undefined;
+    let after: string | undefined = startAfter;
     for (;;) {
       const query: Record<string, string> = { 'list-type': '2', prefix: keyPrefix, 'max-keys': String(pageSize) };
       if (after !== undefined) query['start-after'] = after;

@@ -63,3 +63,20 @@ export function stagedView(store: Store, stageDir: string): Store {
     write: readOnly, createWriter: readOnly, move: readOnly, remove: readOnly, removeTree: readOnly,
   };
 }
+
+/**
+ * The pond in `store` with the staged files laid over it (staged first, then the pond's own), read-only: what the pond
+ * would be once a pull's staged files are in place, for the snapshot validator to check before any of them is.
+ */
+export function overlayView(store: Store, stageDir: string): Store {
+  const staged = stagedView(store, stageDir);
+  const either = async <T>(p: string, f: (s: Store) => Promise<T>): Promise<T> => ((await staged.size(p)) !== undefined ? f(staged) : f(store));
+  const readOnly = async (): Promise<never> => { throw new PondError('READ_ONLY', 'a pull is checked before it changes the pond'); };
+  return {
+    read: (p) => either(p, (s) => s.read(p)),
+    readRange: (p, o, l) => either(p, (s) => s.readRange(p, o, l)),
+    size: async (p) => (await staged.size(p)) ?? store.size(p),
+    list: async (d) => [...new Set([...(await store.list(d)), ...(await staged.list(d))])].sort(),
+    write: readOnly, createWriter: readOnly, move: readOnly, remove: readOnly, removeTree: readOnly,
+  };
+}

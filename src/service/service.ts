@@ -29,6 +29,10 @@ import { pondView, type PondView } from './nodes/derived-read';
 import { applyOperations, planApply } from './nodes/apply';
 import { MemoryConnectOrigins, originsOf, type ConnectOrigins } from './settings/connect-origins';
 import { MemoryRemoteConfigs, RemoteOps, zipBlob, zipStoreBlob, type RemoteConfigStore } from './backup/remotes';
+import { DEFAULT_FOLLOW_SECONDS, FollowLoop } from './backup/follow-loop';
+import { MemoryFollowSettings, type FollowSetting, type FollowSettings } from './settings/follow-settings';
+import { SerialQueue } from '../core/serial-queue';
+import type { ProgressCallback, PullSummary } from '../api/pond-api';
 
 export interface ServiceDeps {
   host: PondHost;
@@ -45,6 +49,8 @@ export interface ServiceDeps {
   fetch?: typeof fetch;
   /** Where the origins the user configured are recorded for the app's connect-src; in memory when absent. */
   connectOrigins?: ConnectOrigins;
+  /** Which ponds follow a remote (IndexedDB in the worker); in memory when absent. */
+  follows?: FollowSettings;
 }
 
 interface OpenPond {
@@ -54,6 +60,11 @@ interface OpenPond {
   readOnlyReason?: string;
   unsubscribe: () => void;
   closed: boolean;
+  /** The remote this pond follows (a read-only replica), and the timer pulling while this tab holds the writer lock. */
+  follow?: FollowSetting;
+  followLoop?: FollowLoop;
+  /** Pulls into this pond run one at a time, each from the pond as the previous one left it. */
+  pulls: SerialQueue;
 }
 
 export class PondService implements PondApi {
@@ -129,9 +140,13 @@ export class PondService implements PondApi {
     }
     // This device's name wins (it may be newer: a rename while read-only); else the one the pond's log records.
     const name = localName ?? pond.name ?? defaultPondName(id);
-    const open: OpenPond = { pond, name, release, readOnlyReason, closed: false, unsubscribe: () => undefined };
+    const open: OpenPond = { pond, name, release, readOnlyReason, closed: false, unsubscribe: () => undefined, pulls: new SerialQueue() };
     open.unsubscribe = this.deps.coordinator.subscribe(id, (version) => void this.onRemoteCommit(open, version));
     this.current = open;
+    if (opts.asOf === undefined) {
+      const follow = await this.follows.get(id);
+      if (follow) await this.startFollowing(open, follow);
+    }
     if (!release && opts.asOf === undefined) void this.awaitWriterLock(open);
     if (opts.asOf === undefined) {
       this.remoteOriginsSynced ??= this.remotes.syncOrigins();
@@ -149,6 +164,7 @@ export class PondService implements PondApi {
       open.pond = await Pond.open(open.pond.store, { compactEvery: this.deps.compactEvery });
       open.release = release;
       open.readOnlyReason = undefined;
+      if (open.follow) await this.startFollowing(open, open.follow); // this tab now does the following
       this.notify();
     } catch (e) {
       await release();
@@ -171,6 +187,7 @@ export class PondService implements PondApi {
     open.closed = true;
     open.unsubscribe();
     this.current = undefined;
+    await this.stopFollowing(open);
     await open.release?.();
   }
 
@@ -200,6 +217,7 @@ export class PondService implements PondApi {
       await forgetDecodedVersions(); // DuckDB's cache files may hold the deleted pond's rows, decoded
       await this.deps.names.delete(id);
       await this.connectOrigins.set(`pond:${id}`, []);
+      await this.follows.set(id, undefined);
     } finally {
       await release();
     }
@@ -223,6 +241,7 @@ export class PondService implements PondApi {
       ...(o.readOnlyReason ? { readOnlyReason: o.readOnlyReason } : {}),
       ...(o.pond.asOf !== undefined ? { asOf: o.pond.asOf } : {}),
       ...(m ? { maintenanceError: String((m as Error).message ?? m) } : {}),
+      ...(o.follow ? { follow: { ...o.follow } } : {}),
     };
   }
 
@@ -397,6 +416,92 @@ export class PondService implements PondApi {
   async restore(remoteName: string, pondId: string, opts: { name?: string } & LongOp = {}): Promise<RestoreSummary> {
     const r = this.remotes;
     return this.ops.run(opts, (signal, onProgress) => r.restore(remoteName, pondId, opts, { signal, onProgress }));
+  }
+
+  // --- pull into a replica, and follow a remote (a replica that pulls by itself) ---
+  private get follows(): FollowSettings {
+    this.deps.follows ??= new MemoryFollowSettings();
+    return this.deps.follows;
+  }
+
+  async pull(remoteName: string, opts: LongOp = {}): Promise<PullSummary> {
+    const open = this.open;
+    return this.ops.run(opts, (signal, onProgress) => this.pullInto(open, remoteName, signal, onProgress));
+  }
+
+  /** One pull at a time per pond; a pull that changed the pond reopens it and tells this tab's views and the others. */
+  private pullInto(open: OpenPond, remoteName: string, signal: AbortSignal, onProgress: ProgressCallback): Promise<PullSummary> {
+    return open.pulls.run(async () => {
+      if (open.closed) throw new PondError('NOT_FOUND', 'the pond was closed before the pull started');
+      if (open.pond.asOf !== undefined) throw new PondError('READ_ONLY', `cannot pull: viewing version ${open.pond.asOf} (time travel); go back to the latest version first`);
+      if (!open.release) throw new PondError('LOCKED', 'cannot pull: another tab is writing to this pond; pull there (this tab shows what it pulls)');
+      const r = await this.remotes.pull(open.pond, remoteName, { signal, onProgress });
+      if (r.after !== r.before && !open.closed) {
+        open.pond = await Pond.open(open.pond.store, { readOnly: open.followLoop !== undefined, compactEvery: this.deps.compactEvery });
+        this.deps.coordinator.publish(open.pond.id, open.pond.version);
+        this.notify();
+      }
+      return r;
+    });
+  }
+
+  async follow(remoteName: string | null, opts: { everySeconds?: number } = {}): Promise<PondInfo> {
+    const open = this.open;
+    if (open.pond.asOf !== undefined) throw new PondError('READ_ONLY', `cannot change following while viewing version ${open.pond.asOf} (time travel)`);
+    if (remoteName === null) {
+      await this.follows.set(open.pond.id, undefined);
+      await this.stopFollowing(open);
+      if (open.release && open.pond.readOnly) {
+        open.pond = await Pond.open(open.pond.store, { compactEvery: this.deps.compactEvery });
+        open.readOnlyReason = undefined;
+      }
+      this.notify();
+      return this.info();
+    }
+    await this.remotes.assertExists(remoteName);
+    const everySeconds = opts.everySeconds ?? DEFAULT_FOLLOW_SECONDS;
+    if (!Number.isFinite(everySeconds) || everySeconds < 1 || everySeconds > 86_400) {
+      throw new PondError('INVALID_INPUT', `follow interval ${everySeconds} s: give 1 to 86400 seconds`, { detail: { field: 'everySeconds' } });
+    }
+    const setting: FollowSetting = { remote: remoteName, everySeconds };
+    await this.follows.set(open.pond.id, setting);
+    await this.startFollowing(open, setting);
+    return this.info();
+  }
+
+  /** Read-only from now on; the writer tab (this one, when it holds the lock) pulls now and every N seconds. */
+  private async startFollowing(open: OpenPond, setting: FollowSetting): Promise<void> {
+    await this.stopFollowing(open);
+    open.follow = setting;
+    if (!open.release) return; // the tab holding the writer lock follows; this one refreshes on its pulls
+    if (!open.pond.readOnly) open.pond = await Pond.open(open.pond.store, { readOnly: true });
+    open.readOnlyReason = `following remote ${setting.remote}: this replica changes only by pull (stop following to write here)`;
+    const loop = new FollowLoop(setting.everySeconds, (signal) => this.followTick(open, setting, signal));
+    open.followLoop = loop;
+    loop.start();
+    this.notify();
+  }
+
+  private async followTick(open: OpenPond, setting: FollowSetting, signal: AbortSignal): Promise<void> {
+    try {
+      await this.pullInto(open, setting.remote, signal, () => undefined);
+      setting.lastPulled = Date.now();
+      delete setting.lastError;
+    } catch (e) {
+      if (signal.aborted) return; // stopped following (or closed): not a failure of the remote
+      setting.lastError = (e as Error).message ?? String(e);
+    }
+    if (open.follow !== setting) return;
+    await this.follows.set(open.pond.id, setting);
+    this.notify();
+  }
+
+  private async stopFollowing(open: OpenPond): Promise<void> {
+    const loop = open.followLoop;
+    open.followLoop = undefined;
+    open.follow = undefined;
+    if (open.readOnlyReason?.startsWith('following remote ')) open.readOnlyReason = undefined;
+    await loop?.stop();
   }
 
   async exportZip(opts: { asOf?: number } & LongOp = {}): Promise<ZipExport> {

@@ -1,4 +1,4 @@
-// Shell commands for backups: remote add|list|remove|ponds, push, pull/restore, verify, and zip snapshots.
+// Shell commands for backups: remote add|list|remove|ponds, push, pull, follow, restore, verify, and zip snapshots.
 import { PondError } from '../core/errors';
 import type { Command, ShellContext } from './commands';
 import { parseArgs } from './tokenize';
@@ -74,11 +74,47 @@ async function remoteCommand(ctx: ShellContext, words: string[]): Promise<void> 
   throw new PondError('USAGE', `usage: ${REMOTE_USAGE}`);
 }
 
-async function pull(ctx: ShellContext, words: string[], name: string): Promise<void> {
+async function restoreCommand(ctx: ShellContext, words: string[], name: string): Promise<void> {
   const { positional, flags } = parseArgs(words, ['--name'], ['--name']);
   if (positional.length !== 2) throw usage(name);
   const r = await ctx.api.restore(positional[0]!, positional[1]!, flags.has('--name') ? { name: value(flags, '--name') } : {});
   ctx.out.push(`restored pond ${r.name} (${r.id}) at version ${r.version}: ${r.files} files from ${positional[0]}`);
+}
+
+/** The remote a bare `pull` means: the one the pond follows, else the only one configured. */
+async function defaultRemote(ctx: ShellContext): Promise<string> {
+  const followed = (await ctx.api.info()).follow?.remote;
+  if (followed) return followed;
+  const all = await ctx.api.remoteList();
+  if (all.length === 1) return all[0]!.name;
+  throw new PondError('USAGE', `usage: pull NAME (${all.length === 0 ? 'no remote is configured: remote add NAME URL …' : `name one of: ${all.map((r) => r.name).join(', ')}`})`);
+}
+
+async function pullCommand(ctx: ShellContext, words: string[]): Promise<void> {
+  const { positional, flags } = parseArgs(words, ['--name'], ['--name']);
+  // `pull NAME POND_ID` is the older spelling of restore (a NEW pond), kept so scripts that used it still work.
+  if (positional.length === 2) return restoreCommand(ctx, words, 'pull');
+  if (positional.length > 1 || flags.size) throw usage('pull');
+  const r = await ctx.api.pull(positional[0] ?? (await defaultRemote(ctx)));
+  ctx.out.push(r.after === r.before
+    ? `pond ${r.pondId} is up to date with ${r.remote} (version ${r.after})`
+    : `pulled versions ${r.before + 1} to ${r.after} from ${r.remote}: ${r.fetched.length} objects (${bytes(r.bytesFetched)}); now at version ${r.after}`);
+}
+
+async function followCommand(ctx: ShellContext, words: string[]): Promise<void> {
+  const { positional, flags } = parseArgs(words, ['--every', '--stop'], ['--every']);
+  if (flags.has('--stop')) {
+    if (positional.length || flags.has('--every')) throw usage('follow');
+    await ctx.api.follow(null);
+    ctx.out.push('stopped following: the pond is writable again on this device');
+    return;
+  }
+  if (positional.length !== 1) throw usage('follow');
+  const every = value(flags, '--every');
+  const seconds = every === undefined ? undefined : Number(every);
+  if (every !== undefined && !Number.isFinite(seconds)) throw new PondError('USAGE', `follow --every ${every}: give a number of seconds`);
+  const info = await ctx.api.follow(positional[0]!, seconds === undefined ? {} : { everySeconds: seconds });
+  ctx.out.push(`following ${info.follow?.remote ?? positional[0]} every ${info.follow?.everySeconds ?? seconds} s: read-only, pulls while online (follow --stop to write again)`);
 }
 
 export const REMOTE_COMMANDS: Record<string, Command> = {
@@ -99,14 +135,19 @@ export const REMOTE_COMMANDS: Record<string, Command> = {
     },
   },
   pull: {
-    usage: 'pull NAME POND_ID [--name N]',
-    summary: 'restore the backup of POND_ID from remote NAME as a new local pond',
-    run: (ctx, words) => pull(ctx, words, 'pull'),
+    usage: 'pull [NAME] | pull NAME POND_ID [--name N]',
+    summary: 'bring the open pond (a replica) up to its backup on remote NAME, fetching only the new commits; with POND_ID, restore that backup as a new local pond',
+    run: pullCommand,
+  },
+  follow: {
+    usage: 'follow NAME [--every SECONDS] | follow --stop',
+    summary: 'make the open pond a read-only replica of its backup on NAME, pulled on opening and every SECONDS (default 60) while online',
+    run: followCommand,
   },
   restore: {
     usage: 'restore NAME POND_ID [--name N]',
-    summary: 'same as pull',
-    run: (ctx, words) => pull(ctx, words, 'restore'),
+    summary: 'restore the backup of POND_ID from remote NAME as a new local pond',
+    run: (ctx, words) => restoreCommand(ctx, words, 'restore'),
   },
   verify: {
     usage: 'verify NAME',

@@ -8,7 +8,7 @@ import * as Comlink from 'comlink';
 import type { NodeInfo, PondInfo, PondSummary } from '../api/pond-api';
 import type { PondClient } from './pond-client';
 import { createDemoPond, DEMO_SERIES } from './demo-pond';
-import { errorText } from './format';
+import { errorText, fmtTime } from './format';
 import { base } from './styles';
 import type { ImportDialog } from './import-dialog';
 import type { CombineDialog } from './combine-dialog';
@@ -316,7 +316,9 @@ export class DuckpondApp extends LitElement {
       ${info?.asOf !== undefined ? html`<div class="banner" role="status" data-testid="time-travel">
           <span>Viewing version ${info.asOf} — read-only</span>
           <button @click=${() => void this.openAsOf(undefined)}>Back to the latest version</button></div>` : nothing}
-      ${info && info.readOnly && info.asOf === undefined ? html`<div class="banner" role="status" data-testid="read-only">
+      ${info?.follow ? html`<div class="banner" role="status" data-testid="following">
+          Following ${info.follow.remote} · last pulled ${info.follow.lastPulled ? fmtTime(info.follow.lastPulled * 1000, true) : 'not yet'} · version ${info.version} — read-only${info.follow.lastError ? ` (last pull failed: ${info.follow.lastError})` : ''}</div>` : nothing}
+      ${info && info.readOnly && info.asOf === undefined && !info.follow ? html`<div class="banner" role="status" data-testid="read-only">
           Read-only: ${info.readOnlyReason ?? 'another tab is writing'}. This tab becomes the writer when that one closes.</div>` : nothing}
       ${info?.maintenanceError ? html`<div class="banner" role="status">Background maintenance failed: ${info.maintenanceError}</div>` : nothing}
       ${this.message ? html`<div class="banner error" role="alert">${this.message}

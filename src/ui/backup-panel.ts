@@ -8,7 +8,7 @@ import { customElement, property, state } from 'lit/decorators.js';
 import { Task, TaskStatus } from '@lit/task';
 import type { FsckProblem, LongOp, PondInfo, ProgressCallback, RestoreSummary } from '../api/pond-api';
 import type { PondClient } from './pond-client';
-import { errorText, fmtBytes, isAbort } from './format';
+import { errorText, fmtBytes, fmtTime, isAbort } from './format';
 import { isPondError } from '../core/errors';
 import { base } from './styles';
 import { PONDS_CHANGED } from './pond-switcher';
@@ -153,6 +153,48 @@ export class BackupPanel extends LitElement {
     });
   }
 
+  private pull(name: string): void {
+    this.start(`Pulling from ${name}…`, async (signal, onProgress) => {
+      const r = await this.long((op) => this.client!.api.pull(name, op), signal, onProgress);
+      return r.after === r.before
+        ? `Up to date with ${name} (version ${r.after}).`
+        : `Pulled versions ${r.before + 1} to ${r.after} from ${name}: ${r.fetched.length} objects (${fmtBytes(r.bytesFetched)}).`;
+    });
+  }
+
+  /** Starts or stops following (a quick call: the pulls it makes run in the worker and show in the status line). */
+  private async follow(e: Event | null, stop = false): Promise<void> {
+    e?.preventDefault();
+    const form = e?.target as HTMLFormElement | undefined;
+    try {
+      if (stop) await this.client!.api.follow(null);
+      else {
+        const seconds = Number(this.field(form!, 'everySeconds') || '60');
+        await this.client!.api.follow(this.field(form!, 'remote'), { everySeconds: seconds });
+      }
+      this.error = '';
+      this.result = stop ? 'Stopped following: this pond is writable again on this device.' : '';
+    } catch (err) {
+      this.error = errorText(err);
+    }
+  }
+
+  private renderFollow(remotes: readonly { name: string }[], busy: boolean) {
+    const f = this.info?.follow;
+    if (f) {
+      return html`<p role="status" data-testid="follow-status">following ${f.remote} · last pulled ${f.lastPulled ? fmtTime(f.lastPulled * 1000, true) : 'not yet'} · version ${this.info!.version}</p>
+        ${f.lastError ? html`<p class="error" data-testid="follow-error">The last pull failed: ${f.lastError}</p>` : nothing}
+        <p class="muted">Read-only: it pulls every ${f.everySeconds} s while online, and when it is opened.</p>
+        <button @click=${() => void this.follow(null, true)}>Stop following</button>`;
+    }
+    return html`<p class="muted">A replica that follows its remote is read-only here and pulls the backup's new commits by itself.</p>
+      <form aria-label="Follow a remote" @submit=${(e: Event) => void this.follow(e)}>
+        <label>Remote <select name="remote" required>${remotes.map((r) => html`<option value=${r.name}>${r.name}</option>`)}</select></label>
+        <label>Every <input name="everySeconds" type="number" min="1" max="86400" step="1" placeholder="60" /> s</label>
+        <button type="submit" ?disabled=${busy || remotes.length === 0 || !this.info || this.info.asOf !== undefined}>Follow</button>
+      </form>`;
+  }
+
   private verify(name: string): void {
     this.start(`Verifying the backup on ${name}…`, async (signal, onProgress) => {
       const r = await this.long((op) => this.client!.api.verify(name, op), signal, onProgress);
@@ -268,6 +310,7 @@ export class BackupPanel extends LitElement {
             <td class="row">
               <button class="primary" ?disabled=${busy || !this.info} @click=${() => this.push(r.name)}>Push</button>
               <button ?disabled=${busy || !this.info} @click=${() => this.verify(r.name)}>Verify</button>
+              <button ?disabled=${busy || !this.info} @click=${() => this.pull(r.name)} aria-label=${`Pull from ${r.name}`}>Pull</button>
               <button ?disabled=${busy} @click=${() => void this.listBackups(r.name)}>Backups</button>
               <button class="danger" ?disabled=${busy} @click=${() => void this.removeRemote(r.name)} aria-label=${`Remove remote ${r.name}`}>Remove</button></td>
           </tr>`)}</tbody></table>`}
@@ -286,6 +329,10 @@ export class BackupPanel extends LitElement {
           : html`<label>Presign endpoint URL <input name="presignUrl" type="url" required /></label>`}
           <button type="submit" ?disabled=${busy}>Add remote</button>
         </form>
+      </section>
+      <section aria-label="Follow">
+        <h2>Follow a remote</h2>
+        ${this.renderFollow(remotes, busy)}
       </section>
       <section aria-label="Restore">
         <h2>Restore a backup as a new pond</h2>

@@ -8,11 +8,11 @@ import type { Coordinator } from '../../pond/coordination';
 import { Pond } from '../../pond/pond';
 import { storeAsOf } from '../../pond/store-as-of';
 import { zipPondId } from '../../remote/zip-pond-id';
-import { S3Remote, exportZip, importZip, push, restore, validateRemoteConfig, verify, type RemoteConfig, type TransferProgress } from '../../remote/index';
+import { S3Remote, exportZip, importZip, pull, push, restore, validateRemoteConfig, verify, type RemoteConfig, type TransferProgress } from '../../remote/index';
 import type { PondHost } from '../../storage/pond-host';
 import { originsOf, type ConnectOrigins } from '../settings/connect-origins';
 import type { PondNames } from '../settings/pond-names';
-import type { BackupReport, ProgressCallback, PushSummary, RemoteInput, RemoteSummary, RestoreSummary, ZipExport } from '../../api/pond-api';
+import type { BackupReport, ProgressCallback, PullSummary, PushSummary, RemoteInput, RemoteSummary, RestoreSummary, ZipExport } from '../../api/pond-api';
 
 /** A stored configuration: `secretAccessKey` is present only when the user asked to remember it. */
 export interface StoredRemote {
@@ -175,6 +175,21 @@ export class RemoteOps {
     let bytesSent = 0;
     for (const p of r.sent) bytesSent += (await pond.store.size(p)) ?? 0;
     return { remote: name, pondId: pond.id, sent: r.sent, bytesSent, alreadyThere: r.alreadyThere, remoteAhead: r.remoteAhead };
+  }
+
+  /**
+   * Pulls the backup's new commits into `pond`'s store, between its transactions. The caller holds the writer lock
+   * and opens the pond again afterwards (the Pond object still shows the old version).
+   */
+  async pull(pond: Pond, name: string, w: Work): Promise<PullSummary> {
+    const remote = await this.client(name);
+    const r = await pond.exclusive(() => pull(pond.store, remote, pond.id, pond.version, { signal: w.signal, onProgress: transferProgress(w.onProgress) }));
+    return { remote: name, pondId: pond.id, before: r.before, after: r.after, fetched: r.fetched, bytesFetched: r.bytesFetched };
+  }
+
+  /** Throws NOT_FOUND unless a remote of that name is configured. */
+  async assertExists(name: string): Promise<void> {
+    await this.find(name);
   }
 
   async verify(pond: Pond, name: string, w: Work): Promise<BackupReport> {

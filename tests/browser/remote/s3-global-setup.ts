@@ -22,6 +22,10 @@ declare module 'vitest' {
     presignUrl: string;
     /** Bucket-like handler: lists nothing, accepts data PUTs, answers 412 to _delta_log PUTs. */
     conflictUrl: string;
+    /** s3Url through a proxy on 127.0.0.1 that records every request it passes on (same bucket, same keys). */
+    countedS3Url: string;
+    /** GET `${countUrl}?key=TEXT`: JSON list of {method, key, query} the proxy passed on whose key or query contains TEXT. */
+    countUrl: string;
   }
 }
 
@@ -61,6 +65,29 @@ function conflictHandler(): http.Server {
   });
 }
 
+/**
+ * A proxy in front of s3rver that counts what reaches the server: the Host header goes through unchanged, so SigV4
+ * signatures made for the proxy's address verify at s3rver. `/__requests` answers what it has seen.
+ */
+function countingProxy(target: number): http.Server {
+  const seen: { method: string; key: string; query: string }[] = [];
+  return http.createServer((req, res) => {
+    const url = new URL(req.url ?? '/', 'http://x');
+    if (url.pathname === '/__requests') {
+      const text = url.searchParams.get('key') ?? '';
+      res.writeHead(200, { 'content-type': 'application/json', 'access-control-allow-origin': '*' });
+      return res.end(JSON.stringify(seen.filter((r) => r.key.includes(text) || r.query.includes(text))));
+    }
+    if (req.method !== 'OPTIONS') seen.push({ method: req.method ?? '', key: decodeURIComponent(url.pathname), query: decodeURIComponent(url.search) });
+    const up = http.request({ host: '127.0.0.1', port: target, method: req.method, path: req.url, headers: req.headers }, (r) => {
+      res.writeHead(r.statusCode ?? 502, r.headers);
+      r.pipe(res);
+    });
+    up.on('error', () => { res.writeHead(502); res.end(); });
+    req.pipe(up);
+  });
+}
+
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
   const dir = await mkdtemp(join(tmpdir(), 'duckpond-s3rver-'));
   const s3 = new S3rver({
@@ -71,7 +98,10 @@ export default async function setup(project: TestProject): Promise<() => Promise
   const s3Url = `http://127.0.0.1:${port}/ponds`;
   const presign = createPresignServer({ bucketUrl: s3Url, region: 'us-east-1', accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER', prefix: 'viaendpoint' }) as http.Server;
   const conflict = conflictHandler();
-  const [presignPort, conflictPort] = [await listen(presign), await listen(conflict)];
+  const counted = countingProxy(port);
+  const [presignPort, conflictPort, countedPort] = [await listen(presign), await listen(conflict), await listen(counted)];
+  project.provide('countedS3Url', `http://127.0.0.1:${countedPort}/ponds`);
+  project.provide('countUrl', `http://127.0.0.1:${countedPort}/__requests`);
   project.provide('s3Url', s3Url);
   project.provide('s3NoCorsUrl', `http://127.0.0.1:${port}/nocors`);
   project.provide('presignUrl', `http://127.0.0.1:${presignPort}/`);
@@ -80,6 +110,8 @@ export default async function setup(project: TestProject): Promise<() => Promise
     // Connections the browser still holds open would keep close() waiting (and the whole run hanging): cut them.
     presign.closeAllConnections();
     conflict.closeAllConnections();
+    counted.closeAllConnections();
+    await new Promise((r) => counted.close(r));
     await new Promise((r) => presign.close(r));
     await new Promise((r) => conflict.close(r));
     await s3.close();
