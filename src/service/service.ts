@@ -488,6 +488,7 @@ export class PondService implements PondApi {
       if (r.after !== r.before && !open.closed) {
         open.pond = await Pond.open(open.pond.store, { readOnly: open.followLoop !== undefined, compactEvery: this.deps.compactEvery });
         this.deps.coordinator.publish(open.pond.id, open.pond.version);
+        open.autoPush?.committed(); // pulled commits go on to a remote that auto-pushes (a mirror)
         this.notify();
       }
       return r;
