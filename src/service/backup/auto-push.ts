@@ -39,7 +39,8 @@ export interface AutoPushLoopOptions extends AutoPushTimings {
   onFailure?: (message: string, stopped: boolean) => void;
 }
 
-const browserOnline = () => typeof navigator === 'undefined' || navigator.onLine !== false;
+/** navigator.onLine where there is one (true in node). */
+export const browserOnline = () => typeof navigator === 'undefined' || navigator.onLine !== false;
 
 /** The delay before try number `failures + 1` after `failures` failed ones: first, 2×first, 4×first … at most max. */
 export function retryDelay(failures: number, firstMs = AUTO_PUSH_FIRST_RETRY_MS, maxMs = AUTO_PUSH_MAX_RETRY_MS): number {
@@ -112,7 +113,9 @@ export class AutoPushLoop {
     delete this.s.nextTry;
     if (this.ended) return;
     if (!this.online()) {
-      this.s.waitingOnline = true; // onOnline() sends it
+      // onOnline() sends it at once; a worker may not hear the `online` event (it is the window's), so look again too.
+      this.s.waitingOnline = true;
+      this.timer = setTimeout(() => this.fire(), this.firstRetryMs);
       this.changed();
       return;
     }

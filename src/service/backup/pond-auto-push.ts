@@ -6,7 +6,14 @@ import { isPondError } from '../../core/errors';
 import type { AutoPushInfo, ProgressCallback, PushSummary } from '../../api/pond-api';
 import { logVersionOf } from '../../remote/layout';
 import type { AutoPushSetting, AutoPushSettings } from '../settings/auto-push-settings';
-import { AutoPushLoop, withPushLock, type AutoPushTimings } from './auto-push';
+import { AutoPushLoop, browserOnline, withPushLock, type AutoPushTimings } from './auto-push';
+
+/**
+ * How often the pushing tab looks at navigator.onLine: a worker does not always hear the window's `online` event
+ * (Chromium's offline mode changes onLine in workers without firing it there), and a push waiting for the network
+ * should go when it is back, not at the end of a 5-minute backoff.
+ */
+const ONLINE_WATCH_MS = 1000;
 
 export interface PondAutoPushDeps {
   pondId: string;
@@ -33,6 +40,7 @@ export class PondAutoPush {
   /** Remotes whose backup a push of this session has compared with the bucket's listing. */
   private readonly verified = new Set<string>();
   private active = false;
+  private watch: ReturnType<typeof setInterval> | undefined;
 
   private constructor(private readonly deps: PondAutoPushDeps) {}
 
@@ -59,10 +67,18 @@ export class PondAutoPush {
     if (this.active) return;
     this.active = true;
     for (const s of this.settings.values()) this.startLoop(s.remote);
+    const online = this.deps.online ?? browserOnline;
+    let was = online();
+    this.watch = setInterval(() => {
+      const now = online();
+      if (now && !was) this.retryNow();
+      was = now;
+    }, ONLINE_WATCH_MS);
   }
 
   async stop(): Promise<void> {
     this.active = false;
+    clearInterval(this.watch);
     const loops = [...this.loops.values()];
     this.loops.clear();
     await Promise.all(loops.map((l) => l.stop()));

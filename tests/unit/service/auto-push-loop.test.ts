@@ -4,6 +4,8 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { PondError } from '../../../src/core/errors';
 import { AutoPushLoop, retryDelay, withPushLock } from '../../../src/service/backup/auto-push';
+import { PondAutoPush } from '../../../src/service/backup/pond-auto-push';
+import { MemoryAutoPushSettings } from '../../../src/service/settings/auto-push-settings';
 
 /** A push the test settles by hand, recording when each started (fake ms) and how many ran at once. */
 function pushes() {
@@ -106,6 +108,20 @@ describe('AutoPushLoop', () => {
     expect(p.started).toHaveLength(1);
   });
 
+  it('offline with no `online` event heard: it looks again every first-retry delay and goes once online', async () => {
+    const p = pushes();
+    let online = false;
+    const loop = new AutoPushLoop(p.push, { debounceMs: 1000, firstRetryMs: 5000, online: () => online });
+    loop.schedule();
+    await vi.advanceTimersByTimeAsync(1000 + 5000 * 3);
+    expect(p.started).toEqual([]);
+    expect(loop.state).toMatchObject({ waitingOnline: true, failures: 0 });
+    online = true; // but no onOnline() call
+    await vi.advanceTimersByTimeAsync(5000);
+    expect(p.started).toEqual([21_000]);
+    await loop.stop();
+  });
+
   it('a CONFLICT stops it: no retry, later commits push nothing, the words say why', async () => {
     const p = pushes();
     const failures: [string, boolean][] = [];
@@ -160,5 +176,40 @@ describe('withPushLock (in-process form)', () => {
     const onR = log.filter((l) => !l.startsWith('x'));
     expect(onR).toEqual(['a start', 'a end', 'b start', 'b end']);
     expect(log.indexOf('x start')).toBeLessThan(log.indexOf('a end')); // another remote does not wait
+  });
+});
+
+describe('PondAutoPush (fake push, fake timers)', () => {
+  beforeEach(() => { vi.useFakeTimers(); vi.setSystemTime(0); });
+  afterEach(() => { vi.useRealTimers(); });
+
+  it('counts the commits after the last pushed version, holds them offline, and sends them when onLine turns true (no event)', async () => {
+    let version = 4, online = true;
+    const pushedAt: number[] = [];
+    const settings = new MemoryAutoPushSettings();
+    const ap = await PondAutoPush.load({
+      pondId: 'p1', settings, version: () => version, online: () => online, onChange: () => undefined,
+      timings: { debounceMs: 100, firstRetryMs: 60_000 }, // a poll of the loop itself would come only after a minute
+      push: async (remote) => { pushedAt.push(Date.now()); return { remote, pondId: 'p1', sent: [], bytesSent: 0, alreadyThere: 0, remoteAhead: false }; },
+    });
+    ap.start();
+    await ap.enable('lab');
+    expect(ap.info()).toEqual([expect.objectContaining({ remote: 'lab', unpushed: 5, active: true })]); // commits 0 … 4
+    await vi.advanceTimersByTimeAsync(100);
+    expect(pushedAt).toEqual([100]);
+    expect(ap.info()[0]).toMatchObject({ unpushed: 0, pushedVersion: 4 });
+    expect(await settings.get('p1')).toEqual([expect.objectContaining({ remote: 'lab', pushedVersion: 4 })]);
+
+    online = false;
+    version = 7;
+    ap.committed();
+    await vi.advanceTimersByTimeAsync(5000);
+    expect(pushedAt).toHaveLength(1);
+    expect(ap.info()[0]).toMatchObject({ unpushed: 3, waitingOnline: true });
+    online = true; // no `online` event, and the loop's own look is a minute away
+    await vi.advanceTimersByTimeAsync(1000);
+    expect(pushedAt).toEqual([100, 6000]); // the watch looks every second from start()
+    expect(ap.info()[0]).toMatchObject({ unpushed: 0, pushedVersion: 7 });
+    await ap.stop();
   });
 });
