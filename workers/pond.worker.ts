@@ -8,6 +8,7 @@ import { IdbSecretStore } from '../src/service/settings/collect-secrets';
 import { IdbPondNames } from '../src/service/settings/pond-names';
 import { IdbRemoteConfigs } from '../src/service/backup/remotes';
 import { IdbFollowSettings } from '../src/service/settings/follow-settings';
+import { IdbAutoPushSettings } from '../src/service/settings/auto-push-settings';
 import { apiOf } from '../src/service/expose';
 import { PondService } from '../src/service/service';
 import { BrowserCoordinator } from '../src/pond/coordination';
@@ -25,6 +26,7 @@ const service = new PondService({
   secrets: new IdbSecretStore(),
   remotes: new IdbRemoteConfigs(),
   follows: new IdbFollowSettings(),
+  autoPush: new IdbAutoPushSettings(),
   connectOrigins,
   fetch: new NetFetch(connectOrigins).fetch,
 });

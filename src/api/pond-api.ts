@@ -22,6 +22,8 @@ export interface PondInfo extends PondSummary {
   maintenanceError?: string;
   /** Set when this pond follows a remote (a read-only replica that pulls by itself). */
   follow?: FollowInfo;
+  /** The remotes that push this pond by themselves on this device, and how far each backup is behind. */
+  autoPush?: AutoPushInfo[];
 }
 
 /** A replica following its remote: it pulls on opening and every `everySeconds` while online. */
@@ -32,6 +34,29 @@ export interface FollowInfo {
   lastPulled?: number;
   /** Why the last pull failed, when it did. */
   lastError?: string;
+}
+
+/** A remote that pushes the pond after each commit while online (in the tab holding the writer lock). */
+export interface AutoPushInfo {
+  remote: string;
+  /** Commits of this pond not known to be in the backup (0: backed up at `pushedVersion`). */
+  unpushed: number;
+  /** The newest version known to be in the backup. */
+  pushedVersion?: number;
+  /** When a push last found the backup whole (ms since the epoch). */
+  lastPushed?: number;
+  /** A push is running now. */
+  pushing: boolean;
+  /** This tab pushes (it holds the writer lock and auto-push is not stopped); false: it only shows. */
+  active: boolean;
+  /** The last push failure, until a push succeeds. */
+  lastError?: string;
+  /** When the next try after a failure is due (ms since the epoch). */
+  nextTry?: number;
+  /** Commits wait and the device is offline: they go when it is online again. */
+  waitingOnline?: boolean;
+  /** Why auto-push stopped by itself (another device pushed: CONFLICT), and what to do. */
+  stopped?: string;
 }
 
 export interface NodeInfo {
@@ -464,6 +489,11 @@ export interface PondApi {
    * while online. Kept per pond on this device.
    */
   follow(remoteName: string | null, opts?: { everySeconds?: number }): Promise<PondInfo>;
+  /**
+   * Makes `remoteName` push the open pond by itself (on: after each commit, on opening and when back online, with
+   * retries) or stops it. Kept per pond on this device; turning it on again clears a CONFLICT stop.
+   */
+  autoPush(remoteName: string, on: boolean): Promise<PondInfo>;
   /** Restores a backup into a NEW local pond with the same id (not opened); refused when that id exists here. */
   restore(remoteName: string, pondId: string, opts?: { name?: string } & LongOp): Promise<RestoreSummary>;
   /** The open pond (as of `asOf`, or the version it shows) as a zip snapshot Blob, for a download. */
@@ -563,6 +593,7 @@ export const POND_API_METHODS = [
   'remotePonds',
   'pull',
   'follow',
+  'autoPush',
   'push',
   'verify',
   'restore',

@@ -32,6 +32,9 @@ import { MemoryRemoteConfigs, RemoteOps, zipBlob, zipStoreBlob, type RemoteConfi
 import { DEFAULT_FOLLOW_SECONDS, FollowLoop } from './backup/follow-loop';
 import { MemoryFollowSettings, type FollowSetting, type FollowSettings } from './settings/follow-settings';
 import { SerialQueue } from '../core/serial-queue';
+import { withPushLock, type AutoPushTimings } from './backup/auto-push';
+import { PondAutoPush } from './backup/pond-auto-push';
+import { MemoryAutoPushSettings, type AutoPushSettings } from './settings/auto-push-settings';
 import type { ProgressCallback, PullSummary } from '../api/pond-api';
 
 export interface ServiceDeps {
@@ -51,6 +54,10 @@ export interface ServiceDeps {
   connectOrigins?: ConnectOrigins;
   /** Which ponds follow a remote (IndexedDB in the worker); in memory when absent. */
   follows?: FollowSettings;
+  /** Which remotes push which pond by themselves (IndexedDB in the worker); in memory when absent. */
+  autoPush?: AutoPushSettings;
+  /** Auto-push's debounce and retry delays (tests); the defaults of backup/auto-push.ts when absent. */
+  autoPushTimings?: AutoPushTimings;
 }
 
 interface OpenPond {
@@ -65,6 +72,8 @@ interface OpenPond {
   followLoop?: FollowLoop;
   /** Pulls into this pond run one at a time, each from the pond as the previous one left it. */
   pulls: SerialQueue;
+  /** The remotes pushing this pond by themselves (pushing only while this tab holds the writer lock). */
+  autoPush?: PondAutoPush;
 }
 
 export class PondService implements PondApi {
@@ -78,6 +87,8 @@ export class PondService implements PondApi {
 
   constructor(private readonly deps: ServiceDeps) {
     this.connectOrigins = deps.connectOrigins ?? new MemoryConnectOrigins();
+    // The worker hears the browser come back online: a push waiting for the network (or a retry) goes at once.
+    if (typeof globalThis.addEventListener === 'function') globalThis.addEventListener('online', () => this.current?.autoPush?.retryNow());
   }
 
   async listPonds(): Promise<PondSummary[]> {
@@ -146,6 +157,8 @@ export class PondService implements PondApi {
     if (opts.asOf === undefined) {
       const follow = await this.follows.get(id);
       if (follow) await this.startFollowing(open, follow);
+      open.autoPush = await this.loadAutoPush(open);
+      if (release) open.autoPush.start(); // pushes now what an earlier session left unpushed
     }
     if (!release && opts.asOf === undefined) void this.awaitWriterLock(open);
     if (opts.asOf === undefined) {
@@ -165,6 +178,7 @@ export class PondService implements PondApi {
       open.release = release;
       open.readOnlyReason = undefined;
       if (open.follow) await this.startFollowing(open, open.follow); // this tab now does the following
+      open.autoPush?.start(); // and the pushing
       this.notify();
     } catch (e) {
       await release();
@@ -177,6 +191,7 @@ export class PondService implements PondApi {
   private async onRemoteCommit(open: OpenPond, version: number): Promise<void> {
     if (open.closed || !open.pond.readOnly || open.pond.asOf !== undefined || version <= open.pond.version) return;
     open.pond = await Pond.open(open.pond.store, { readOnly: true });
+    await open.autoPush?.reload(); // what the writing tab's pushes recorded
     this.notify();
   }
 
@@ -188,6 +203,7 @@ export class PondService implements PondApi {
     open.unsubscribe();
     this.current = undefined;
     await this.stopFollowing(open);
+    await open.autoPush?.stop();
     await open.release?.();
   }
 
@@ -202,7 +218,10 @@ export class PondService implements PondApi {
       if (!o.pond.readOnly) {
         const before = o.pond.version;
         await o.pond.rename(clean);
-        if (o.pond.version !== before) this.deps.coordinator.publish(o.pond.id, o.pond.version);
+        if (o.pond.version !== before) {
+          this.deps.coordinator.publish(o.pond.id, o.pond.version);
+          o.autoPush?.committed();
+        }
       }
       this.notify();
     }
@@ -218,6 +237,7 @@ export class PondService implements PondApi {
       await this.deps.names.delete(id);
       await this.connectOrigins.set(`pond:${id}`, []);
       await this.follows.set(id, undefined);
+      await this.autoPushSettings.deletePond(id);
     } finally {
       await release();
     }
@@ -242,6 +262,7 @@ export class PondService implements PondApi {
       ...(o.pond.asOf !== undefined ? { asOf: o.pond.asOf } : {}),
       ...(m ? { maintenanceError: String((m as Error).message ?? m) } : {}),
       ...(o.follow ? { follow: { ...o.follow } } : {}),
+      ...(o.autoPush?.remotes.length ? { autoPush: o.autoPush.info() } : {}),
     };
   }
 
@@ -262,6 +283,7 @@ export class PondService implements PondApi {
     const result = await o.pond.transact(command, fn, { signal });
     if (o.pond.version !== before) {
       this.deps.coordinator.publish(o.pond.id, o.pond.version);
+      o.autoPush?.committed();
       this.notify();
     }
     return result;
@@ -389,11 +411,15 @@ export class PondService implements PondApi {
   }
 
   async remoteSecret(name: string, secret: string, opts: { remember?: boolean } = {}): Promise<RemoteSummary> {
-    return this.remotes.secret(name, secret, opts);
+    const r = await this.remotes.secret(name, secret, opts);
+    this.current?.autoPush?.retryNow(name); // an auto-push that failed for want of it goes now
+    return r;
   }
 
   async remoteRemove(name: string): Promise<void> {
-    return this.remotes.remove(name);
+    await this.remotes.remove(name);
+    await this.autoPushSettings.deleteRemote(name);
+    await this.current?.autoPush?.disable(name, { persist: false });
   }
 
   async remotePonds(name: string, opts: LongOp = {}): Promise<string[]> {
@@ -403,8 +429,39 @@ export class PondService implements PondApi {
 
   async push(remoteName: string, opts: LongOp = {}): Promise<PushSummary> {
     const r = this.remotes;
-    const pond = this.open.pond;
-    return this.ops.run(opts, (signal, onProgress) => r.push(pond, remoteName, { signal, onProgress }));
+    const open = this.open;
+    const pond = open.pond;
+    // Through the auto-push of the pond when it has one: the same push lock, and what it sends counts as backed up.
+    if (open.autoPush) return this.ops.run(opts, (signal, onProgress) => open.autoPush!.push(remoteName, signal, onProgress));
+    return this.ops.run(opts, (signal, onProgress) => withPushLock(pond.id, remoteName, () => r.push(pond, remoteName, { signal, onProgress }), signal));
+  }
+
+  // --- push by itself (backup/pond-auto-push.ts) ---
+  private get autoPushSettings(): AutoPushSettings {
+    this.deps.autoPush ??= new MemoryAutoPushSettings();
+    return this.deps.autoPush;
+  }
+
+  private loadAutoPush(open: OpenPond): Promise<PondAutoPush> {
+    return PondAutoPush.load({
+      pondId: open.pond.id, settings: this.autoPushSettings, version: () => open.pond.version,
+      push: (remote, signal, onProgress) => this.remotes.push(open.pond, remote, { signal, onProgress }),
+      onChange: () => { if (this.current === open) this.notify(); },
+      ...(this.deps.autoPushTimings ? { timings: this.deps.autoPushTimings } : {}),
+    });
+  }
+
+  async autoPush(remoteName: string, on: boolean): Promise<PondInfo> {
+    const open = this.open;
+    if (open.pond.asOf !== undefined || !open.autoPush) throw new PondError('READ_ONLY', `cannot change auto-push while viewing version ${open.pond.asOf} (time travel)`);
+    if (on) {
+      await this.remotes.assertExists(remoteName);
+      await open.autoPush.enable(remoteName);
+    } else {
+      if (!open.autoPush.remotes.includes(remoteName)) throw new PondError('NOT_FOUND', `remote ${remoteName} does not auto-push this pond`, { detail: { name: remoteName } });
+      await open.autoPush.disable(remoteName);
+    }
+    return this.info();
   }
 
   async verify(remoteName: string, opts: LongOp = {}): Promise<BackupReport> {
@@ -439,6 +496,7 @@ export class PondService implements PondApi {
       if (r.after !== r.before && !open.closed) {
         open.pond = await Pond.open(open.pond.store, { readOnly: open.followLoop !== undefined, compactEvery: this.deps.compactEvery });
         this.deps.coordinator.publish(open.pond.id, open.pond.version);
+        open.autoPush?.committed(); // pulled commits go on to a remote that auto-pushes (a mirror)
         this.notify();
       }
       return r;

@@ -1,5 +1,6 @@
 // Shell commands for backups: remote add|list|remove|ponds, push, pull, follow, restore, verify, and zip snapshots.
 import { PondError } from '../core/errors';
+import type { AutoPushInfo } from '../api/pond-api';
 import type { Command, ShellContext } from './commands';
 import { parseArgs } from './tokenize';
 
@@ -20,7 +21,7 @@ function bytes(n: number): string {
   return `${(n / 1024 / 1024).toFixed(1)} MiB`;
 }
 
-const REMOTE_USAGE = 'remote add NAME URL [--prefix P] [--key ID --secret S | --presign URL] [--region R] [--remember] | remote secret NAME SECRET [--remember] | remote list | remote remove NAME | remote ponds NAME';
+const REMOTE_USAGE = 'remote add NAME URL [--prefix P] [--key ID --secret S | --presign URL] [--region R] [--remember] | remote secret NAME SECRET [--remember] | remote list | remote remove NAME | remote ponds NAME | remote auto-push [NAME on|off]';
 
 async function remoteCommand(ctx: ShellContext, words: string[]): Promise<void> {
   const [sub, ...rest] = words;
@@ -71,7 +72,36 @@ async function remoteCommand(ctx: ShellContext, words: string[]): Promise<void> 
     ctx.out.push(...ids);
     return;
   }
+  if (sub === 'auto-push') return autoPushCommand(ctx, rest);
   throw new PondError('USAGE', `usage: ${REMOTE_USAGE}`);
+}
+
+/** One line per auto-pushing remote: how far its backup is behind, and why it waits or stopped. */
+export function autoPushLine(a: AutoPushInfo): string {
+  const state = a.unpushed === 0 ? `backed up · version ${a.pushedVersion}` : `${a.unpushed} commit${a.unpushed === 1 ? '' : 's'} not backed up`;
+  const extra = [
+    a.pushing ? 'pushing now' : '',
+    a.stopped ?? '',
+    a.lastError && !a.stopped ? `last push failed: ${a.lastError}` : '',
+    a.nextTry ? `next try ${new Date(a.nextTry).toISOString().slice(11, 19)} UTC` : '',
+    a.waitingOnline ? 'waiting to be online' : '',
+    !a.active && !a.stopped ? 'pushed by the tab writing this pond' : '',
+  ].filter(Boolean);
+  return `auto-push ${a.remote}: ${state}${extra.length ? ` (${extra.join('; ')})` : ''}`;
+}
+
+async function autoPushCommand(ctx: ShellContext, words: string[]): Promise<void> {
+  if (words.length === 0) {
+    const all = (await ctx.api.info()).autoPush ?? [];
+    if (all.length === 0) ctx.out.push('no remote pushes this pond by itself; turn one on with: remote auto-push NAME on');
+    ctx.out.push(...all.map(autoPushLine));
+    return;
+  }
+  const [name, onOff] = words;
+  if (words.length !== 2 || (onOff !== 'on' && onOff !== 'off')) throw new PondError('USAGE', 'usage: remote auto-push NAME on|off');
+  const info = await ctx.api.autoPush(name!, onOff === 'on');
+  const a = info.autoPush?.find((x) => x.remote === name);
+  ctx.out.push(a ? `${autoPushLine(a)}; pushes after each commit while online` : `auto-push ${name}: off (push ${name} by hand)`);
 }
 
 async function restoreCommand(ctx: ShellContext, words: string[], name: string): Promise<void> {
@@ -120,7 +150,7 @@ async function followCommand(ctx: ShellContext, words: string[]): Promise<void> 
 export const REMOTE_COMMANDS: Record<string, Command> = {
   remote: {
     usage: 'remote add|secret|list|remove|ponds …',
-    summary: 'configure S3 backup remotes: add NAME URL [--prefix P] [--key ID --secret S | --presign URL] [--region R] [--remember]; secret NAME SECRET [--remember] gives a forgotten secret again',
+    summary: 'configure S3 backup remotes: add NAME URL [--prefix P] [--key ID --secret S | --presign URL] [--region R] [--remember]; secret NAME SECRET [--remember] gives a forgotten secret again; auto-push NAME on|off pushes the open pond after each commit',
     run: remoteCommand,
   },
   push: {

@@ -320,6 +320,7 @@ export class DuckpondApp extends LitElement {
           Following ${info.follow.remote} · last pulled ${info.follow.lastPulled ? fmtTime(info.follow.lastPulled * 1000, true) : 'not yet'} · version ${info.version} — read-only${info.follow.lastError ? ` (last pull failed: ${info.follow.lastError})` : ''}</div>` : nothing}
       ${info && info.readOnly && info.asOf === undefined && !info.follow ? html`<div class="banner" role="status" data-testid="read-only">
           Read-only: ${info.readOnlyReason ?? 'another tab is writing'}. This tab becomes the writer when that one closes.</div>` : nothing}
+      ${(info?.autoPush ?? []).filter((a) => a.stopped).map((a) => html`<div class="banner" role="status" data-testid="auto-push-stopped">${a.stopped}</div>`)}
       ${info?.maintenanceError ? html`<div class="banner" role="status">Background maintenance failed: ${info.maintenanceError}</div>` : nothing}
       ${this.message ? html`<div class="banner error" role="alert">${this.message}
           <button @click=${() => { this.message = ''; }}>Dismiss</button></div>` : nothing}`;

@@ -6,7 +6,7 @@
 import { LitElement, css, html, nothing } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
 import { Task, TaskStatus } from '@lit/task';
-import type { FsckProblem, LongOp, PondInfo, ProgressCallback, RestoreSummary } from '../api/pond-api';
+import type { AutoPushInfo, FsckProblem, LongOp, PondInfo, ProgressCallback, RestoreSummary } from '../api/pond-api';
 import type { PondClient } from './pond-client';
 import { errorText, fmtBytes, fmtTime, isAbort } from './format';
 import { isPondError } from '../core/errors';
@@ -179,6 +179,30 @@ export class BackupPanel extends LitElement {
     }
   }
 
+  /** Turns a remote's auto-push on or off (a quick call: the pushes run in the worker and show in the status lines). */
+  private async setAutoPush(name: string, on: boolean): Promise<void> {
+    try {
+      this.info = await this.client!.api.autoPush(name, on);
+      this.error = '';
+    } catch (err) {
+      this.error = errorText(err);
+    }
+  }
+
+  /** One remote's auto-push: how far the backup is behind, and a failure with its next try, or why it stopped. */
+  private renderAutoPush(a: AutoPushInfo) {
+    const count = a.unpushed === 0
+      ? `backed up · version ${a.pushedVersion}`
+      : `${a.unpushed} commit${a.unpushed === 1 ? '' : 's'} not backed up${a.pushing ? ' · pushing…' : ''}`;
+    return html`<div data-testid="auto-push" data-remote=${a.remote}>
+      <p role="status" data-testid="auto-push-status">Auto-push to ${a.remote}: ${count}${a.lastPushed && a.unpushed === 0 ? html` <span class="muted">(checked ${fmtTime(a.lastPushed * 1000, true)})</span>` : nothing}</p>
+      ${a.stopped ? html`<p class="error" role="alert" data-testid="auto-push-stopped">${a.stopped}</p>`
+        : a.lastError ? html`<p class="error" data-testid="auto-push-error">The last push failed: ${a.lastError}${a.nextTry ? ` · next try ${fmtTime(a.nextTry * 1000, true)}` : ''}</p>` : nothing}
+      ${a.waitingOnline ? html`<p class="muted">Offline: the commits go when this device is online again.</p>` : nothing}
+      ${!a.active && !a.stopped ? html`<p class="muted">Pushed by the tab that is writing this pond.</p>` : nothing}
+    </div>`;
+  }
+
   private renderFollow(remotes: readonly { name: string }[], busy: boolean) {
     const f = this.info?.follow;
     if (f) {
@@ -281,6 +305,7 @@ export class BackupPanel extends LitElement {
   protected override render() {
     const busy = this.job.status === TaskStatus.PENDING;
     const remotes = this.remotes.value ?? [];
+    const autoPush = this.info?.autoPush ?? [];
     const p = this.progress;
     return html`
       ${busy && p ? html`<div role="status" data-testid="backup-progress">
@@ -312,8 +337,11 @@ export class BackupPanel extends LitElement {
               <button ?disabled=${busy || !this.info} @click=${() => this.verify(r.name)}>Verify</button>
               <button ?disabled=${busy || !this.info} @click=${() => this.pull(r.name)} aria-label=${`Pull from ${r.name}`}>Pull</button>
               <button ?disabled=${busy} @click=${() => void this.listBackups(r.name)}>Backups</button>
-              <button class="danger" ?disabled=${busy} @click=${() => void this.removeRemote(r.name)} aria-label=${`Remove remote ${r.name}`}>Remove</button></td>
+              <button class="danger" ?disabled=${busy} @click=${() => void this.removeRemote(r.name)} aria-label=${`Remove remote ${r.name}`}>Remove</button>
+              <label class="check"><input type="checkbox" aria-label=${`Auto-push to ${r.name}`} ?disabled=${!this.info || this.info.asOf !== undefined}
+                .checked=${autoPush.some((a) => a.remote === r.name)} @change=${(e: Event) => void this.setAutoPush(r.name, (e.target as HTMLInputElement).checked)} /> Auto-push</label></td>
           </tr>`)}</tbody></table>`}
+        ${autoPush.map((a) => this.renderAutoPush(a))}
         <form @submit=${(e: Event) => void this.add(e)} aria-label="Add a remote">
           <label>Name <input name="name" required placeholder="lab-bucket" /></label>
           <label>Bucket URL <input name="bucketUrl" type="url" required placeholder="https://bucket.s3.eu-west-1.amazonaws.com" /></label>

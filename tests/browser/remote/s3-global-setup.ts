@@ -26,6 +26,13 @@ declare module 'vitest' {
     countedS3Url: string;
     /** GET `${countUrl}?key=TEXT`: JSON list of {method, key, query} the proxy passed on whose key or query contains TEXT. */
     countUrl: string;
+    /** s3Url through a proxy on 127.0.0.1 that can be stopped and started again on the same port (auto-push tests). */
+    gatedS3Url: string;
+    /**
+     * Control of that proxy, on its own port: POST `${gateUrl}/down` closes its port (connections refused), `/up`
+     * listens again; GET `${gateUrl}/requests?key=TEXT` lists what it passed on ({method, key, query, start, end}).
+     */
+    gateUrl: string;
   }
 }
 
@@ -88,6 +95,57 @@ function countingProxy(target: number): http.Server {
   });
 }
 
+interface Passed { method: string; key: string; query: string; start: number; end?: number }
+
+/**
+ * A proxy in front of s3rver that can go away: while "down" its port is closed, so the browser's requests fail as
+ * they do when the server is stopped; "up" listens on the same port again. It records every request it passes on
+ * with when it started and ended (to count each commit's PUTs and see whether two ever ran at once).
+ */
+function gatedProxy(target: number): { proxy: http.Server; control: http.Server; listen(): Promise<number> } {
+  const seen: Passed[] = [];
+  let port = 0;
+  let seq = 0; // an order of events the test can compare without trusting clocks
+  const proxy = http.createServer((req, res) => {
+    const url = new URL(req.url ?? '/', 'http://x');
+    const entry: Passed = { method: req.method ?? '', key: decodeURIComponent(url.pathname), query: decodeURIComponent(url.search), start: ++seq };
+    if (req.method !== 'OPTIONS') seen.push(entry);
+    const up = http.request({ host: '127.0.0.1', port: target, method: req.method, path: req.url, headers: req.headers }, (r) => {
+      res.writeHead(r.statusCode ?? 502, r.headers);
+      r.pipe(res);
+      r.on('end', () => { entry.end = ++seq; });
+    });
+    up.on('error', () => { entry.end = ++seq; res.writeHead(502); res.end(); });
+    req.pipe(up);
+  });
+  const listenAt = (p: number) => new Promise<number>((resolve, reject) => {
+    proxy.once('error', reject);
+    proxy.listen(p, '127.0.0.1', () => resolve((proxy.address() as AddressInfo).port));
+  });
+  const control = http.createServer((req, res) => {
+    const url = new URL(req.url ?? '/', 'http://x');
+    const cors = { 'access-control-allow-origin': '*' };
+    const done = (body: unknown) => { res.writeHead(200, { ...cors, 'content-type': 'application/json' }); res.end(JSON.stringify(body)); };
+    if (url.pathname === '/requests') {
+      const text = url.searchParams.get('key') ?? '';
+      return done(seen.filter((r) => r.key.includes(text) || r.query.includes(text)));
+    }
+    if (url.pathname === '/down') {
+      if (!proxy.listening) return done({ down: true });
+      proxy.close(() => done({ down: true }));
+      proxy.closeAllConnections(); // kept-alive sockets too: the next request must find the port closed
+      return;
+    }
+    if (url.pathname === '/up') {
+      if (proxy.listening) return done({ up: true });
+      return void listenAt(port).then(() => done({ up: true }), (e: Error) => { res.writeHead(500, cors); res.end(e.message); });
+    }
+    res.writeHead(404, cors);
+    res.end();
+  });
+  return { proxy, control, listen: async () => (port = await listenAt(0)) };
+}
+
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
   const dir = await mkdtemp(join(tmpdir(), 'duckpond-s3rver-'));
   const s3 = new S3rver({
@@ -100,6 +158,10 @@ export default async function setup(project: TestProject): Promise<() => Promise
   const conflict = conflictHandler();
   const counted = countingProxy(port);
   const [presignPort, conflictPort, countedPort] = [await listen(presign), await listen(conflict), await listen(counted)];
+  const gated = gatedProxy(port);
+  const [gatedPort, gateControlPort] = [await gated.listen(), await listen(gated.control)];
+  project.provide('gatedS3Url', `http://127.0.0.1:${gatedPort}/ponds`);
+  project.provide('gateUrl', `http://127.0.0.1:${gateControlPort}`);
   project.provide('countedS3Url', `http://127.0.0.1:${countedPort}/ponds`);
   project.provide('countUrl', `http://127.0.0.1:${countedPort}/__requests`);
   project.provide('s3Url', s3Url);
@@ -111,6 +173,10 @@ export default async function setup(project: TestProject): Promise<() => Promise
     presign.closeAllConnections();
     conflict.closeAllConnections();
     counted.closeAllConnections();
+    gated.proxy.closeAllConnections();
+    gated.control.closeAllConnections();
+    if (gated.proxy.listening) await new Promise((r) => gated.proxy.close(r));
+    await new Promise((r) => gated.control.close(r));
     await new Promise((r) => counted.close(r));
     await new Promise((r) => presign.close(r));
     await new Promise((r) => conflict.close(r));
