@@ -20,6 +20,36 @@ export interface PondInfo extends PondSummary {
   asOf?: number;
   /** The last background maintenance failure (e.g. compaction), if any. */
   maintenanceError?: string;
+  /** Set when the pond was opened from a link (read-only, not on this device): where it is and what it cost. */
+  link?: LinkInfo;
+}
+
+/** A pond opened from a link (`#open=<url>`): its backup layout read over HTTP(S). */
+export interface LinkInfo {
+  /** The pond's folder (the one holding `_delta_log/`), ending in '/'. */
+  url: string;
+  /** Its host, as the banner names it. */
+  host: string;
+  /** HTTP requests sent and body bytes received for this pond so far, and reads answered from the cache. */
+  requests: number;
+  bytes: number;
+  cacheHits: number;
+  /** The server ignored a Range request (answered the whole file): whole files are used. */
+  rangeIgnored: boolean;
+  /** The server did not answer: the pond is shown as of the last visit, from the cache. */
+  offline: boolean;
+}
+
+/** A link that opens a pond's backup in the app (`shareLink`). */
+export interface ShareLink {
+  /** The pond's folder in the bucket: what `#open=` carries. */
+  pondUrl: string;
+  /** The app's URL with `#open=<pondUrl>`, built from `appUrl`. */
+  appUrl: string;
+  /** `public`: works while the prefix is public-read; nothing expires. */
+  kind: 'public';
+  /** What the bucket needs for the link to work, in words. */
+  needs: string;
 }
 
 export interface NodeInfo {
@@ -342,6 +372,16 @@ export interface PondApi {
   info(): Promise<PondInfo>;
   /** Called whenever the open pond's version or writer status changes (from this tab or another). */
   subscribe(listener: (info: PondInfo) => void): Promise<void>;
+  /**
+   * Opens the pond whose backup layout is at `url` (a static host, or a public-read S3 prefix: the folder holding
+   * `_delta_log/`) read-only, without touching this device's ponds; objects are fetched when a view needs them,
+   * checked against their recorded hashes and cached. Time travel with `asOf`.
+   */
+  openLink(url: string, opts?: { asOf?: number }): Promise<PondInfo>;
+  /** "Keep a copy": the pond opened from a link becomes a pond on this device (same id; refused if it is here already), then opens. */
+  keepLinkCopy(opts?: { name?: string } & LongOp): Promise<PondInfo>;
+  /** The link that opens the open pond's backup on remote `remoteName` in the app at `appUrl` (public prefix). */
+  shareLink(remoteName: string, appUrl: string): Promise<ShareLink>;
 
   list(pattern: string): Promise<NodeInfo[]>;
   stat(path: string): Promise<NodeInfo>;
@@ -447,6 +487,9 @@ export const POND_API_METHODS = [
   'deletePond',
   'info',
   'subscribe',
+  'openLink',
+  'keepLinkCopy',
+  'shareLink',
   'list',
   'stat',
   'versions',

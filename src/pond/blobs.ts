@@ -2,7 +2,7 @@
 // an immutable blob named by its SHA-256. Blobs are written to tmp/ and moved into place, and writing one that
 // exists already is skipped (same name = same bytes), so a crashed or repeated write is harmless.
 import { INLINE_LIMIT } from '../core/entry';
-import { PondError, throwIfAborted } from '../core/errors';
+import { PondError, isPondError, throwIfAborted } from '../core/errors';
 import type { Store } from '../core/store';
 import type { PreparedContent } from '../tinyfs/wd';
 import { sha256Hex, sha256HexInParallel, streamingSha256 } from './hash';
@@ -137,6 +137,8 @@ export async function loadContent(store: Store, v: { inline: Uint8Array | null; 
   try {
     bytes = await store.read(path);
   } catch (e) {
+    // A store that checks what it reads (the HTTP store of a link) may refuse the blob itself: that says more.
+    if (isPondError(e, 'CORRUPT')) throw new PondError('CORRUPT', `${what}: ${e.message}`, { cause: e, detail: { ...e.detail, path } });
     throw new PondError('CORRUPT', `${what}: its content ${path} is missing`, { cause: e, detail: { path } });
   }
   const actual = await sha256Hex(bytes);

@@ -26,6 +26,10 @@ import { pondView, type PondView } from './nodes/derived-read';
 import { applyOperations, planApply } from './nodes/apply';
 import { MemoryConnectOrigins, originsOf, type ConnectOrigins } from './settings/connect-origins';
 import { MemoryRemoteConfigs, RemoteOps, zipBlob, zipStoreBlob, type RemoteConfigStore } from './backup/remotes';
+import { defaultLinkCache, keepCopy, linkInfo, openLinkPond, publicShareLink, type OpenedLink } from './link/open-link';
+import { HttpStore } from '../storage/http-store';
+import type { ObjectCache } from '../storage/object-cache';
+import type { ShareLink } from '../api/pond-api';
 
 export interface ServiceDeps {
   host: PondHost;
@@ -42,6 +46,8 @@ export interface ServiceDeps {
   fetch?: typeof fetch;
   /** Where the origins the user configured are recorded for the app's connect-src; in memory when absent. */
   connectOrigins?: ConnectOrigins;
+  /** Where ponds opened from links keep what they fetched: Cache Storage in the browser when absent (none in node). */
+  linkCache?: ObjectCache;
 }
 
 interface OpenPond {
@@ -51,6 +57,8 @@ interface OpenPond {
   readOnlyReason?: string;
   unsubscribe: () => void;
   closed: boolean;
+  /** Set for a pond opened from a link: not one of this device's ponds. */
+  link?: OpenedLink;
 }
 
 export class PondService implements PondApi {
@@ -219,7 +227,42 @@ export class PondService implements PondApi {
       ...(o.readOnlyReason ? { readOnlyReason: o.readOnlyReason } : {}),
       ...(o.pond.asOf !== undefined ? { asOf: o.pond.asOf } : {}),
       ...(m ? { maintenanceError: String((m as Error).message ?? m) } : {}),
+      ...(o.link ? { link: linkInfo(o.link.store) } : {}),
     };
+  }
+
+  // --- ponds opened from a link (delegates to link/open-link.ts) ---
+  async openLink(url: string, opts: { asOf?: number } = {}): Promise<PondInfo> {
+    const base = HttpStore.checkBase(url);
+    // The link's server joins the network worker's connect-src: the user asked to open it. The next link replaces it.
+    await this.connectOrigins.set('link:open', originsOf([base]));
+    const same = this.current?.link?.store.base === base ? this.current.link.store : undefined;
+    const link = same
+      ? { store: same, pond: await Pond.open(same, { readOnly: true, ...(opts.asOf !== undefined ? { asOf: opts.asOf } : {}) }) }
+      : await openLinkPond(base, { ...opts, ...(this.deps.fetch ? { fetch: this.deps.fetch } : {}), cache: this.deps.linkCache ?? defaultLinkCache() });
+    // Opened before the pond open now is closed: a link that fails leaves the user where they were.
+    await this.close();
+    const host = new URL(base).host;
+    this.current = {
+      pond: link.pond, name: link.pond.name ?? defaultPondName(link.pond.id), closed: false, unsubscribe: () => undefined, link,
+      readOnlyReason: opts.asOf !== undefined ? `viewing version ${opts.asOf} of the pond at ${host} (time travel)` : `opened from ${host}`,
+    };
+    return this.info();
+  }
+
+  async keepLinkCopy(opts: { name?: string } & LongOp = {}): Promise<PondInfo> {
+    const link = this.open.link;
+    if (!link) throw new PondError('INVALID_INPUT', 'the open pond is on this device already: only a pond opened from a link can be kept as a copy');
+    const { host, names, coordinator } = this.deps;
+    await this.ops.run(opts, (signal, onProgress) => keepCopy({ host, names, coordinator }, link, opts.name, { signal, onProgress }));
+    return this.openPond(link.pond.id);
+  }
+
+  async shareLink(remoteName: string, appUrl: string): Promise<ShareLink> {
+    const pondId = this.open.pond.id;
+    const remote = (await this.remotes.list()).find((r) => r.name === remoteName);
+    if (!remote) throw new PondError('NOT_FOUND', `no remote named ${JSON.stringify(remoteName)}`, { detail: { name: remoteName } });
+    return publicShareLink(remote.bucketUrl, remote.prefix, pondId, appUrl);
   }
 
   async subscribe(listener: (info: PondInfo) => void): Promise<void> {
