@@ -139,7 +139,10 @@ export async function loadContent(store: Store, v: { inline: Uint8Array | null; 
   } catch (e) {
     // A store that checks what it reads (the HTTP store of a link) may refuse the blob itself: that says more.
     if (isPondError(e, 'CORRUPT')) throw new PondError('CORRUPT', `${what}: ${e.message}`, { cause: e, detail: { ...e.detail, path } });
-    throw new PondError('CORRUPT', `${what}: its content ${path} is missing`, { cause: e, detail: { path } });
+    // A server that does not answer (offline, CORS, 403) says nothing about the pond: its own error says what to do.
+    if (isPondError(e, 'HTTP', 'BLOCKED')) throw e;
+    const at = isPondError(e, 'NOT_FOUND') && typeof e.detail?.url === 'string' ? e : undefined; // a 404 from a link's server
+    throw new PondError('CORRUPT', `${what}: its content ${path} is missing${at ? ` (${at.message})` : ''}`, { cause: e, detail: { path, ...(at ? { key: at.detail?.key, url: at.detail?.url } : {}) } });
   }
   const actual = await sha256Hex(bytes);
   if (actual !== v.sha256) {

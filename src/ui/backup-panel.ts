@@ -6,7 +6,7 @@
 import { LitElement, css, html, nothing } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
 import { Task, TaskStatus } from '@lit/task';
-import type { FsckProblem, LongOp, PondInfo, ProgressCallback, RestoreSummary } from '../api/pond-api';
+import type { FsckProblem, LongOp, PondInfo, ProgressCallback, RestoreSummary, ShareLink } from '../api/pond-api';
 import type { PondClient } from './pond-client';
 import { errorText, fmtBytes, isAbort } from './format';
 import { isPondError } from '../core/errors';
@@ -46,6 +46,8 @@ export class BackupPanel extends LitElement {
   @state() private secretPrompt: { remote: string; job: Job } | undefined;
   /** Failures of the quick calls (add, remove, list backups); the long ones show the job's error. */
   @state() private error = '';
+  /** The last "Share link" made: the URL to copy, and what the bucket needs for it to work. */
+  @state() private shared: ShareLink | undefined;
 
   private readonly remotes = new Task(this, {
     args: () => [this.client, this.revision] as const,
@@ -173,6 +175,17 @@ export class BackupPanel extends LitElement {
     });
   }
 
+  /** "Share link": the app's address with `#open=` the pond's folder in the bucket (a public-read prefix). */
+  private async share(remote: string): Promise<void> {
+    try {
+      this.shared = await this.client!.api.shareLink(remote, `${location.origin}${location.pathname}`);
+      this.error = '';
+    } catch (err) {
+      this.shared = undefined;
+      this.error = errorText(err);
+    }
+  }
+
   private async listBackups(remote: string): Promise<void> {
     try {
       this.backups = await this.client!.api.remotePonds(remote);
@@ -269,8 +282,15 @@ export class BackupPanel extends LitElement {
               <button class="primary" ?disabled=${busy || !this.info} @click=${() => this.push(r.name)}>Push</button>
               <button ?disabled=${busy || !this.info} @click=${() => this.verify(r.name)}>Verify</button>
               <button ?disabled=${busy} @click=${() => void this.listBackups(r.name)}>Backups</button>
+              <button ?disabled=${busy || !this.info} @click=${() => void this.share(r.name)}>Share link</button>
               <button class="danger" ?disabled=${busy} @click=${() => void this.removeRemote(r.name)} aria-label=${`Remove remote ${r.name}`}>Remove</button></td>
           </tr>`)}</tbody></table>`}
+        ${this.shared ? html`<div class="ok" data-testid="share-link">
+            <label>Link to this pond’s backup (push first; it opens read-only in any browser)
+              <input readonly .value=${this.shared.appUrl} @focus=${(e: Event) => (e.target as HTMLInputElement).select()} /></label>
+            <div class="row"><button @click=${() => void navigator.clipboard?.writeText(this.shared!.appUrl)}>Copy</button>
+              <span>Public link: it works while the prefix is public-read and does not expire.</span></div>
+            <span class="muted">${this.shared.needs}</span></div>` : nothing}
         <form @submit=${(e: Event) => void this.add(e)} aria-label="Add a remote">
           <label>Name <input name="name" required placeholder="lab-bucket" /></label>
           <label>Bucket URL <input name="bucketUrl" type="url" required placeholder="https://bucket.s3.eu-west-1.amazonaws.com" /></label>
