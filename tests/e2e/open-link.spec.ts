@@ -12,6 +12,7 @@ import { unzipSync } from 'fflate';
 // @ts-expect-error plain .mjs helper shared with the node tools
 import { CHROMIUM_ARGS } from '../../tools/chromium.mjs';
 import { startStaticPondServer, type StaticPondServer } from '../helpers/static-pond-server';
+import { startS3 } from '../helpers/s3-server';
 
 const ROWS = 20_000; // per version: large enough that each version is a blob (64 KiB and more)
 const T0 = Date.UTC(2024, 0, 1);
@@ -204,4 +205,46 @@ test('"Keep a copy" turns the linked pond into a pond of this device', async ({ 
   expect(new URL(b.page.url()).hash).toBe(''); // a reload opens the local pond, not the link
   expect(await plotOf(b.page)).toEqual(sourcePlot);
   await b.context.close();
+});
+
+test('"Share link" in the Backup tab opens the pushed backup on a public-read bucket in a fresh profile', async ({ baseURL }) => {
+  // s3rver answers unsigned GETs: it stands for a bucket whose prefix is public-read (and has the CORS rule).
+  const s3 = await startS3(new URL(baseURL!).origin);
+  try {
+    const a = await freshProfile(baseURL!);
+    await a.page.goto('/');
+    await a.page.waitForFunction(() => !!navigator.serviceWorker.controller, undefined, { timeout: 120_000 });
+    await a.page.evaluate(() => window.pond.ready);
+    const id = await a.page.evaluate(async (rows) => {
+      const { id } = await window.pond.api.createPond('shared site');
+      await window.pond.api.copyIn([{ name: 'a.csv', data: new Blob([rows]) }], '/site/temp.series', { format: 'series' });
+      return id;
+    }, csv('temp', 0, temp));
+    for (const line of [`remote add lab ${s3.bucketUrl} --prefix team --key S3RVER --secret S3RVER`, 'push lab']) {
+      const r = await a.page.evaluate((l) => window.pond.exec(l), line);
+      expect(r.stderr, line).toBe('');
+    }
+    await a.page.reload(); // the Backup tab lists remotes as they were when it was drawn: the shell added this one
+    await a.page.waitForFunction(() => !!window.pond, undefined, { timeout: 60_000 });
+    await a.page.evaluate(() => window.pond.ready);
+    await a.page.getByRole('combobox', { name: 'Pond' }).selectOption({ label: 'shared site' });
+    await expect(a.page.locator('pond-tree').getByText('site', { exact: true })).toBeVisible();
+    await a.page.getByRole('tab', { name: 'Backup' }).click();
+    await a.page.getByRole('row', { name: /lab/ }).getByRole('button', { name: 'Share link' }).click();
+    const shared = a.page.getByTestId('share-link');
+    await expect(shared).toContainText('public-read');
+    const url = await shared.getByRole('textbox').inputValue();
+    expect(url).toBe(`${baseURL}/#open=${encodeURIComponent(`${s3.bucketUrl}/team/${id}/`)}`);
+    await a.context.close();
+
+    const b = await freshProfile(baseURL!);
+    await b.page.goto(url);
+    await expect(b.page.getByTestId('link-banner')).toContainText(`Opened from ${new URL(s3.bucketUrl).host} · read-only · version 1`, { timeout: 90_000 });
+    const row = String(await sql(b.page)).split('\n')[2]!;
+    const all = Array.from({ length: ROWS }, (_, i) => temp(i));
+    expect(row.split('|').map((c) => Number(c.trim()))).toEqual([ROWS, all.reduce((x, y) => Math.min(x, y)), all.reduce((x, y) => Math.max(x, y)), Math.round(all.reduce((x, y) => x + y, 0) * 100) / 100]);
+    await b.context.close();
+  } finally {
+    await s3.close();
+  }
 });
