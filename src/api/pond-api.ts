@@ -38,6 +38,8 @@ export interface LinkInfo {
   rangeIgnored: boolean;
   /** The server did not answer: the pond is shown as of the last visit, from the cache. */
   offline: boolean;
+  /** A signed link: when it stops working (ISO 8601, UTC). */
+  expires?: string;
 }
 
 /** A link that opens a pond's backup in the app (`shareLink`). */
@@ -46,8 +48,12 @@ export interface ShareLink {
   pondUrl: string;
   /** The app's URL with `#open=<pondUrl>`, built from `appUrl`. */
   appUrl: string;
-  /** `public`: works while the prefix is public-read; nothing expires. */
-  kind: 'public';
+  /**
+   * `public`: works while the prefix is public-read; nothing expires. `signed`: a bundle of presigned GETs (the pond
+   * as of now) for a private bucket, valid until `expires`, at most 7 days.
+   */
+  kind: 'public' | 'signed';
+  expires?: string;
   /** What the bucket needs for the link to work, in words. */
   needs: string;
 }
@@ -380,8 +386,11 @@ export interface PondApi {
   openLink(url: string, opts?: { asOf?: number }): Promise<PondInfo>;
   /** "Keep a copy": the pond opened from a link becomes a pond on this device (same id; refused if it is here already), then opens. */
   keepLinkCopy(opts?: { name?: string } & LongOp): Promise<PondInfo>;
-  /** The link that opens the open pond's backup on remote `remoteName` in the app at `appUrl` (public prefix). */
-  shareLink(remoteName: string, appUrl: string): Promise<ShareLink>;
+  /**
+   * The link that opens the open pond's backup on remote `remoteName` in the app at `appUrl`: plain for a public-read
+   * prefix; with `signedForSeconds` (at most 7 days) a signed bundle for a private bucket (push first; keys remotes).
+   */
+  shareLink(remoteName: string, appUrl: string, opts?: { signedForSeconds?: number } & LongOp): Promise<ShareLink>;
 
   list(pattern: string): Promise<NodeInfo[]>;
   stat(path: string): Promise<NodeInfo>;

@@ -26,8 +26,7 @@ import { pondView, type PondView } from './nodes/derived-read';
 import { applyOperations, planApply } from './nodes/apply';
 import { MemoryConnectOrigins, originsOf, type ConnectOrigins } from './settings/connect-origins';
 import { MemoryRemoteConfigs, RemoteOps, zipBlob, zipStoreBlob, type RemoteConfigStore } from './backup/remotes';
-import { defaultLinkCache, keepCopy, linkInfo, openLinkPond, publicShareLink, type OpenedLink } from './link/open-link';
-import { HttpStore } from '../storage/http-store';
+import { defaultLinkCache, keepCopy, linkInfo, openLinkPond, publicShareLink, signedShareLink, type OpenedLink } from './link/open-link';
 import type { ObjectCache } from '../storage/object-cache';
 import type { ShareLink } from '../api/pond-api';
 
@@ -227,22 +226,21 @@ export class PondService implements PondApi {
       ...(o.readOnlyReason ? { readOnlyReason: o.readOnlyReason } : {}),
       ...(o.pond.asOf !== undefined ? { asOf: o.pond.asOf } : {}),
       ...(m ? { maintenanceError: String((m as Error).message ?? m) } : {}),
-      ...(o.link ? { link: linkInfo(o.link.store) } : {}),
+      ...(o.link ? { link: linkInfo(o.link) } : {}),
     };
   }
 
   // --- ponds opened from a link (delegates to link/open-link.ts) ---
   async openLink(url: string, opts: { asOf?: number } = {}): Promise<PondInfo> {
-    const base = HttpStore.checkBase(url);
     // The link's server joins the network worker's connect-src: the user asked to open it. The next link replaces it.
-    await this.connectOrigins.set('link:open', originsOf([base]));
-    const same = this.current?.link?.store.base === base ? this.current.link.store : undefined;
-    const link = same
-      ? { store: same, pond: await Pond.open(same, { readOnly: true, ...(opts.asOf !== undefined ? { asOf: opts.asOf } : {}) }) }
-      : await openLinkPond(base, { ...opts, ...(this.deps.fetch ? { fetch: this.deps.fetch } : {}), cache: this.deps.linkCache ?? defaultLinkCache() });
+    await this.connectOrigins.set('link:open', originsOf([String(url ?? '')]));
+    const same = this.current?.link?.url === url ? this.current.link : undefined;
+    const link: OpenedLink = same
+      ? { ...same, pond: await Pond.open(same.store, { readOnly: true, ...(opts.asOf !== undefined ? { asOf: opts.asOf } : {}) }) }
+      : await openLinkPond(url, { ...opts, ...(this.deps.fetch ? { fetch: this.deps.fetch } : {}), cache: this.deps.linkCache ?? defaultLinkCache() });
     // Opened before the pond open now is closed: a link that fails leaves the user where they were.
     await this.close();
-    const host = new URL(base).host;
+    const host = new URL(link.store.base).host;
     this.current = {
       pond: link.pond, name: link.pond.name ?? defaultPondName(link.pond.id), closed: false, unsubscribe: () => undefined, link,
       readOnlyReason: opts.asOf !== undefined ? `viewing version ${opts.asOf} of the pond at ${host} (time travel)` : `opened from ${host}`,
@@ -258,11 +256,16 @@ export class PondService implements PondApi {
     return this.openPond(link.pond.id);
   }
 
-  async shareLink(remoteName: string, appUrl: string): Promise<ShareLink> {
-    const pondId = this.open.pond.id;
+  async shareLink(remoteName: string, appUrl: string, opts: { signedForSeconds?: number } & LongOp = {}): Promise<ShareLink> {
+    const pond = this.open.pond;
+    if (opts.signedForSeconds !== undefined) {
+      const remote = await this.remotes.client(remoteName);
+      const seconds = opts.signedForSeconds;
+      return this.ops.run(opts, (signal) => signedShareLink(remote, pond.store, pond.id, seconds, appUrl, signal));
+    }
     const remote = (await this.remotes.list()).find((r) => r.name === remoteName);
     if (!remote) throw new PondError('NOT_FOUND', `no remote named ${JSON.stringify(remoteName)}`, { detail: { name: remoteName } });
-    return publicShareLink(remote.bucketUrl, remote.prefix, pondId, appUrl);
+    return publicShareLink(remote.bucketUrl, remote.prefix, pond.id, appUrl);
   }
 
   async subscribe(listener: (info: PondInfo) => void): Promise<void> {

@@ -26,6 +26,13 @@ export interface HttpStoreOptions {
   cache?: ObjectCache;
   /** The app's origin, named in the CORS advice (defaults to the calling context's). */
   appOrigin?: string;
+  /**
+   * A signed link's presigned URL of each pond path (remote/link-bundle.ts): paths not in it do not exist, and the
+   * base is only the name the cache and messages use.
+   */
+  objects?: Readonly<Record<string, string>>;
+  /** When the signed URLs stop working: requests after it are refused naming the time, without being sent. */
+  expiresAt?: Date;
 }
 
 /** What the store fetched: for the UI's banner, and for tests that bound what a view costs. */
@@ -59,11 +66,15 @@ export class HttpStore implements Store {
   /** Every object refused as CORRUPT so far (the log reader may turn such an error into "torn tail"; see open-link.ts). */
   readonly refusals: PondError[] = [];
   private sawCheckpoint = false;
+  private readonly objects: Readonly<Record<string, string>> | undefined;
+  private readonly expiresAt: Date | undefined;
 
   constructor(baseUrl: string, opts: HttpStoreOptions = {}) {
     this.base = HttpStore.checkBase(baseUrl);
     this.fetchFn = opts.fetch ?? ((input, init) => fetch(input, init));
     this.cache = opts.cache;
+    this.objects = opts.objects;
+    this.expiresAt = opts.expiresAt;
     this.appOrigin = opts.appOrigin ?? (typeof location !== 'undefined' ? location.origin : "the app's origin");
   }
 
@@ -295,25 +306,30 @@ export class HttpStore implements Store {
 
   /** One request; undefined for 404 (and for 403 when `missingIf403`); PondError naming the object otherwise. */
   private async get(p: string, range?: [number, number], method: 'GET' | 'HEAD' = 'GET', missingIf403 = false): Promise<Response | undefined> {
-    const url = this.urlOf(p);
+    const url = this.objects ? (Object.hasOwn(this.objects, p) ? this.objects[p] : undefined) : this.urlOf(p);
+    if (url === undefined) return undefined; // not in the signed link: as good as a 404, and nothing to ask
+    if (this.expiresAt && Date.now() >= this.expiresAt.getTime()) {
+      const at = this.expiresAt.toISOString();
+      throw new PondError('HTTP', `${p}: the link expired at ${at}; ask whoever shared it for a new one`, { detail: { key: p, expired: at } });
+    }
     this.stats.requests++;
     let res: Response;
     try {
       res = await this.fetchFn(url, { method, cache: 'no-store', ...(range ? { headers: { range: `bytes=${range[0]}-${range[1]}` } } : {}) });
     } catch (e) {
       if (isPondError(e)) throw e; // BLOCKED by the app's policy (the network worker says which origin and why)
-      throw new PondError('HTTP', `${p}: no answer from ${display(url)}: offline, or the server does not allow this app by CORS. ${corsRule(this.appOrigin)}`, {
-        cause: e, detail: { key: p, url: display(url), noAnswer: true },
+      throw new PondError('HTTP', `${p}: no answer from ${display(this.urlOf(p))}: offline, or the server does not allow this app by CORS. ${corsRule(this.appOrigin)}`, {
+        cause: e, detail: { key: p, url: display(this.urlOf(p)), noAnswer: true },
       });
     }
     if (res.status === 404 || (missingIf403 && res.status === 403)) return void (await res.body?.cancel());
     if (res.status === 403) {
       await res.body?.cancel();
-      throw new PondError('HTTP', `${p}: access denied (403) at ${display(url)}: the prefix is not public-read, or the link's signature has expired`, { detail: { key: p, url: display(url), status: 403 } });
+      throw new PondError('HTTP', `${p}: access denied (403) at ${display(this.urlOf(p))}: the prefix is not public-read, or the link's signature is not valid (expired?)`, { detail: { key: p, url: display(this.urlOf(p)), status: 403 } });
     }
     if (!res.ok && res.status !== 416) {
       await res.body?.cancel();
-      throw new PondError('HTTP', `${p}: ${display(url)} answered ${res.status} ${res.statusText}`.trim(), { detail: { key: p, url: display(url), status: res.status } });
+      throw new PondError('HTTP', `${p}: ${display(this.urlOf(p))} answered ${res.status} ${res.statusText}`.trim(), { detail: { key: p, url: display(this.urlOf(p)), status: res.status } });
     }
     return res;
   }

@@ -380,7 +380,7 @@ export class DuckpondApp extends LitElement {
           <button @click=${() => void this.openAsOf(undefined)}>Back to the latest version</button></div>` : nothing}
       ${info?.link ? html`<div class="banner" role="status" data-testid="link-banner">
           <span>Opened from ${info.link.host} · read-only · version ${info.asOf ?? info.version}</span>
-          <span class="muted">${fmtBytes(info.link.bytes)} fetched to open it${info.link.offline ? ' · offline: as of your last visit' : ''}</span>
+          <span class="muted">${fmtBytes(info.link.bytes)} fetched to open it${info.link.offline ? ' · offline: as of your last visit' : ''}${info.link.expires ? ` · link valid until ${info.link.expires}` : ''}</span>
           ${this.keeping ? html`<span>${this.keeping}</span>` : html`<button @click=${() => void this.keepCopy()}
               title="Copy this pond to this device, as a pond of your own">Keep a copy</button>`}</div>` : nothing}
       ${info && info.readOnly && info.asOf === undefined && !info.link ? html`<div class="banner" role="status" data-testid="read-only">

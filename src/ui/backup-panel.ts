@@ -13,6 +13,9 @@ import { isPondError } from '../core/errors';
 import { base } from './styles';
 import { PONDS_CHANGED } from './pond-switcher';
 
+/** How long a signed link works: S3's limit for presigned URLs, 7 days. */
+const SIGNED_LINK_SECONDS = 7 * 24 * 3600;
+
 interface Job { label: string; work: (signal: AbortSignal, onProgress: ProgressCallback) => Promise<string> }
 
 @customElement('backup-panel')
@@ -186,6 +189,15 @@ export class BackupPanel extends LitElement {
     }
   }
 
+  /** "Signed link": for a private bucket, a bundle of presigned GETs valid 7 days (S3's limit), signed with the keys here. */
+  private signedShare(remote: string): void {
+    this.shared = undefined;
+    this.start(`Signing a link to this pond on ${remote}…`, async (signal, onProgress) => {
+      this.shared = await this.long((op) => this.client!.api.shareLink(remote, `${location.origin}${location.pathname}`, { ...op, signedForSeconds: SIGNED_LINK_SECONDS }), signal, onProgress);
+      return `Signed link made: valid until ${this.shared.expires}.`;
+    });
+  }
+
   private async listBackups(remote: string): Promise<void> {
     try {
       this.backups = await this.client!.api.remotePonds(remote);
@@ -283,13 +295,17 @@ export class BackupPanel extends LitElement {
               <button ?disabled=${busy || !this.info} @click=${() => this.verify(r.name)}>Verify</button>
               <button ?disabled=${busy} @click=${() => void this.listBackups(r.name)}>Backups</button>
               <button ?disabled=${busy || !this.info} @click=${() => void this.share(r.name)}>Share link</button>
+              ${r.signing === 'keys' ? html`<button ?disabled=${busy || !this.info} @click=${() => this.signedShare(r.name)}
+                  title="For a private bucket: presigned for 7 days">Signed link</button>` : nothing}
               <button class="danger" ?disabled=${busy} @click=${() => void this.removeRemote(r.name)} aria-label=${`Remove remote ${r.name}`}>Remove</button></td>
           </tr>`)}</tbody></table>`}
         ${this.shared ? html`<div class="ok" data-testid="share-link">
             <label>Link to this pond’s backup (push first; it opens read-only in any browser)
               <input readonly .value=${this.shared.appUrl} @focus=${(e: Event) => (e.target as HTMLInputElement).select()} /></label>
             <div class="row"><button @click=${() => void navigator.clipboard?.writeText(this.shared!.appUrl)}>Copy</button>
-              <span>Public link: it works while the prefix is public-read and does not expire.</span></div>
+              <span>${this.shared.kind === 'signed'
+                ? `Signed link: it works until ${this.shared.expires} (7 days, S3's limit) and shows the pond as it is now; share again after later pushes.`
+                : 'Public link: it works while the prefix is public-read and does not expire.'}</span></div>
             <span class="muted">${this.shared.needs}</span></div>` : nothing}
         <form @submit=${(e: Event) => void this.add(e)} aria-label="Add a remote">
           <label>Name <input name="name" required placeholder="lab-bucket" /></label>

@@ -208,6 +208,7 @@ test('"Keep a copy" turns the linked pond into a pond of this device', async ({ 
 });
 
 test('"Share link" in the Backup tab opens the pushed backup on a public-read bucket in a fresh profile', async ({ baseURL }) => {
+  test.setTimeout(240_000); // three fresh profiles
   // s3rver answers unsigned GETs: it stands for a bucket whose prefix is public-read (and has the CORS rule).
   const s3 = await startS3(new URL(baseURL!).origin);
   try {
@@ -220,7 +221,7 @@ test('"Share link" in the Backup tab opens the pushed backup on a public-read bu
       await window.pond.api.copyIn([{ name: 'a.csv', data: new Blob([rows]) }], '/site/temp.series', { format: 'series' });
       return id;
     }, csv('temp', 0, temp));
-    for (const line of [`remote add lab ${s3.bucketUrl} --prefix team --key S3RVER --secret S3RVER`, 'push lab']) {
+    for (const line of [`remote add lab ${s3.bucketUrl} --prefix team --key S3RVER --secret S3RVER --remember`, 'push lab']) {
       const r = await a.page.evaluate((l) => window.pond.exec(l), line);
       expect(r.stderr, line).toBe('');
     }
@@ -235,6 +236,11 @@ test('"Share link" in the Backup tab opens the pushed backup on a public-read bu
     await expect(shared).toContainText('public-read');
     const url = await shared.getByRole('textbox').inputValue();
     expect(url).toBe(`${baseURL}/#open=${encodeURIComponent(`${s3.bucketUrl}/team/${id}/`)}`);
+    // The signed link of the same backup: a bundle of presigned GETs, its expiry stated.
+    await a.page.getByRole('row', { name: /lab/ }).getByRole('button', { name: 'Signed link' }).click();
+    await expect(shared).toContainText(/Signed link: it works until \d{4}-\d\d-\d\dT[\d:]+Z \(7 days/, { timeout: 30_000 });
+    const signed = await shared.getByRole('textbox').inputValue();
+    expect(decodeURIComponent(new URL(signed).hash.slice('#open='.length))).toMatch(/X-Amz-Expires=604800&.*X-Amz-Signature=/);
     await a.context.close();
 
     const b = await freshProfile(baseURL!);
@@ -242,8 +248,16 @@ test('"Share link" in the Backup tab opens the pushed backup on a public-read bu
     await expect(b.page.getByTestId('link-banner')).toContainText(`Opened from ${new URL(s3.bucketUrl).host} · read-only · version 1`, { timeout: 90_000 });
     const row = String(await sql(b.page)).split('\n')[2]!;
     const all = Array.from({ length: ROWS }, (_, i) => temp(i));
-    expect(row.split('|').map((c) => Number(c.trim()))).toEqual([ROWS, all.reduce((x, y) => Math.min(x, y)), all.reduce((x, y) => Math.max(x, y)), Math.round(all.reduce((x, y) => x + y, 0) * 100) / 100]);
+    const summary = [ROWS, all.reduce((x, y) => Math.min(x, y)), all.reduce((x, y) => Math.max(x, y)), Math.round(all.reduce((x, y) => x + y, 0) * 100) / 100];
+    expect(row.split('|').map((c) => Number(c.trim()))).toEqual(summary);
     await b.context.close();
+
+    const c = await freshProfile(baseURL!);
+    await c.page.goto(signed);
+    await expect(c.page.getByTestId('link-banner')).toContainText('read-only · version 1', { timeout: 90_000 });
+    await expect(c.page.getByTestId('link-banner')).toContainText(/link valid until \d{4}-\d\d-\d\dT/);
+    expect(String(await sql(c.page)).split('\n')[2]!.split('|').map((x) => Number(x.trim()))).toEqual(summary);
+    await c.context.close();
   } finally {
     await s3.close();
   }
