@@ -8,11 +8,11 @@ import { chromium, expect, test, type BrowserContext, type Page } from '@playwri
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { unzipSync } from 'fflate';
 // @ts-expect-error plain .mjs helper shared with the node tools
 import { CHROMIUM_ARGS } from '../../tools/chromium.mjs';
 import { startStaticPondServer, type StaticPondServer } from '../helpers/static-pond-server';
 import { startS3 } from '../helpers/s3-server';
+import { pondLayout } from '../helpers/pond-layout';
 
 const ROWS = 20_000; // per version: large enough that each version is a blob (64 KiB and more)
 const T0 = Date.UTC(2024, 0, 1);
@@ -77,23 +77,13 @@ test.beforeAll(async ({ baseURL }) => {
   await a.page.goto('/');
   await a.page.waitForFunction(() => !!window.pond, undefined, { timeout: 60_000 });
   await a.page.evaluate(() => window.pond.ready);
-  const made = await a.page.evaluate(async ([t1, t2, b1, b2]) => {
-    const { id } = await window.pond.api.createPond('field site');
-    await window.pond.api.copyIn([{ name: 'a.csv', data: new Blob([t1!]) }], '/site/temp.series', { format: 'series' });
-    await window.pond.api.copyIn([{ name: 'b.csv', data: new Blob([t2!]) }], '/site/temp.series', { format: 'series' });
-    await window.pond.api.copyIn([{ name: 'c.csv', data: new Blob([b1!]) }], '/site/level.series', { format: 'series' });
-    await window.pond.api.copyIn([{ name: 'd.csv', data: new Blob([b2!]) }], '/site/level.series', { format: 'series' });
-    const zip = await window.pond.api.exportZip();
-    const bytes = new Uint8Array(await zip.blob.arrayBuffer());
-    let bin = '';
-    for (let i = 0; i < bytes.length; i += 0x8000) bin += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
-    return { id, zip: btoa(bin) };
-  }, [csv('temp', 0, temp), csv('temp', ROWS, temp), csv('level', 0, level), csv('level', ROWS, level)]);
+  const made = await pondLayout(a.page, 'field site', [
+    { path: '/site/temp.series', csv: csv('temp', 0, temp) }, { path: '/site/temp.series', csv: csv('temp', ROWS, temp) },
+    { path: '/site/level.series', csv: csv('level', 0, level) }, { path: '/site/level.series', csv: csv('level', ROWS, level) },
+  ]);
   pondId = made.id;
+  layout = made.files;
   sourcePlot = await plotOf(a.page);
-  // The zip holds the pond's files at their backup paths, and a manifest a backup does not have.
-  const files = unzipSync(Buffer.from(made.zip, 'base64'));
-  layout = new Map(Object.entries(files).filter(([p]) => /^(_delta_log|oplog|blobs)\//.test(p)));
   await a.context.close();
 });
 
