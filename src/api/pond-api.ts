@@ -384,6 +384,11 @@ export interface PondApi {
    * checked against their recorded hashes and cached. Time travel with `asOf`.
    */
   openLink(url: string, opts?: { asOf?: number }): Promise<PondInfo>;
+  /**
+   * For a pond opened from a link: the newest version at the link when it is newer than the one open (the backup
+   * was pushed to since), else null; openLink with the same URL then opens it.
+   */
+  checkLink(): Promise<number | null>;
   /** "Keep a copy": the pond opened from a link becomes a pond on this device (same id; refused if it is here already), then opens. */
   keepLinkCopy(opts?: { name?: string } & LongOp): Promise<PondInfo>;
   /**
@@ -498,6 +503,7 @@ export const POND_API_METHODS = [
   'subscribe',
   'openLink',
   'keepLinkCopy',
+  'checkLink',
   'shareLink',
   'list',
   'stat',

@@ -248,6 +248,14 @@ export class PondService implements PondApi {
     return this.info();
   }
 
+  async checkLink(): Promise<number | null> {
+    const o = this.open;
+    if (!o.link) throw new PondError('INVALID_INPUT', 'the open pond was not opened from a link');
+    // Time travel shows an older version on purpose: what counts is the newest one this view has seen.
+    const seen = o.pond.asOf === undefined ? o.pond.version : await o.link.store.findHead();
+    return (await o.link.store.newerThan(seen)) ?? null;
+  }
+
   async keepLinkCopy(opts: { name?: string } & LongOp = {}): Promise<PondInfo> {
     const link = this.open.link;
     if (!link) throw new PondError('INVALID_INPUT', 'the open pond is on this device already: only a pond opened from a link can be kept as a copy');

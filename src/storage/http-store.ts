@@ -165,6 +165,16 @@ export class HttpStore implements Store {
     return this.head;
   }
 
+  /**
+   * The newest commit now, when it is past `version` (the backup changed under an open view: a push since), else
+   * undefined. One small GET when nothing changed. The next findHead() probes again from there.
+   */
+  async newerThan(version: number): Promise<number | undefined> {
+    if (!(await this.commitExists(version + 1))) return undefined;
+    this.head = undefined;
+    return this.findHead();
+  }
+
   private async probeHead(): Promise<number> {
     const known = await this.recordedHead();
     try {

@@ -99,6 +99,9 @@ export class DuckpondApp extends LitElement {
   @state() private salvage = '';
   /** "Keep a copy" of a pond opened from a link: its progress while it runs. */
   @state() private keeping = '';
+  /** A newer version at the link than the one shown (pushed since it was opened): the banner offers to refresh. */
+  @state() private linkNewer: number | undefined;
+  private linkTimer: ReturnType<typeof setInterval> | undefined;
   private dragDepth = 0;
   private readonly screen = new NarrowScreen(this);
   /** On a phone the tree folds behind "Files" so the selected series' chart is on the first screen. */
@@ -160,6 +163,25 @@ export class DuckpondApp extends LitElement {
     if (link !== undefined && this.client && link !== this.info?.link?.url) void this.openFromLink(link);
   };
 
+  /** Asks whether the link has a newer version than the one shown (a minute apart, and when the tab is shown again). */
+  private readonly checkLink = () => {
+    const info = this.info;
+    if (!info?.link || info.asOf !== undefined || document.visibilityState !== 'visible' || !this.client) return;
+    this.client.api.checkLink().then((newer) => {
+      if (this.info?.link?.url === info.link!.url) this.linkNewer = newer ?? undefined;
+    }, () => undefined); // offline, or the host is gone for now: the view stays as it is, and the next check asks again
+  };
+
+  private async refreshLink(): Promise<void> {
+    const link = this.info?.link;
+    if (!link) return;
+    try {
+      this.opened(await this.client!.api.openLink(link.url));
+    } catch (e) {
+      this.message = errorText(e);
+    }
+  }
+
   /** "Keep a copy": the pond opened from a link becomes a pond on this device, and is opened as such. */
   private async keepCopy(): Promise<void> {
     const client = this.client!;
@@ -198,6 +220,7 @@ export class DuckpondApp extends LitElement {
     this.info = info;
     this.unopened = undefined;
     this.salvage = '';
+    this.linkNewer = undefined;
     this.noPonds = false;
     this.message = '';
     if (info.asOf === undefined && !info.link) localStorage.setItem(LAST_POND, info.id);
@@ -291,6 +314,8 @@ export class DuckpondApp extends LitElement {
     document.addEventListener('dragleave', this.onDragLeave);
     document.addEventListener('drop', this.onDrop);
     addEventListener('hashchange', this.onHashChange);
+    document.addEventListener('visibilitychange', this.checkLink);
+    this.linkTimer = setInterval(this.checkLink, 60_000);
   }
 
   override disconnectedCallback(): void {
@@ -300,6 +325,8 @@ export class DuckpondApp extends LitElement {
     document.removeEventListener('dragleave', this.onDragLeave);
     document.removeEventListener('drop', this.onDrop);
     removeEventListener('hashchange', this.onHashChange);
+    document.removeEventListener('visibilitychange', this.checkLink);
+    clearInterval(this.linkTimer);
   }
 
   private importFiles(files: File[]): void {
@@ -381,6 +408,8 @@ export class DuckpondApp extends LitElement {
       ${info?.link ? html`<div class="banner" role="status" data-testid="link-banner">
           <span>Opened from ${info.link.host} · read-only · version ${info.asOf ?? info.version}</span>
           <span class="muted">${fmtBytes(info.link.bytes)} fetched to open it${info.link.offline ? ' · offline: as of your last visit' : ''}${info.link.expires ? ` · link valid until ${info.link.expires}` : ''}</span>
+          ${this.linkNewer !== undefined ? html`<span data-testid="link-newer">Version ${this.linkNewer} was pushed since you opened it</span>
+              <button @click=${() => void this.refreshLink()}>Refresh</button>` : nothing}
           ${this.keeping ? html`<span>${this.keeping}</span>` : html`<button @click=${() => void this.keepCopy()}
               title="Copy this pond to this device, as a pond of your own">Keep a copy</button>`}</div>` : nothing}
       ${info && info.readOnly && info.asOf === undefined && !info.link ? html`<div class="banner" role="status" data-testid="read-only">

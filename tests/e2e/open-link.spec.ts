@@ -180,6 +180,25 @@ test('a server without Range support serves the same pond; a tampered blob is CO
   await c.context.close();
 });
 
+test('a push made while the link is open is noticed, and Refresh shows it', async ({ baseURL }) => {
+  const newest = [...layout.keys()].filter((p) => p.startsWith('_delta_log/')).sort().at(-1)!;
+  const before = new Map(layout);
+  before.delete(newest); // the backup as it was one push earlier
+  const server = await serve(before);
+  const b = await freshProfile(baseURL!);
+  await b.page.goto(linkTo(server));
+  const banner = b.page.getByTestId('link-banner');
+  await expect(banner).toContainText('read-only · version 3', { timeout: 90_000 });
+  server.files.set(newest, layout.get(newest)!); // the push arrives
+  await b.page.evaluate(() => document.dispatchEvent(new Event('visibilitychange'))); // as when the tab is shown again
+  await expect(banner.getByTestId('link-newer')).toHaveText('Version 4 was pushed since you opened it');
+  await banner.getByRole('button', { name: 'Refresh' }).click();
+  await expect(banner).toContainText('read-only · version 4');
+  await expect(banner.getByTestId('link-newer')).toHaveCount(0);
+  expect(await plotOf(b.page)).toEqual(sourcePlot);
+  await b.context.close();
+});
+
 test('"Keep a copy" turns the linked pond into a pond of this device', async ({ baseURL }) => {
   const server = await serve(layout);
   const b = await freshProfile(baseURL!);

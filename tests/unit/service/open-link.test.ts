@@ -18,8 +18,9 @@ async function sourcePond() {
   await tab.writeFile('/site/notes.txt', blobOf('second'));
   await tab.writeFile('/site/big.bin', new Uint8Array(100_000).map((_, i) => i % 251)); // a blob
   const store = [...browser.host.stores.values()][0]!;
-  const files = new Map([...store.snapshot()].filter(([p]) => /^(_delta_log|oplog|blobs)\//.test(p)));
-  return { tab, id: info.id, files, version: (await tab.info()).version };
+  /** The pond's files in backup layout, as they are now (the local head hint is not part of a backup). */
+  const layout = () => new Map([...store.snapshot()].filter(([p]) => /^(_delta_log|oplog|blobs)\//.test(p)));
+  return { tab, id: info.id, files: layout(), layout, version: (await tab.info()).version };
 }
 
 let server: StaticPondServer | undefined;
@@ -47,6 +48,23 @@ describe('openLink', () => {
     const past = await tab.openLink(server.url, { asOf: 1 });
     expect(past).toMatchObject({ asOf: 1, readOnly: true, link: { url: server.url } });
     expect(new TextDecoder().decode(await tab.readFile('/site/notes.txt'))).toBe('first');
+  });
+
+  it('notices a push made under an open view, and opens the new version on request', async () => {
+    const src = await sourcePond();
+    server = await startStaticPondServer(src.files);
+    const tab = memoryBrowser().tab();
+    await tab.openLink(server.url);
+    expect(await tab.checkLink()).toBeNull();
+    // The source pushes two more commits: their files appear on the server (data first, as a push sends them).
+    await src.tab.writeFile('/site/later.txt', blobOf('pushed later'));
+    await src.tab.writeFile('/site/later.txt', blobOf('pushed later, again'));
+    for (const [p, b] of src.layout()) server.files.set(p, b);
+    expect(await tab.checkLink()).toBe(src.version + 2);
+    await expect(tab.readFile('/site/later.txt')).rejects.toMatchObject({ code: 'NOT_FOUND' }); // the view is as it was
+    expect((await tab.openLink(server.url)).version).toBe(src.version + 2);
+    expect(new TextDecoder().decode(await tab.readFile('/site/later.txt'))).toBe('pushed later, again');
+    expect(await tab.checkLink()).toBeNull();
   });
 
   it('keeps a copy: a local pond with the same id, name and content that passes fsck', async () => {
