@@ -9,7 +9,7 @@ import type { NodeInfo, PondInfo, PondSummary } from '../api/pond-api';
 import type { PondClient } from './pond-client';
 import { createDemoPond, DEMO_SERIES } from './demo-pond';
 import { errorText, fmtBytes } from './format';
-import { clearLinkHash, linkFromHash, serviceWorkerControls } from './open-link';
+import { clearLinkHash, linkFromHash, publishedPond, serviceWorkerControls } from './open-link';
 import { PONDS_CHANGED } from './pond-switcher';
 import { base } from './styles';
 import type { ImportDialog } from './import-dialog';
@@ -121,7 +121,8 @@ export class DuckpondApp extends LitElement {
       const { api } = client;
       // One subscription for the tab's life: the worker keeps listeners across pond switches.
       await api.subscribe(Comlink.proxy((info: PondInfo) => { this.info = info; }));
-      const link = linkFromHash(location.hash);
+      // A link in the address, else the pond a published static site carries.
+      const link = linkFromHash(location.hash) ?? publishedPond();
       if (link !== undefined && (await this.openFromLink(link))) return;
       const ponds = await api.listPonds();
       // A link that did not open makes no demo pond: the visitor came for that pond, and the error says why.

@@ -13,6 +13,15 @@ export function linkFromHash(hash: string): string | undefined {
   }
 }
 
+/**
+ * The pond a published static site opens (tools/publish-site.mjs writes `<meta name="duckpond-open" content="pond/">`
+ * into its index.html), as an absolute URL next to the page; undefined in the app as usually served.
+ */
+export function publishedPond(doc: Document = document): string | undefined {
+  const folder = doc.querySelector<HTMLMetaElement>('meta[name="duckpond-open"]')?.content.trim();
+  return folder ? new URL(folder.endsWith('/') ? folder : `${folder}/`, doc.baseURI).href : undefined;
+}
+
 /** Drops `#open=…` from the address bar (a kept copy or a local pond is open now: a reload should not reopen the link). */
 export function clearLinkHash(): void {
   if (linkFromHash(location.hash) !== undefined) history.replaceState(history.state, '', `${location.pathname}${location.search}`);

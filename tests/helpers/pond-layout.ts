@@ -4,7 +4,7 @@ import type { Page } from '@playwright/test';
 import { unzipSync } from 'fflate';
 
 /** Creates pond `name` in the page's app with one series version per CSV text, and returns its id and layout files. */
-export async function pondLayout(page: Page, name: string, series: { path: string; csv: string }[]): Promise<{ id: string; files: Map<string, Uint8Array> }> {
+export async function pondLayout(page: Page, name: string, series: { path: string; csv: string }[]): Promise<{ id: string; files: Map<string, Uint8Array>; zip: Uint8Array }> {
   const made = await page.evaluate(async ([pondName, parts]) => {
     const { id } = await window.pond.api.createPond(pondName);
     for (const [i, p] of parts.entries()) await window.pond.api.copyIn([{ name: `${i}.csv`, data: new Blob([p.csv]) }], p.path, { format: 'series' });
@@ -14,6 +14,7 @@ export async function pondLayout(page: Page, name: string, series: { path: strin
     for (let i = 0; i < bytes.length; i += 0x8000) bin += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
     return { id, zip: btoa(bin) };
   }, [name, series] as const);
-  const files = unzipSync(Buffer.from(made.zip, 'base64'));
-  return { id: made.id, files: new Map(Object.entries(files).filter(([p]) => /^(_delta_log|oplog|blobs)\//.test(p))) };
+  const zip = new Uint8Array(Buffer.from(made.zip, 'base64'));
+  const files = unzipSync(zip);
+  return { id: made.id, zip, files: new Map(Object.entries(files).filter(([p]) => /^(_delta_log|oplog|blobs)\//.test(p))) };
 }

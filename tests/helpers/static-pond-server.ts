@@ -26,7 +26,14 @@ export interface StaticServerOptions {
   cors?: boolean;
   /** URL path under which the folder is served (default `/ponds/p1/`). */
   prefix?: string;
+  /** Content types by file extension and `index.html` for a folder, as a web server serves a site (default false). */
+  site?: boolean;
 }
+
+const TYPES: Record<string, string> = {
+  html: 'text/html; charset=utf-8', js: 'text/javascript', mjs: 'text/javascript', css: 'text/css', wasm: 'application/wasm',
+  json: 'application/json', webmanifest: 'application/manifest+json', png: 'image/png', svg: 'image/svg+xml', map: 'application/json',
+};
 
 export async function startStaticPondServer(files: Map<string, Uint8Array>, opts: StaticServerOptions = {}): Promise<StaticPondServer> {
   const prefix = opts.prefix ?? '/ponds/p1/';
@@ -49,7 +56,8 @@ export async function startStaticPondServer(files: Map<string, Uint8Array>, opts
     if (req.method === 'OPTIONS') {
       return send(opts.cors === false ? 404 : 204, opts.cors === false ? {} : { 'access-control-allow-methods': 'GET, HEAD', 'access-control-allow-headers': req.headers['access-control-request-headers'] ?? '*' });
     }
-    const path = entry.path.startsWith(prefix) ? entry.path.slice(prefix.length) : undefined;
+    let path = entry.path.startsWith(prefix) ? entry.path.slice(prefix.length) : undefined;
+    if (opts.site && path !== undefined && (path === '' || path.endsWith('/'))) path += 'index.html';
     const forced = path !== undefined ? statusFor.get(path) : undefined;
     if (forced) return send(forced, { 'content-type': 'text/plain' }, new TextEncoder().encode(`status ${forced}`));
     const body = path !== undefined ? files.get(path) : undefined;
@@ -61,7 +69,8 @@ export async function startStaticPondServer(files: Map<string, Uint8Array>, opts
       if (start >= body.length) return send(416, { 'content-range': `bytes */${body.length}` });
       return send(206, { 'content-range': `bytes ${start}-${end}/${body.length}`, 'content-length': String(end - start + 1), 'accept-ranges': 'bytes' }, body.subarray(start, end + 1));
     }
-    send(200, { 'content-length': String(body.length), 'content-type': 'application/octet-stream', ...(opts.range === false ? {} : { 'accept-ranges': 'bytes' }) }, body);
+    const type = (opts.site && TYPES[path!.split('.').pop() ?? '']) || 'application/octet-stream';
+    send(200, { 'content-length': String(body.length), 'content-type': type, ...(opts.range === false ? {} : { 'accept-ranges': 'bytes' }) }, body);
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
