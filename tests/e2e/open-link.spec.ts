@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { CHROMIUM_ARGS } from '../../tools/chromium.mjs';
 import { startStaticPondServer, type StaticPondServer } from '../helpers/static-pond-server';
 import { startS3 } from '../helpers/s3-server';
-import { pondLayout } from '../helpers/pond-layout';
+import { exportLayout, pondLayout } from '../helpers/pond-layout';
 
 const ROWS = 20_000; // per version: large enough that each version is a blob (64 KiB and more)
 const T0 = Date.UTC(2024, 0, 1);
@@ -270,4 +270,46 @@ test('"Share link" in the Backup tab opens the pushed backup on a public-read bu
   } finally {
     await s3.close();
   }
+});
+
+test('a year\'s chart over a link draws from the temporal-reduce table: one file fetched, none of the series', async ({ baseURL }) => {
+  test.setTimeout(300_000);
+  const a = await freshProfile(baseURL!);
+  await a.page.goto('/');
+  await a.page.waitForFunction(() => !!window.pond, undefined, { timeout: 60_000 });
+  await a.page.evaluate(() => window.pond.ready);
+  const year = 365 * 96; // a year of 15-minute readings
+  const rows = Array.from({ length: year }, (_, i) => `${new Date(T0 + i * STEP).toISOString()},${temp(i).toFixed(2)}`).join('\n');
+  await pondLayout(a.page, 'a year', [{ path: '/site/temp.series', csv: `timestamp,temp\n${rows}\n` }]);
+  await a.page.evaluate(async () => {
+    await window.pond.api.mknod('temporal-reduce', '/reduce', 'in_pattern: /site/*.series\nout_pattern: /reduced/$0\nresolutions: [1h, 24h]\n');
+    await window.pond.api.runNode('/reduce');
+  });
+  const made = await exportLayout(a.page);
+  await a.context.close();
+
+  const s = await startStaticPondServer(made.files, { prefix: `/ponds/${made.id}/` });
+  servers.push(s);
+  const b = await freshProfile(baseURL!);
+  await b.page.goto(linkTo(s));
+  await expect(b.page.getByTestId('link-banner')).toBeVisible({ timeout: 90_000 });
+  const tables = await b.page.evaluate(async () => (await window.pond.api.list('/reduced/**')).filter((n) => n.type === 'file:table').map((n) => n.path));
+  expect(tables.length).toBe(2);
+  const blobOfPath = async (path: string) => (await blobsOf(b.page, path)).map((x) => x.path);
+  const seriesBlobs = await blobOfPath('/site/temp.series');
+  const tableBlobs = (await Promise.all(tables.map(blobOfPath))).flat();
+  const opened = s.log.length;
+  await b.page.locator('pond-tree').getByText('site', { exact: true }).click();
+  await b.page.locator('pond-tree').getByText('temp.series').click();
+  await expect(b.page.locator('series-chart .plot').first()).toBeVisible({ timeout: 60_000 });
+  const fetched = s.log.slice(opened).filter((r) => r.path.includes('/blobs/')).map((r) => r.path.slice(s.url.length - new URL(s.url).origin.length));
+  expect(fetched.length).toBeGreaterThan(0);
+  expect(fetched.length).toBeLessThanOrEqual(2);
+  expect(fetched.every((p) => tableBlobs.includes(p))).toBe(true);
+  expect(fetched.some((p) => seriesBlobs.includes(p))).toBe(false);
+  const bytes = s.log.slice(opened).reduce((n, r) => n + r.bytes, 0);
+  const seriesBytes = seriesBlobs.reduce((n, p) => n + made.files.get(p)!.length, 0);
+  console.log(`a year's chart: ${bytes} bytes fetched (${fetched.join(', ')}); the series itself is ${seriesBytes} bytes`);
+  expect(bytes).toBeLessThan(seriesBytes);
+  await b.context.close();
 });
