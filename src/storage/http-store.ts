@@ -197,7 +197,7 @@ export class HttpStore implements Store {
         if (await this.commitExists(mid)) lo = mid;
         else hi = mid;
       }
-      await this.cache?.put(this.cacheKey(HEAD_RECORD), new TextEncoder().encode(JSON.stringify({ head: lo })));
+      await this.keep(HEAD_RECORD, new TextEncoder().encode(JSON.stringify({ head: lo })));
       return lo;
     } catch (e) {
       if (known !== undefined && isPondError(e, 'HTTP') && e.detail?.noAnswer === true) {
@@ -258,7 +258,12 @@ export class HttpStore implements Store {
     const m = this.mem.get(p);
     if (m) return (this.stats.cacheHits++, m);
     if (!this.cache || p === LAST_CHECKPOINT) return undefined; // the one object that changes: always asked for
-    const c = await this.cache.get(this.cacheKey(p));
+    let c: Uint8Array | undefined;
+    try {
+      c = await this.cache.get(this.cacheKey(p));
+    } catch (e) {
+      console.warn(`cache not readable for ${p}`, e); // Cache Storage unusable here (evicted, opaque context): fetch instead
+    }
     if (!c) return undefined;
     this.stats.cacheHits++;
     if (COMMIT.test(p)) this.learn(c);
@@ -287,8 +292,20 @@ export class HttpStore implements Store {
       if (wanted === undefined) return bytes; // no commit read names it yet: unchecked, so not kept
       this.mem.set(p, bytes);
     }
-    await this.cache?.put(this.cacheKey(p), bytes);
+    await this.keep(p, bytes);
     return bytes;
+  }
+
+  /**
+   * Caches checked bytes. A cache that refuses (QuotaExceededError when the device is full, or Cache Storage unusable
+   * in this context) costs only a refetch on the next visit, so the read it belongs to goes on.
+   */
+  private async keep(p: string, bytes: Uint8Array): Promise<void> {
+    try {
+      await this.cache?.put(this.cacheKey(p), bytes);
+    } catch (e) {
+      console.warn(`not cached: ${p}`, e);
+    }
   }
 
   private refused(e: PondError): PondError {

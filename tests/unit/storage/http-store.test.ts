@@ -168,6 +168,16 @@ describe('a pond read over HTTP', () => {
     await expect(never.findHead()).rejects.toMatchObject({ code: 'HTTP', message: expect.stringContaining('AllowedOrigin https://app.example') });
   });
 
+  it('goes on reading when the cache refuses to store (a full device) or to answer', async () => {
+    const src = await sourcePond();
+    server = await startStaticPondServer(src.files);
+    const full = { get: async () => { throw new DOMException('gone', 'InvalidStateError'); }, put: async () => { throw new DOMException('full', 'QuotaExceededError'); } };
+    const pond = await Pond.open(new HttpStore(server.url, { fetch, cache: full }), { readOnly: true });
+    const node = glob(pond.fs, '/site/temp.series')[0]!.node;
+    const local = await Pond.open(src.store, { readOnly: true });
+    expect(await pond.readVersion(node.id, 2)).toEqual(await local.readVersion(node.id, 2));
+  });
+
   it('is read-only and refuses link URLs it cannot use', async () => {
     const store = new HttpStore('http://127.0.0.1:9/p/', { fetch });
     await expect(store.write()).rejects.toMatchObject({ code: 'READ_ONLY' });
