@@ -209,7 +209,7 @@ export class HttpStore implements Store {
   }
 
   private async recordedHead(): Promise<number | undefined> {
-    const bytes = await this.cache?.get(this.cacheKey(HEAD_RECORD));
+    const bytes = await this.recall(HEAD_RECORD);
     if (!bytes) return undefined;
     try {
       const head = (JSON.parse(new TextDecoder().decode(bytes)) as { head?: unknown }).head;
@@ -258,12 +258,7 @@ export class HttpStore implements Store {
     const m = this.mem.get(p);
     if (m) return (this.stats.cacheHits++, m);
     if (!this.cache || p === LAST_CHECKPOINT) return undefined; // the one object that changes: always asked for
-    let c: Uint8Array | undefined;
-    try {
-      c = await this.cache.get(this.cacheKey(p));
-    } catch (e) {
-      console.warn(`cache not readable for ${p}`, e); // Cache Storage unusable here (evicted, opaque context): fetch instead
-    }
+    const c = await this.recall(p);
     if (!c) return undefined;
     this.stats.cacheHits++;
     if (COMMIT.test(p)) this.learn(c);
@@ -294,6 +289,16 @@ export class HttpStore implements Store {
     }
     await this.keep(p, bytes);
     return bytes;
+  }
+
+  /** What the cache holds for `p`; nothing when it cannot answer (Cache Storage unusable here): then it is fetched. */
+  private async recall(p: string): Promise<Uint8Array | undefined> {
+    try {
+      return await this.cache?.get(this.cacheKey(p));
+    } catch (e) {
+      console.warn(`cache not readable for ${p}`, e);
+      return undefined;
+    }
   }
 
   /**
