@@ -205,6 +205,17 @@ test('"Keep a copy" turns the linked pond into a pond of this device', async ({ 
   await b.page.goto(linkTo(server));
   const banner = b.page.getByTestId('link-banner');
   await expect(banner).toBeVisible({ timeout: 90_000 });
+  // Time travel from the History tab, as for a pond of one's own: version 2 has no level series yet.
+  await b.page.getByRole('tab', { name: 'History' }).click();
+  await b.page.locator('history-pane li[data-seq="2"]').getByRole('button', { name: /Open as of/ }).click();
+  await expect(b.page.getByTestId('time-travel')).toContainText('Viewing version 2 — read-only');
+  await expect(banner).toContainText('read-only · version 2');
+  await b.page.locator('pond-tree').getByText('site', { exact: true }).click();
+  await expect(b.page.locator('pond-tree').getByText('temp.series')).toBeVisible();
+  await expect(b.page.locator('pond-tree').getByText('level.series')).toHaveCount(0);
+  await b.page.getByRole('button', { name: 'Back to the latest version' }).click();
+  await expect(b.page.getByTestId('time-travel')).toHaveCount(0);
+  await expect(banner).toContainText('read-only · version 4');
   await banner.getByRole('button', { name: 'Keep a copy' }).click();
   await expect(banner).toBeHidden({ timeout: 60_000 });
   const ponds = await b.page.evaluate(() => window.pond.api.listPonds());
