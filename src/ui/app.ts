@@ -408,7 +408,7 @@ export class DuckpondApp extends LitElement {
           <button @click=${() => void this.openAsOf(undefined)}>Back to the latest version</button></div>` : nothing}
       ${info?.link ? html`<div class="banner" role="status" data-testid="link-banner">
           <span>Opened from ${info.link.host} · read-only · version ${info.asOf ?? info.version}</span>
-          <span class="muted">${fmtBytes(info.link.bytes)} fetched to open it${info.link.offline ? ' · offline: as of your last visit' : ''}${info.link.expires ? ` · link valid until ${info.link.expires}` : ''}</span>
+          <span class="muted">${fmtBytes(info.link.bytes)} fetched to open it${info.link.offline ? ' · offline: as of your last visit' : ''}${info.link.expires ? ` · link valid until ${info.link.expires}` : ''}${info.link.rangeIgnored ? ' · the server ignores Range: whole files are used' : ''}</span>
           ${this.linkNewer !== undefined ? html`<span data-testid="link-newer">Version ${this.linkNewer} was pushed since you opened it</span>
               <button @click=${() => void this.refreshLink()}>Refresh</button>` : nothing}
           ${this.keeping ? html`<span>${this.keeping}</span>` : html`<button @click=${() => void this.keepCopy()}
