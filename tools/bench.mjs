@@ -81,6 +81,14 @@ const benchEcho = await (async () => {
   return s;
 })();
 
+// --- A slow static host for bench/link.bench.ts (pond links): 50 ms round trips, 10 Mbit/s, as VITE_BENCH_THROTTLE_URL. ---
+const benchThrottle = await (async () => {
+  const { startThrottleServer } = await import('../tests/servers/throttle-server.mjs');
+  const s = await startThrottleServer();
+  process.env.VITE_BENCH_THROTTLE_URL = s.url;
+  return s;
+})();
+
 const server = await createServer({
   root,
   configFile: join(root, 'vite.config.ts'),
@@ -149,6 +157,7 @@ try {
   await benchS3?.close();
   await benchHydroVu?.close();
   await benchEcho?.close();
+  await benchThrottle?.close();
   if (!profileOpt) rmSync(profile, { recursive: true, force: true });
 }
 process.exit(exitCode);

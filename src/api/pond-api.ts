@@ -24,6 +24,8 @@ export interface PondInfo extends PondSummary {
   follow?: FollowInfo;
   /** The remotes that push this pond by themselves on this device, and how far each backup is behind. */
   autoPush?: AutoPushInfo[];
+  /** Set when the pond was opened from a link (read-only, not on this device): where it is and what it cost. */
+  link?: LinkInfo;
 }
 
 /** A replica following its remote: it pulls on opening and every `everySeconds` while online. */
@@ -57,6 +59,40 @@ export interface AutoPushInfo {
   waitingOnline?: boolean;
   /** Why auto-push stopped by itself (another device pushed: CONFLICT), and what to do. */
   stopped?: string;
+}
+
+/** A pond opened from a link (`#open=<url>`): its backup layout read over HTTP(S). */
+export interface LinkInfo {
+  /** The pond's folder (the one holding `_delta_log/`), ending in '/'. */
+  url: string;
+  /** Its host, as the banner names it. */
+  host: string;
+  /** HTTP requests sent and body bytes received for this pond so far, and reads answered from the cache. */
+  requests: number;
+  bytes: number;
+  cacheHits: number;
+  /** The server ignored a Range request (answered the whole file): whole files are used. */
+  rangeIgnored: boolean;
+  /** The server did not answer: the pond is shown as of the last visit, from the cache. */
+  offline: boolean;
+  /** A signed link: when it stops working (ISO 8601, UTC). */
+  expires?: string;
+}
+
+/** A link that opens a pond's backup in the app (`shareLink`). */
+export interface ShareLink {
+  /** The pond's folder in the bucket: what `#open=` carries. */
+  pondUrl: string;
+  /** The app's URL with `#open=<pondUrl>`, built from `appUrl`. */
+  appUrl: string;
+  /**
+   * `public`: works while the prefix is public-read; nothing expires. `signed`: a bundle of presigned GETs (the pond
+   * as of now) for a private bucket, valid until `expires`, at most 7 days.
+   */
+  kind: 'public' | 'signed';
+  expires?: string;
+  /** What the bucket needs for the link to work, in words. */
+  needs: string;
 }
 
 export interface NodeInfo {
@@ -424,6 +460,24 @@ export interface PondApi {
   info(): Promise<PondInfo>;
   /** Called whenever the open pond's version or writer status changes (from this tab or another). */
   subscribe(listener: (info: PondInfo) => void): Promise<void>;
+  /**
+   * Opens the pond whose backup layout is at `url` (a static host, or a public-read S3 prefix: the folder holding
+   * `_delta_log/`) read-only, without touching this device's ponds; objects are fetched when a view needs them,
+   * checked against their recorded hashes and cached. Time travel with `asOf`.
+   */
+  openLink(url: string, opts?: { asOf?: number }): Promise<PondInfo>;
+  /**
+   * For a pond opened from a link: the newest version at the link when it is newer than the one open (the backup
+   * was pushed to since), else null; openLink with the same URL then opens it.
+   */
+  checkLink(): Promise<number | null>;
+  /** "Keep a copy": the pond opened from a link becomes a pond on this device (same id; refused if it is here already), then opens. */
+  keepLinkCopy(opts?: { name?: string } & LongOp): Promise<PondInfo>;
+  /**
+   * The link that opens the open pond's backup on remote `remoteName` in the app at `appUrl`: plain for a public-read
+   * prefix; with `signedForSeconds` (at most 7 days) a signed bundle for a private bucket (push first; keys remotes).
+   */
+  shareLink(remoteName: string, appUrl: string, opts?: { signedForSeconds?: number } & LongOp): Promise<ShareLink>;
 
   list(pattern: string): Promise<NodeInfo[]>;
   stat(path: string): Promise<NodeInfo>;
@@ -567,6 +621,10 @@ export const POND_API_METHODS = [
   'deletePond',
   'info',
   'subscribe',
+  'openLink',
+  'keepLinkCopy',
+  'checkLink',
+  'shareLink',
   'list',
   'stat',
   'versions',

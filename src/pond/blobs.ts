@@ -2,7 +2,7 @@
 // an immutable blob named by its SHA-256. Blobs are written to tmp/ and moved into place, and writing one that
 // exists already is skipped (same name = same bytes), so a crashed or repeated write is harmless.
 import { INLINE_LIMIT } from '../core/entry';
-import { PondError, throwIfAborted } from '../core/errors';
+import { PondError, isPondError, throwIfAborted } from '../core/errors';
 import type { Store } from '../core/store';
 import type { PreparedContent } from '../tinyfs/wd';
 import { sha256Hex, sha256HexInParallel, streamingSha256 } from './hash';
@@ -137,7 +137,12 @@ export async function loadContent(store: Store, v: { inline: Uint8Array | null; 
   try {
     bytes = await store.read(path);
   } catch (e) {
-    throw new PondError('CORRUPT', `${what}: its content ${path} is missing`, { cause: e, detail: { path } });
+    // A store that checks what it reads (the HTTP store of a link) may refuse the blob itself: that says more.
+    if (isPondError(e, 'CORRUPT')) throw new PondError('CORRUPT', `${what}: ${e.message}`, { cause: e, detail: { ...e.detail, path } });
+    // A server that does not answer (offline, CORS, 403) says nothing about the pond: its own error says what to do.
+    if (isPondError(e, 'HTTP', 'BLOCKED')) throw e;
+    const at = isPondError(e, 'NOT_FOUND') && typeof e.detail?.url === 'string' ? e : undefined; // a 404 from a link's server
+    throw new PondError('CORRUPT', `${what}: its content ${path} is missing${at ? ` (${at.message})` : ''}`, { cause: e, detail: { path, ...(at ? { key: at.detail?.key, url: at.detail?.url } : {}) } });
   }
   const actual = await sha256Hex(bytes);
   if (actual !== v.sha256) {

@@ -25,6 +25,8 @@ export interface PresignRequest {
   key: string;
   query?: Record<string, string>;
   headers?: Record<string, string>;
+  /** Seconds the URL stays valid (default PRESIGN_EXPIRES; SigV4 allows at most 7 days). Only the local signer honours it. */
+  expires?: number;
 }
 
 export interface PresignedUrl {
@@ -44,7 +46,7 @@ export const PRESIGN_EXPIRES = 600;
 export function requestUrl(bucketUrl: string, req: PresignRequest): string {
   const url = new URL(objectUrl(bucketUrl, req.key));
   for (const [k, v] of Object.entries(req.query ?? {})) url.searchParams.set(k, v);
-  url.searchParams.set('X-Amz-Expires', String(PRESIGN_EXPIRES));
+  url.searchParams.set('X-Amz-Expires', String(req.expires ?? PRESIGN_EXPIRES));
   return url.href;
 }
 

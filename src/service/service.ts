@@ -36,6 +36,9 @@ import { withPushLock, type AutoPushTimings } from './backup/auto-push';
 import { PondAutoPush } from './backup/pond-auto-push';
 import { MemoryAutoPushSettings, type AutoPushSettings } from './settings/auto-push-settings';
 import type { ProgressCallback, PullSummary } from '../api/pond-api';
+import { defaultLinkCache, keepCopy, linkInfo, openLinkPond, publicShareLink, signedShareLink, type OpenedLink } from './link/open-link';
+import type { ObjectCache } from '../storage/object-cache';
+import type { ShareLink } from '../api/pond-api';
 
 export interface ServiceDeps {
   host: PondHost;
@@ -58,6 +61,8 @@ export interface ServiceDeps {
   autoPush?: AutoPushSettings;
   /** Auto-push's debounce and retry delays (tests); the defaults of backup/auto-push.ts when absent. */
   autoPushTimings?: AutoPushTimings;
+  /** Where ponds opened from links keep what they fetched: Cache Storage in the browser when absent (none in node). */
+  linkCache?: ObjectCache;
 }
 
 interface OpenPond {
@@ -74,6 +79,8 @@ interface OpenPond {
   pulls: SerialQueue;
   /** The remotes pushing this pond by themselves (pushing only while this tab holds the writer lock). */
   autoPush?: PondAutoPush;
+  /** Set for a pond opened from a link: not one of this device's ponds. */
+  link?: OpenedLink;
 }
 
 export class PondService implements PondApi {
@@ -263,7 +270,54 @@ export class PondService implements PondApi {
       ...(m ? { maintenanceError: String((m as Error).message ?? m) } : {}),
       ...(o.follow ? { follow: { ...o.follow } } : {}),
       ...(o.autoPush?.remotes.length ? { autoPush: o.autoPush.info() } : {}),
+      ...(o.link ? { link: linkInfo(o.link) } : {}),
     };
+  }
+
+  // --- ponds opened from a link (delegates to link/open-link.ts) ---
+  async openLink(url: string, opts: { asOf?: number } = {}): Promise<PondInfo> {
+    // The link's server joins the network worker's connect-src: the user asked to open it. The next link replaces it.
+    await this.connectOrigins.set('link:open', originsOf([String(url ?? '')]));
+    const same = this.current?.link?.url === url ? this.current.link : undefined;
+    const link: OpenedLink = same
+      ? { ...same, pond: await Pond.open(same.store, { readOnly: true, ...(opts.asOf !== undefined ? { asOf: opts.asOf } : {}) }) }
+      : await openLinkPond(url, { ...opts, ...(this.deps.fetch ? { fetch: this.deps.fetch } : {}), cache: this.deps.linkCache ?? defaultLinkCache() });
+    // Opened before the pond open now is closed: a link that fails leaves the user where they were.
+    await this.close();
+    const host = new URL(link.store.base).host;
+    this.current = {
+      pond: link.pond, name: link.pond.name ?? defaultPondName(link.pond.id), closed: false, unsubscribe: () => undefined, link, pulls: new SerialQueue(),
+      readOnlyReason: opts.asOf !== undefined ? `viewing version ${opts.asOf} of the pond at ${host} (time travel)` : `opened from ${host}`,
+    };
+    return this.info();
+  }
+
+  async checkLink(): Promise<number | null> {
+    const o = this.open;
+    if (!o.link) throw new PondError('INVALID_INPUT', 'the open pond was not opened from a link');
+    // Time travel shows an older version on purpose: what counts is the newest one this view has seen.
+    const seen = o.pond.asOf === undefined ? o.pond.version : await o.link.store.findHead();
+    return (await o.link.store.newerThan(seen)) ?? null;
+  }
+
+  async keepLinkCopy(opts: { name?: string } & LongOp = {}): Promise<PondInfo> {
+    const link = this.open.link;
+    if (!link) throw new PondError('INVALID_INPUT', 'the open pond is on this device already: only a pond opened from a link can be kept as a copy');
+    const { host, names, coordinator } = this.deps;
+    await this.ops.run(opts, (signal, onProgress) => keepCopy({ host, names, coordinator }, link, opts.name, { signal, onProgress }));
+    return this.openPond(link.pond.id);
+  }
+
+  async shareLink(remoteName: string, appUrl: string, opts: { signedForSeconds?: number } & LongOp = {}): Promise<ShareLink> {
+    const pond = this.open.pond;
+    if (opts.signedForSeconds !== undefined) {
+      const remote = await this.remotes.client(remoteName);
+      const seconds = opts.signedForSeconds;
+      return this.ops.run(opts, (signal) => signedShareLink(remote, pond.store, pond.id, seconds, appUrl, signal));
+    }
+    const remote = (await this.remotes.list()).find((r) => r.name === remoteName);
+    if (!remote) throw new PondError('NOT_FOUND', `no remote named ${JSON.stringify(remoteName)}`, { detail: { name: remoteName } });
+    return publicShareLink(remote.bucketUrl, remote.prefix, pond.id, appUrl);
   }
 
   async subscribe(listener: (info: PondInfo) => void): Promise<void> {

@@ -8,7 +8,9 @@ import * as Comlink from 'comlink';
 import type { NodeInfo, PondInfo, PondSummary } from '../api/pond-api';
 import type { PondClient } from './pond-client';
 import { createDemoPond, DEMO_SERIES } from './demo-pond';
-import { errorText, fmtTime } from './format';
+import { errorText, fmtBytes, fmtTime } from './format';
+import { clearLinkHash, linkFromHash, publishedPond, serviceWorkerControls } from './open-link';
+import { PONDS_CHANGED } from './pond-switcher';
 import { base } from './styles';
 import type { ImportDialog } from './import-dialog';
 import type { CombineDialog } from './combine-dialog';
@@ -96,6 +98,11 @@ export class DuckpondApp extends LitElement {
   /** A pond that was chosen but failed to open: the app still starts, and shows why with ways out. */
   @state() private unopened: (PondSummary & { error: string }) | undefined;
   @state() private salvage = '';
+  /** "Keep a copy" of a pond opened from a link: its progress while it runs. */
+  @state() private keeping = '';
+  /** A newer version at the link than the one shown (pushed since it was opened): the banner offers to refresh. */
+  @state() private linkNewer: number | undefined;
+  private linkTimer: ReturnType<typeof setInterval> | undefined;
   private dragDepth = 0;
   private readonly screen = new NarrowScreen(this);
   /** On a phone the tree folds behind "Files" so the selected series' chart is on the first screen. */
@@ -115,7 +122,12 @@ export class DuckpondApp extends LitElement {
       const { api } = client;
       // One subscription for the tab's life: the worker keeps listeners across pond switches.
       await api.subscribe(Comlink.proxy((info: PondInfo) => { this.info = info; }));
+      // A link in the address, else the pond a published static site carries.
+      const link = linkFromHash(location.hash) ?? publishedPond();
+      if (link !== undefined && (await this.openFromLink(link))) return;
       const ponds = await api.listPonds();
+      // A link that did not open makes no demo pond: the visitor came for that pond, and the error says why.
+      if (ponds.length === 0 && link !== undefined) return void (this.noPonds = true);
       if (ponds.length === 0) {
         this.opened(await createDemoPond(client, (s) => { this.bootStep = s; }));
         // A newcomer lands on data, not on an empty details pane.
@@ -127,6 +139,68 @@ export class DuckpondApp extends LitElement {
       await this.tryOpen(ponds.find((p) => p.id === last) ?? ponds[0]!);
     },
   });
+
+  /**
+   * Opens the pond a link (`#open=<url>`) names, read-only and without touching this device's ponds; false, with
+   * the reason shown, when it cannot. Another host is reachable only once the service worker controls the page (it
+   * gives the network worker its policy): on a first visit that is a few seconds after the page loads.
+   */
+  private async openFromLink(url: string): Promise<boolean> {
+    let host = url;
+    try {
+      const u = new URL(url);
+      host = u.host;
+      this.bootStep = `Opening the pond at ${host}…`;
+      if (u.origin !== location.origin) await serviceWorkerControls(30_000);
+      this.opened(await this.client!.api.openLink(url));
+      return true;
+    } catch (e) {
+      this.message = `Could not open the pond at ${host}: ${errorText(e)}`;
+      return false;
+    }
+  }
+
+  private readonly onHashChange = () => {
+    const link = linkFromHash(location.hash);
+    if (link !== undefined && this.client && link !== this.info?.link?.url) void this.openFromLink(link);
+  };
+
+  /** Asks whether the link has a newer version than the one shown (a minute apart, and when the tab is shown again). */
+  private readonly checkLink = () => {
+    const info = this.info;
+    if (!info?.link || info.asOf !== undefined || document.visibilityState !== 'visible' || !this.client) return;
+    this.client.api.checkLink().then((newer) => {
+      if (this.info?.link?.url === info.link!.url) this.linkNewer = newer ?? undefined;
+    }, () => undefined); // offline, or the host is gone for now: the view stays as it is, and the next check asks again
+  };
+
+  private async refreshLink(): Promise<void> {
+    const link = this.info?.link;
+    if (!link) return;
+    try {
+      this.opened(await this.client!.api.openLink(link.url));
+    } catch (e) {
+      this.message = errorText(e);
+    }
+  }
+
+  /** "Keep a copy": the pond opened from a link becomes a pond on this device, and is opened as such. */
+  private async keepCopy(): Promise<void> {
+    const client = this.client!;
+    const what = 'Copying the pond to this device…';
+    this.keeping = what;
+    try {
+      const info = await client.longOp((op) => client.api.keepLinkCopy(op), {
+        onProgress: (done, total) => { this.keeping = `${what} ${total ? Math.round((100 * done) / total) : 0}%`; },
+      });
+      this.opened(info);
+      window.dispatchEvent(new Event(PONDS_CHANGED));
+    } catch (e) {
+      this.message = `Could not keep a copy: ${errorText(e)}`;
+    } finally {
+      this.keeping = '';
+    }
+  }
 
   /** Opens a pond; when that fails, start-up still completes and the pond's error is shown with rename, delete and export. */
   private async tryOpen(pond: PondSummary): Promise<void> {
@@ -148,9 +222,11 @@ export class DuckpondApp extends LitElement {
     this.info = info;
     this.unopened = undefined;
     this.salvage = '';
+    this.linkNewer = undefined;
     this.noPonds = false;
     this.message = '';
-    if (info.asOf === undefined) localStorage.setItem(LAST_POND, info.id);
+    if (info.asOf === undefined && !info.link) localStorage.setItem(LAST_POND, info.id);
+    if (!info.link) clearLinkHash(); // a local pond is open now: a reload should open it, not the link again
     if (switched) this.selected = undefined;
   }
 
@@ -167,6 +243,16 @@ export class DuckpondApp extends LitElement {
   private async openAsOf(version: number | undefined): Promise<void> {
     if (!this.client || !this.info) return;
     const pond = { id: this.info.id, name: this.info.name };
+    const link = this.info.link;
+    if (link) {
+      // The linked pond stays open when another version of it cannot be (openLink opens before it closes).
+      try {
+        this.opened(await this.client.api.openLink(link.url, version === undefined ? {} : { asOf: version }));
+      } catch (e) {
+        this.message = errorText(e);
+      }
+      return;
+    }
     try {
       this.opened(await this.client.api.openPond(pond.id, version === undefined ? {} : { asOf: version }));
     } catch (e) {
@@ -230,6 +316,9 @@ export class DuckpondApp extends LitElement {
     document.addEventListener('dragover', this.onDragOver);
     document.addEventListener('dragleave', this.onDragLeave);
     document.addEventListener('drop', this.onDrop);
+    addEventListener('hashchange', this.onHashChange);
+    document.addEventListener('visibilitychange', this.checkLink);
+    this.linkTimer = setInterval(this.checkLink, 60_000);
   }
 
   override disconnectedCallback(): void {
@@ -238,6 +327,9 @@ export class DuckpondApp extends LitElement {
     document.removeEventListener('dragover', this.onDragOver);
     document.removeEventListener('dragleave', this.onDragLeave);
     document.removeEventListener('drop', this.onDrop);
+    removeEventListener('hashchange', this.onHashChange);
+    document.removeEventListener('visibilitychange', this.checkLink);
+    clearInterval(this.linkTimer);
   }
 
   private importFiles(files: File[]): void {
@@ -316,9 +408,16 @@ export class DuckpondApp extends LitElement {
       ${info?.asOf !== undefined ? html`<div class="banner" role="status" data-testid="time-travel">
           <span>Viewing version ${info.asOf} — read-only</span>
           <button @click=${() => void this.openAsOf(undefined)}>Back to the latest version</button></div>` : nothing}
+      ${info?.link ? html`<div class="banner" role="status" data-testid="link-banner">
+          <span>Opened from ${info.link.host} · read-only · version ${info.asOf ?? info.version}</span>
+          <span class="muted">${fmtBytes(info.link.bytes)} fetched to open it${info.link.offline ? ' · offline: as of your last visit' : ''}${info.link.expires ? ` · link valid until ${info.link.expires}` : ''}${info.link.rangeIgnored ? ' · the server ignores Range: whole files are used' : ''}</span>
+          ${this.linkNewer !== undefined ? html`<span data-testid="link-newer">Version ${this.linkNewer} was pushed since you opened it</span>
+              <button @click=${() => void this.refreshLink()}>Refresh</button>` : nothing}
+          ${this.keeping ? html`<span>${this.keeping}</span>` : html`<button @click=${() => void this.keepCopy()}
+              title="Copy this pond to this device, as a pond of your own">Keep a copy</button>`}</div>` : nothing}
       ${info?.follow ? html`<div class="banner" role="status" data-testid="following">
           Following ${info.follow.remote} · last pulled ${info.follow.lastPulled ? fmtTime(info.follow.lastPulled * 1000, true) : 'not yet'} · version ${info.version} — read-only${info.follow.lastError ? ` (last pull failed: ${info.follow.lastError})` : ''}</div>` : nothing}
-      ${info && info.readOnly && info.asOf === undefined && !info.follow ? html`<div class="banner" role="status" data-testid="read-only">
+      ${info && info.readOnly && info.asOf === undefined && !info.follow && !info.link ? html`<div class="banner" role="status" data-testid="read-only">
           Read-only: ${info.readOnlyReason ?? 'another tab is writing'}. This tab becomes the writer when that one closes.</div>` : nothing}
       ${(info?.autoPush ?? []).filter((a) => a.stopped).map((a) => html`<div class="banner" role="status" data-testid="auto-push-stopped">${a.stopped}</div>`)}
       ${info?.maintenanceError ? html`<div class="banner" role="status">Background maintenance failed: ${info.maintenanceError}</div>` : nothing}

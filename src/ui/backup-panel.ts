@@ -6,12 +6,15 @@
 import { LitElement, css, html, nothing } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
 import { Task, TaskStatus } from '@lit/task';
-import type { AutoPushInfo, FsckProblem, LongOp, PondInfo, ProgressCallback, RestoreSummary } from '../api/pond-api';
+import type { AutoPushInfo, FsckProblem, LongOp, PondInfo, ProgressCallback, RestoreSummary, ShareLink } from '../api/pond-api';
 import type { PondClient } from './pond-client';
 import { errorText, fmtBytes, fmtTime, isAbort } from './format';
 import { isPondError } from '../core/errors';
 import { base } from './styles';
 import { PONDS_CHANGED } from './pond-switcher';
+
+/** How long a signed link works: S3's limit for presigned URLs, 7 days. */
+const SIGNED_LINK_SECONDS = 7 * 24 * 3600;
 
 interface Job { label: string; work: (signal: AbortSignal, onProgress: ProgressCallback) => Promise<string> }
 
@@ -46,6 +49,8 @@ export class BackupPanel extends LitElement {
   @state() private secretPrompt: { remote: string; job: Job } | undefined;
   /** Failures of the quick calls (add, remove, list backups); the long ones show the job's error. */
   @state() private error = '';
+  /** The last "Share link" made: the URL to copy, and what the bucket needs for it to work. */
+  @state() private shared: ShareLink | undefined;
 
   private readonly remotes = new Task(this, {
     args: () => [this.client, this.revision] as const,
@@ -239,6 +244,26 @@ export class BackupPanel extends LitElement {
     });
   }
 
+  /** "Share link": the app's address with `#open=` the pond's folder in the bucket (a public-read prefix). */
+  private async share(remote: string): Promise<void> {
+    try {
+      this.shared = await this.client!.api.shareLink(remote, `${location.origin}${location.pathname}`);
+      this.error = '';
+    } catch (err) {
+      this.shared = undefined;
+      this.error = errorText(err);
+    }
+  }
+
+  /** "Signed link": for a private bucket, a bundle of presigned GETs valid 7 days (S3's limit), signed with the keys here. */
+  private signedShare(remote: string): void {
+    this.shared = undefined;
+    this.start(`Signing a link to this pond on ${remote}…`, async (signal, onProgress) => {
+      this.shared = await this.long((op) => this.client!.api.shareLink(remote, `${location.origin}${location.pathname}`, { ...op, signedForSeconds: SIGNED_LINK_SECONDS }), signal, onProgress);
+      return `Signed link made: valid until ${this.shared.expires}.`;
+    });
+  }
+
   private async listBackups(remote: string): Promise<void> {
     try {
       this.backups = await this.client!.api.remotePonds(remote);
@@ -337,11 +362,22 @@ export class BackupPanel extends LitElement {
               <button ?disabled=${busy || !this.info} @click=${() => this.verify(r.name)}>Verify</button>
               <button ?disabled=${busy || !this.info} @click=${() => this.pull(r.name)} aria-label=${`Pull from ${r.name}`}>Pull</button>
               <button ?disabled=${busy} @click=${() => void this.listBackups(r.name)}>Backups</button>
+              <button ?disabled=${busy || !this.info} @click=${() => void this.share(r.name)}>Share link</button>
+              ${r.signing === 'keys' ? html`<button ?disabled=${busy || !this.info} @click=${() => this.signedShare(r.name)}
+                  title="For a private bucket: presigned for 7 days">Signed link</button>` : nothing}
               <button class="danger" ?disabled=${busy} @click=${() => void this.removeRemote(r.name)} aria-label=${`Remove remote ${r.name}`}>Remove</button>
               <label class="check"><input type="checkbox" aria-label=${`Auto-push to ${r.name}`} ?disabled=${!this.info || this.info.asOf !== undefined}
                 .checked=${autoPush.some((a) => a.remote === r.name)} @change=${(e: Event) => void this.setAutoPush(r.name, (e.target as HTMLInputElement).checked)} /> Auto-push</label></td>
           </tr>`)}</tbody></table>`}
         ${autoPush.map((a) => this.renderAutoPush(a))}
+        ${this.shared ? html`<div class="ok" data-testid="share-link">
+            <label>Link to this pond’s backup (push first; it opens read-only in any browser)
+              <input readonly .value=${this.shared.appUrl} @focus=${(e: Event) => (e.target as HTMLInputElement).select()} /></label>
+            <div class="row"><button @click=${() => void navigator.clipboard?.writeText(this.shared!.appUrl)}>Copy</button>
+              <span>${this.shared.kind === 'signed'
+                ? `Signed link: it works until ${this.shared.expires} (7 days, S3's limit) and shows the pond as it is now; share again after later pushes.`
+                : 'Public link: it works while the prefix is public-read and does not expire.'}</span></div>
+            <span class="muted">${this.shared.needs}</span></div>` : nothing}
         <form @submit=${(e: Event) => void this.add(e)} aria-label="Add a remote">
           <label>Name <input name="name" required placeholder="lab-bucket" /></label>
           <label>Bucket URL <input name="bucketUrl" type="url" required placeholder="https://bucket.s3.eu-west-1.amazonaws.com" /></label>

@@ -1,0 +1,128 @@
+// Pond links (issue "Open a pond from a link"): a year of 15-minute data for 10 parameters with its temporal-reduce
+// tables, in backup layout on a slow static host (tests/servers/throttle-server.mjs: 50 ms round trips, 10 Mbit/s,
+// started by tools/bench.mjs). A fresh reader (no cache) opens the link and lists the tree, then draws the first
+// chart as the UI does (plotAuto, 800 px); the baseline is downloading the whole pond's zip over the same link first.
+import { Float64, makeData, makeVector, Table, TimestampMicrosecond } from 'apache-arrow';
+import { arrowToParquet } from '../src/formats/parquet';
+import { MemoryCoordinator } from '../src/pond/coordination';
+import { wideTableMeta } from '../src/service/nodes/factories/hydrovu';
+import { MemoryPondNames } from '../src/service/settings/pond-names';
+import { PondService } from '../src/service/service';
+import { MemoryObjectCache } from '../src/storage/object-cache';
+import { MemoryPondHost } from '../src/storage/pond-host';
+import { median, round, timed, type BenchContext, type BenchResult, type Benchmark } from './types';
+
+const THROTTLE_URL: string | undefined = import.meta.env.VITE_BENCH_THROTTLE_URL;
+const PARAMETERS = 10;
+const WIDTH = 800;
+const SERIES = '/site/logger.series';
+
+/** A year of 15-minute readings of 10 parameters from 2023-01-01 (smooth waves with a daily cycle, as loggers give). */
+function year(rows: number): Table {
+  const start = Date.UTC(2023, 0, 1) * 1000;
+  const ts = new BigInt64Array(rows);
+  const cols: Record<string, ReturnType<typeof makeVector>> = {};
+  for (let i = 0; i < rows; i++) ts[i] = BigInt(start + i * 900_000_000);
+  for (let p = 0; p < PARAMETERS; p++) {
+    const v = new Float64Array(rows);
+    for (let i = 0; i < rows; i++) v[i] = Math.round((10 + p + 5 * Math.sin(i / 96 * 2 * Math.PI) + 3 * Math.sin(i / 35040 * 2 * Math.PI + p)) * 1000) / 1000;
+    cols[`P${p}.unit`] = makeVector(makeData({ type: new Float64(), length: rows, data: v }));
+  }
+  return new Table({ timestamp: makeVector(makeData({ type: new TimestampMicrosecond(), length: rows, data: ts })), ...cols });
+}
+
+interface Served { url: string; zipUrl: string; files: number; bytes: number; zipBytes: number }
+
+let served: Promise<Served> | undefined;
+
+/** Makes the pond (series + temporal-reduce run) in memory and puts its layout and its zip on the slow host. */
+function serve(ctx: BenchContext): Promise<Served> {
+  served ??= (async () => {
+    if (!THROTTLE_URL) throw new Error('VITE_BENCH_THROTTLE_URL is not set: run through tools/bench.mjs, which starts the throttling server');
+    const host = new MemoryPondHost();
+    const svc = new PondService({ host, names: new MemoryPondNames(), coordinator: new MemoryCoordinator() });
+    const { id } = await svc.createPond('bench link');
+    const t = year(ctx.quick ? 96 * 30 : 365 * 96);
+    const bytes = await arrowToParquet(t);
+    await svc.transact('bench data', async (tx) => { await tx.writeFile(SERIES, 'file:series', bytes, wideTableMeta(t, 'bench'), { parents: true }); });
+    await svc.mknod('temporal-reduce', '/reduce', 'in_pattern: /site/*.series\nout_pattern: /reduced/$0\nresolutions: [1h, 2h, 4h, 12h, 24h]\n');
+    await svc.runNode('/reduce');
+    const store = host.stores.get(id)!;
+    const files = [...store.snapshot()].filter(([p]) => /^(_delta_log|oplog|blobs)\//.test(p));
+    const prefix = `${THROTTLE_URL}${id}`;
+    for (const [p, b] of files) await fetch(`${prefix}/${p}`, { method: 'PUT', body: b as Uint8Array<ArrayBuffer> });
+    const zip = await svc.exportZip();
+    await fetch(`${prefix}.zip`, { method: 'PUT', body: zip.blob });
+    const total = files.reduce((n, [, b]) => n + b.length, 0);
+    ctx.log(`pond ${id}: ${files.length} files, ${round(total / 1e6, 2)} MB; zip ${round(zip.blob.size / 1e6, 2)} MB`);
+    return { url: `${prefix}/`, zipUrl: `${prefix}.zip`, files: files.length, bytes: total, zipBytes: zip.blob.size };
+  })();
+  return served;
+}
+
+interface LinkRun { treeMs: number; chartMs: number; treeBytes: number; chartBytes: number; drawnBytes: number; source: string; requests: number }
+
+/** One fresh reader: open the link and list the tree, then the first chart of one parameter. */
+async function openAndChart(url: string): Promise<LinkRun> {
+  const reader = new PondService({ host: new MemoryPondHost(), names: new MemoryPondNames(), coordinator: new MemoryCoordinator(), linkCache: new MemoryObjectCache() });
+  const t0 = performance.now();
+  await reader.openLink(url);
+  await reader.list('/**');
+  const treeMs = performance.now() - t0;
+  const treeBytes = (await reader.info()).link!.bytes;
+  const plot = await reader.plotAuto(SERIES, ['P0.unit'], WIDTH);
+  const chartMs = performance.now() - t0;
+  const link = (await reader.info()).link!;
+  // The Parquet the chart drew from: the version(s) of the table (or series) plotAuto chose.
+  const drawnBytes = (await reader.versions(plot.source)).reduce((n, v) => n + v.size, 0);
+  return { treeMs, chartMs, treeBytes, chartBytes: link.bytes - treeBytes, drawnBytes, source: plot.source, requests: link.requests };
+}
+
+async function wholeZip(url: string): Promise<number> {
+  const [ms] = await timed(async () => (await fetch(url, { cache: 'no-store' })).arrayBuffer());
+  return ms;
+}
+
+async function measure(ctx: BenchContext): Promise<{ runs: LinkRun[]; zipMs: number[]; s: Served }> {
+  const s = await serve(ctx);
+  const runs: LinkRun[] = [];
+  const zipMs: number[] = [];
+  for (let i = 0; i < (ctx.quick ? 1 : 3); i++) {
+    zipMs.push(await wholeZip(s.zipUrl));
+    runs.push(await openAndChart(s.url));
+    ctx.log(`run ${i + 1}: tree ${round(runs.at(-1)!.treeMs)} ms, chart ${round(runs.at(-1)!.chartMs)} ms, zip ${round(zipMs.at(-1)!)} ms`);
+  }
+  return { runs, zipMs, s };
+}
+
+let measured: ReturnType<typeof measure> | undefined;
+
+async function tree(ctx: BenchContext): Promise<BenchResult> {
+  const { runs, zipMs, s } = await (measured ??= measure(ctx));
+  const ms = median(runs.map((r) => r.treeMs));
+  return {
+    figure: ms, unit: 'ms', baseline: median(zipMs), baselineLabel: `download the pond's whole zip (${round(s.zipBytes / 1e6, 2)} MB) first`,
+    notes: `${round(runs[0]!.treeBytes / 1e3, 1)} kB fetched for the tree (the pond: ${s.files} files, ${round(s.bytes / 1e6, 2)} MB); 50 ms RTT, 10 Mbit/s`,
+    details: { runs, zipMs },
+  };
+}
+
+async function firstChart(ctx: BenchContext): Promise<BenchResult> {
+  const { runs, zipMs, s } = await (measured ??= measure(ctx));
+  const ms = median(runs.map((r) => r.chartMs));
+  const r = runs[0]!;
+  return {
+    figure: ms, unit: 'ms', baseline: median(zipMs), baselineLabel: `download the pond's whole zip (${round(s.zipBytes / 1e6, 2)} MB) first`,
+    notes: `the chart drew from ${r.source}: ${round(r.chartBytes / 1e3, 1)} kB fetched for it, its Parquet is ${round(r.drawnBytes / 1e3, 1)} kB (${round(r.chartBytes / r.drawnBytes, 2)}x); `
+      + `time includes starting DuckDB; ${r.requests} requests in all`,
+    details: { runs, zipMs, bytesRatio: r.chartBytes / r.drawnBytes },
+  };
+}
+
+export const benchmarks: Benchmark[] = [
+  { name: 'link/tree', goal: 'link → tree < 1.5 s', met: (r) => r.figure < 1500, run: tree },
+  {
+    name: 'link/first-chart', goal: 'link → first chart < 3 s; bytes ≤ 2x the Parquet drawn',
+    met: (r) => r.figure < 3000 && Number(r.details?.bytesRatio) <= 2, run: firstChart,
+  },
+];
