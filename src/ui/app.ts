@@ -486,7 +486,7 @@ export class DuckpondApp extends LitElement {
           ${this.tab === 'sql' ? html`<sql-console .client=${this.client} .path=${this.selected && (this.selected.derived || /table|series/.test(this.selected.type)) ? this.selected.path : ''}></sql-console>` : nothing}
           ${this.tab === 'collect' ? html`<collect-panel .client=${client} .pondId=${info.id} .version=${version} ?readOnly=${info.readOnly}></collect-panel>` : nothing}
           <!-- Kept mounted, like the shell: a running push keeps its progress bar when the user looks elsewhere. -->
-          <backup-panel .client=${client} .info=${info} ?hidden=${this.tab !== 'backup'}
+          <backup-panel .client=${client} .info=${info} ?hidden=${this.tab !== 'backup'} .shown=${this.tab === 'backup'}
             @pond-opened=${(e: CustomEvent<PondInfo>) => this.opened(e.detail)}></backup-panel>
         </div>
       </section>

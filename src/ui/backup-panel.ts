@@ -34,6 +34,8 @@ export class BackupPanel extends LitElement {
   /** The client, not its `api`: a comlink proxy answers every property read, so Lit would take it for a directive. */
   @property({ attribute: false }) client?: PondClient;
   @property({ attribute: false }) info?: PondInfo;
+  /** Whether the Backup tab is showing: remotes added or removed elsewhere (the shell) are listed again when it is. */
+  @property({ type: Boolean }) shown = false;
   @state() private revision = 0;
   @state() private signing: 'keys' | 'presign' = 'keys';
   @state() private progress: { done: number; total?: number; what: string } | undefined;
@@ -51,6 +53,10 @@ export class BackupPanel extends LitElement {
   @state() private error = '';
   /** The last "Share link" made: the URL to copy, and what the bucket needs for it to work. */
   @state() private shared: ShareLink | undefined;
+
+  override willUpdate(changed: Map<string, unknown>): void {
+    if (changed.has('shown') && this.shown && changed.get('shown') === false) this.revision++;
+  }
 
   private readonly remotes = new Task(this, {
     args: () => [this.client, this.revision] as const,

@@ -33,6 +33,20 @@ async function addRemote(el: BackupPanel, root: ShadowRoot, name: string): Promi
 }
 
 describe('<backup-panel>', () => {
+  it('lists a remote added elsewhere (the shell) when its tab is shown again', async () => {
+    const { c, el, root } = await mountPanel('panel shown');
+    el.shown = true;
+    await el.updateComplete;
+    el.shown = false; // another tab of the app is showing
+    await el.updateComplete;
+    const name = `shell${crypto.randomUUID().slice(0, 6)}`;
+    await c.api.exec(`remote add ${name} ${inject('s3Url')} --prefix panel --key S3RVER --secret S3RVER`);
+    expect(root.querySelector('table')?.textContent ?? '').not.toContain(name);
+    el.shown = true;
+    await vi.waitFor(() => expect(root.querySelector('table')?.textContent).toContain(name));
+    await c.api.remoteRemove(name);
+  });
+
   it('adds a remote from its form (secret not shown), pushes, and cancels a long push from the progress bar', async () => {
     const { c, el, root } = await mountPanel('panel push');
     await c.api.writeFile('/small.txt', new Blob(['hello']));
