@@ -7,6 +7,14 @@
 //   ui/start-{online,offline}-chart  … and the demo series charted, its folders clicked open as soon as they appear
 //   ui/zoom-10M                 a zoom/pan click to the redrawn chart on a 10 000 000-row series (baseline: the
 //                               `api.plot` call alone for the same window and width, from the page)
+//   ui/first-chart-offline      the offline later visit's first chart again (the same loads as start-offline-chart),
+//                               against reading + M4-ing the demo series' own Parquet in a bare worker
+//                               (bench/firstscreen.bench.ts on the dev server, median of 3 fresh workers)
+//   ui/first-import-24k         a 24 KiB CSV imported 0.3 s after a cold offline start, to committed (baseline: the
+//                               same import again in the same page, warm)
+//   ui/sql-tab-{cold,warm}      one GROUP BY over a 3M-row table through the SQL tab (typed, Run, rows shown) against
+//                               the same query through the shell (`pond.exec('cat … --sql …')`), each after its own
+//                               reload (cold) and repeated in that page with another literal (warm, no result cache)
 // Offline: a second profile with the service worker allowed, one online visit until "Ready to work offline",
 // then the browser context is set offline. Times are from navigation start (performance.now() of the page).
 import { spawnSync } from 'node:child_process';
@@ -18,7 +26,8 @@ import { preview } from 'vite';
 import { chromium } from 'playwright-core';
 import { CHROMIUM_ARGS, findChromium } from '../tools/chromium.mjs';
 
-const GOALS = { tree: 1000, chart: 3000, zoom: 100 };
+const GOALS = { tree: 1000, chart: 3000, zoom: 100, firstChart: 1500, firstImport: 1500 };
+const DEMO = '/sensors/lake-station/water.series';
 
 /** Walks every open shadow root (the app is Lit components all the way down); installed in each page. */
 function installDeep() {
@@ -119,6 +128,7 @@ export async function runUiBenchmarks({ root, filters, quick, log = console.log 
     const all = (k) => runs.map((r) => Math.round(r[k])).join(', ');
     if (want(`ui/start-${kind}-tree`)) add(`ui/start-${kind}-tree`, 'tree < 1 s', tree, load, 'load event', `median of ${repeats} loads; tree ${all('tree')} ms, load ${all('load')} ms`, GOALS.tree);
     if (want(`ui/start-${kind}-chart`)) add(`ui/start-${kind}-chart`, 'first chart < 3 s', chart, load, 'load event', `median of ${repeats}; chart ${all('chart')} ms (folders opened by script as soon as shown)`, GOALS.chart);
+    return runs;
   };
 
   try {
@@ -143,21 +153,183 @@ export async function runUiBenchmarks({ root, filters, quick, log = console.log 
     if (wantGroup('ui/start-online')) await starts(online, 'online');
 
     if (want('ui/zoom-10M')) await zoom(online, quick ? 1 : 10);
+    if (wantGroup('ui/sql-tab')) await sqlTabAgainstShell(online);
     await online.close();
 
-    if (wantGroup('ui/start-offline')) {
+    if (wantGroup('ui/start-offline') || want('ui/first-chart-offline') || want('ui/first-import-24k')) {
       const sw = await launch('allow');
       const { page } = await visit(sw);
       await page.waitForFunction(() => /Ready to work offline/.test(window.__deep('sw-notices')?.shadowRoot?.textContent ?? ''), null, { timeout: 180_000 });
       await sw.setOffline(true);
-      await starts(sw, 'offline');
+      const runs = await starts(sw, 'offline');
+      if (want('ui/first-chart-offline')) await firstChartAgainstBareWorker(sw, runs);
+      if (want('ui/first-import-24k')) await firstImport(sw);
       await sw.close();
     }
+  } catch (e) {
+    log(`  FAILED: ${e?.stack ?? e}`); // before the clean-up below, whose own errors would hide this one
+    throw e;
   } finally {
     await server.close();
-    for (const d of profiles) rmSync(d, { recursive: true, force: true });
+    for (const d of profiles) rmSync(d, { recursive: true, force: true, maxRetries: 3 });
   }
   return outcomes;
+
+  /** The bare-worker baseline: the demo version's bytes from the app, read and M4-ed in bench/firstscreen.bench.ts. */
+  async function firstChartAgainstBareWorker(ctx, runs) {
+    const app = ctx.pages().at(-1);
+    const bytes = await app.evaluate(async (path) => Array.from(await window.pond.api.readFile(path)), DEMO);
+    await ctx.setOffline(false);
+    const { createServer } = await import('vite');
+    const dev = await createServer({ root, configFile: join(root, 'vite.config.ts'), logLevel: 'warn', clearScreen: false, server: { host: '127.0.0.1', port: 0, hmr: false } });
+    await dev.listen();
+    try {
+      const page = await ctx.newPage();
+      await page.goto(`http://127.0.0.1:${dev.httpServer.address().port}/bench/index.html`);
+      await page.waitForFunction(() => window.bench?.ready === true, null, { timeout: 60_000 });
+      await page.evaluate(async ([name, data]) => {
+        const w = await (await (await navigator.storage.getDirectory()).getFileHandle(name, { create: true })).createWritable();
+        await w.write(new Uint8Array(data));
+        await w.close();
+      }, ['firstscreen-demo.parquet', bytes]);
+      const bare = [];
+      for (let i = 0; i < repeats; i++) {
+        const o = await page.evaluate(() => window.bench.run('firstscreen/bare-read-m4'));
+        if (!o.result) throw new Error(`bare worker baseline failed: ${o.error}`);
+        bare.push(o.result.figure);
+      }
+      await page.close();
+      const chart = median(runs.map((r) => r.chart));
+      const base = median(bare);
+      outcomes.push({
+        name: 'ui/first-chart-offline', goal: 'first chart < 1.5 s and ≤ 1.5x bare read+M4', met: chart < GOALS.firstChart && chart / base <= 1.5,
+        result: { figure: chart, unit: 'ms', baseline: base, baselineLabel: 'bare worker: parquet-wasm start + OPFS read + decode + M4', ratio: chart / base,
+          notes: `the offline loads of ui/start-offline-chart (chart ${runs.map((r) => Math.round(r.chart)).join(', ')} ms from navigation start; tree ${runs.map((r) => Math.round(r.tree)).join(', ')} ms); bare worker ${bare.map(Math.round).join(', ')} ms; ${bytes.length} B of Parquet` },
+      });
+    } finally {
+      await dev.close();
+      await ctx.setOffline(true);
+    }
+  }
+
+  /** A 24 KiB CSV imported right after a cold offline start, then the same import warm (another file) in that page. */
+  async function firstImport(ctx) {
+    const cold = [], warm = [], stages = [];
+    for (let i = 0; i < repeats; i++) {
+      for (const p of ctx.pages()) await p.close();
+      const page = await ctx.newPage();
+      await page.bringToFront();
+      await page.goto(url, { waitUntil: 'commit' });
+      await page.waitForFunction(() => !!window.pond, null, { timeout: 60_000 });
+      const r = await page.evaluate(async (run) => {
+        await window.pond.ready;
+        for (let k = 0; (await window.pond.api.info()).readOnly; k++) { // the closed tab may hold the writer lock a moment
+          if (k > 300) throw new Error('the page stayed read-only for 30 s');
+          await new Promise((ok) => setTimeout(ok, 100));
+        }
+        await new Promise((ok) => setTimeout(ok, 300)); // "right after start-up", as the person in the field did
+        const csv = (part) => {
+          const lines = ['date,temperature_c,precipitation_mm,wind_m_s'];
+          for (let d = 0; lines.join('\n').length < 24 * 1024; d++) {
+            const t = new Date(Date.UTC(1990 + run, 0, 1) + (part * 1000 + d) * 3_600_000).toISOString().slice(0, 16).replace('T', ' ');
+            lines.push(`${t},${(10 + Math.sin(d / 9) * 8).toFixed(2)},${((d * 7) % 13 / 10).toFixed(1)},${(3 + Math.cos(d / 5)).toFixed(2)}`);
+          }
+          return new Blob([lines.join('\n') + '\n'], { type: 'text/csv' });
+        };
+        const time = async (part) => {
+          const t0 = performance.now();
+          await window.pond.api.copyIn([{ name: `weather-${run}-${part}.csv`, data: csv(part) }], `/bench/import-${run}.series`, { format: 'series' });
+          return performance.now() - t0;
+        };
+        const cold = await time(0);
+        const engine = await window.pond.api.queryEngineStatus();
+        const warm = await time(1);
+        return { cold, warm, engine, bytes: (await csv(0).size) };
+      }, i);
+      cold.push(r.cold); warm.push(r.warm); stages.push(r.engine);
+      log(`  first import: ${Math.round(r.cold)} ms (${r.bytes} B), again ${Math.round(r.warm)} ms; DuckDB started by ${r.engine.startedBy}, stages ${JSON.stringify(r.engine.stages)}`);
+    }
+    const fig = median(cold), base = median(warm);
+    outcomes.push({
+      name: 'ui/first-import-24k', goal: 'committed < 1.5 s', met: fig < GOALS.firstImport,
+      result: { figure: fig, unit: 'ms', baseline: base, baselineLabel: 'the same import warm, same page', ratio: fig / base,
+        notes: `median of ${repeats} cold offline starts, import 0.3 s after pond.ready: ${cold.map(Math.round).join(', ')} ms; warm ${warm.map(Math.round).join(', ')} ms; DuckDB start stages (ms): ${stages.map((s) => `${s.startedBy} ${Object.values(s.stages).join('/')}`).join('; ')}` },
+    });
+  }
+
+  /** One GROUP BY over 3M rows: the SQL tab (typed, Run, rows shown) against the shell, cold (after a reload) and warm. */
+  async function sqlTabAgainstShell(ctx) {
+    const flights = join(root, outDir, 'bench-flights.parquet');
+    await writeFlightsParquet(flights, quick ? 300_000 : 3_000_000);
+    let page = (await visit(ctx)).page;
+    await page.evaluate(async () => {
+      for (let k = 0; (await window.pond.api.info()).readOnly; k++) { if (k > 300) throw new Error('read-only for 30 s'); await new Promise((ok) => setTimeout(ok, 100)); }
+      const data = await (await fetch('/bench-flights.parquet')).blob();
+      await window.pond.api.copyIn([{ name: 'flights.parquet', data }], '/flights.table', { format: 'table' });
+    });
+    const sql = (k) => `SELECT carrier, count(*) AS flights, avg(dep_delay) AS mean_delay FROM source WHERE distance > ${k} GROUP BY carrier ORDER BY flights DESC`;
+    const viaTab = (q) => page.evaluate(async (q) => {
+      const frame = () => new Promise((r) => requestAnimationFrame(() => r()));
+      const tab = [...window.__deep('duckpond-app').shadowRoot.querySelectorAll('[role="tab"]')].find((b) => b.textContent.trim() === 'SQL');
+      tab.click();
+      let con;
+      while (!(con = window.__deep('sql-console'))?.shadowRoot?.querySelector('#sql')) await frame();
+      const set = (sel, v) => { const el = con.shadowRoot.querySelector(sel); el.value = v; el.dispatchEvent(new Event('input')); };
+      set('#bind', 'source = /flights.table');
+      set('#sql', q);
+      await con.updateComplete;
+      const t0 = performance.now();
+      con.shadowRoot.querySelector('button[type="submit"]').click(); // runs the console's Task at once
+      await con.answer.taskComplete; // rejects with the query's error
+      await con.updateComplete;
+      await frame();
+      return { ms: performance.now() - t0, rows: con.shadowRoot.querySelector('[data-testid="sql-rows"]')?.textContent };
+    }, q);
+    // The Shell tab as a person uses it: the command run by the panel, its output rendered, one frame after.
+    const viaShell = (q) => page.evaluate(async (q) => {
+      const frame = () => new Promise((r) => requestAnimationFrame(() => r()));
+      const tab = [...window.__deep('duckpond-app').shadowRoot.querySelectorAll('[role="tab"]')].find((b) => b.textContent.trim() === 'Shell');
+      tab.click();
+      let panel;
+      while (!(panel = window.__deep('shell-panel'))?.shadowRoot?.querySelector('input[type="text"]')) await frame();
+      const t0 = performance.now();
+      const r = await panel.run(`cat /flights.table --sql "${q}"`);
+      await panel.updateComplete;
+      await frame();
+      if (!r || r.exitCode !== 0) throw new Error(`shell: ${r?.stderr}`);
+      return { ms: performance.now() - t0, rows: r.stdout.trim().split('\n').at(-1) };
+    }, q);
+    const reload = async () => {
+      for (const p of ctx.pages()) await p.close();
+      page = await ctx.newPage();
+      await page.bringToFront();
+      await page.goto(url, { waitUntil: 'commit' });
+      await page.waitForFunction(() => !!window.pond, null, { timeout: 60_000 });
+      await page.evaluate(() => window.pond.ready);
+    };
+    const cold = { tab: [], shell: [] }, warm = { tab: [], shell: [] };
+    for (let i = 0; i < repeats; i++) {
+      for (const kind of i % 2 ? ['shell', 'tab'] : ['tab', 'shell']) { // interleaved, each after its own reload
+        await reload();
+        const run = kind === 'tab' ? viaTab : viaShell;
+        const c = await run(sql(0));
+        cold[kind].push(c.ms);
+        const w = [];
+        for (let k = 1; k <= 3; k++) w.push((await run(sql(k))).ms);
+        warm[kind].push(median(w));
+        log(`  ${kind}: cold ${Math.round(c.ms)} ms, warm ${w.map(Math.round).join(', ')} ms (${c.rows})`);
+      }
+    }
+    for (const [name, m] of [['ui/sql-tab-cold', cold], ['ui/sql-tab-warm', warm]]) {
+      if (!want(name)) continue;
+      const fig = median(m.tab), base = median(m.shell);
+      outcomes.push({
+        name, goal: 'SQL tab ≤ 1.2x the shell', met: fig / base <= 1.2,
+        result: { figure: fig, unit: 'ms', baseline: base, baselineLabel: 'the Shell tab (cat --sql), same query', ratio: fig / base,
+          notes: `${quick ? '300k' : '3M'}-row table; tab ${m.tab.map(Math.round).join(', ')} ms, shell ${m.shell.map(Math.round).join(', ')} ms` },
+      });
+    }
+  }
 
   async function zoom(ctx, millions) {
     const { page } = await visit(ctx);
@@ -214,4 +386,30 @@ export async function runUiBenchmarks({ root, filters, quick, log = console.log 
     const base = median(alone);
     add('ui/zoom-10M', 'zoom redraw < 100 ms', fig, base, 'api.plot alone, same windows', `${millions}M rows in ${millions} versions; median of ${acts.length} actions (${acts.map((a) => `${a.action} ${Math.round(a.ms)}`).join(', ')}); plot alone ${alone.map(Math.round).join(', ')} ms; first chart of the series ${Math.round(firstDraw)} ms after its click`, GOALS.zoom);
   }
+}
+
+/** A flights-like table (3M rows: date, carrier, origin, dep_delay, distance) as Parquet, written with parquet-wasm in node. */
+async function writeFlightsParquet(path, rows) {
+  const { writeFileSync } = await import('node:fs');
+  const arrow = await import('apache-arrow');
+  const pw = await import('parquet-wasm');
+  const carriers = ['AA', 'AS', 'B6', 'DL', 'F9', 'G4', 'HA', 'MQ', 'NK', 'OH', 'OO', 'UA', 'WN', 'YX'];
+  const airports = Array.from({ length: 300 }, (_, i) => String.fromCharCode(65 + (i % 26), 65 + ((i / 26) | 0) % 26, 65 + (i * 7) % 26));
+  let seed = 7;
+  const rnd = () => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648);
+  const date = new BigInt64Array(rows), delay = new Int32Array(rows), distance = new Int32Array(rows);
+  const carrier = new Array(rows), origin = new Array(rows);
+  const t0 = BigInt(Date.UTC(2024, 0, 1)) * 1000n;
+  for (let i = 0; i < rows; i++) {
+    date[i] = t0 + BigInt(Math.floor(i * 10.5)) * 1_000_000n;
+    carrier[i] = carriers[Math.floor(rnd() * carriers.length)];
+    origin[i] = airports[Math.floor(rnd() * airports.length)];
+    delay[i] = Math.round((rnd() - 0.3) * 120);
+    distance[i] = 100 + Math.floor(rnd() * 2500);
+  }
+  const table = arrow.tableFromArrays({ carrier, origin, dep_delay: delay, distance });
+  const ts = arrow.makeVector(arrow.makeData({ type: new arrow.TimestampMicrosecond('UTC'), length: rows, nullCount: 0, data: date }));
+  const withTime = new arrow.Table({ date: ts, carrier: table.getChild('carrier'), origin: table.getChild('origin'), dep_delay: table.getChild('dep_delay'), distance: table.getChild('distance') });
+  const props = new pw.WriterPropertiesBuilder().setCompression(pw.Compression.ZSTD).setMaxRowGroupSize(128 * 1024).build();
+  writeFileSync(path, pw.writeParquet(pw.Table.fromIPCStream(arrow.tableToIPC(withTime, 'stream')), props));
 }

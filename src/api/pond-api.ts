@@ -53,6 +53,8 @@ export interface NodeInfo {
   derived?: boolean;
   /** Set by copyIn on a new series version: the existing versions its time range overlaps. */
   overlaps?: VersionOverlap[];
+  /** Set by copyIn on a table or series version: how its time column was read. */
+  time?: ImportTimeInfo;
 }
 
 export interface VersionInfo {
@@ -82,10 +84,43 @@ export interface CopyOptions {
   timestampColumn?: string;
   /** IANA zone of zone-less times in the file (default UTC). */
   timezone?: string;
+  /** Numeric day/month dates (01/02/2000): true day first, false month first; default decided by the content, else month first (and said so). */
+  dayFirst?: boolean;
   /** Keep the good rows of a CSV with bad lines (they are listed in the version's attributes); default: refuse. */
   skipBadLines?: boolean;
   /** Append a file to a series although the same file (by content) already is one of its versions; default: refuse. */
   force?: boolean;
+}
+
+/** How an import reads (or read) its time column: which, in which form, in which zone, and the day/month order. */
+export interface ImportTimeInfo {
+  column: string;
+  /** `Jan 31 2000 (%b %d %Y)`, `ISO 8601 timestamps`, `epoch seconds` … */
+  format: string;
+  /** `UTC`, `offsets in the data, stored as UTC`, or the zone the import named. */
+  zone: string;
+  /** For numeric day/month forms: the order used, and whether it was given, proven by the content or assumed. */
+  dayFirst?: boolean;
+  dayOrder?: 'given' | 'content' | 'assumed';
+}
+
+/** What `previewImport` shows of a host CSV or Parquet before it is imported. */
+export interface ImportPreview {
+  kind: 'csv' | 'parquet';
+  columns: { name: string; type: string; timeCandidate: boolean; format?: string; zone?: string; why?: string }[];
+  /** The first rows as text (null: empty), at most 10. */
+  rows: (string | null)[][];
+  /** The column an import with these options would take as its event time, or null (a series import is refused). */
+  timestampColumn: string | null;
+  time: ImportTimeInfo | null;
+  /** One line per column: why it is or is not a time column. */
+  tried: string[];
+}
+
+export interface PreviewOptions {
+  timestampColumn?: string;
+  dayFirst?: boolean;
+  timezone?: string;
 }
 
 /** Where a new series version's time range meets an existing version's (both inclusive, UTC µs). */
@@ -383,6 +418,8 @@ export interface PondApi {
 
   /** Copies host files into the pond as raw data, a table or a series (one transaction for all). */
   copyIn(files: { name: string; data: Blob }[], dest: string, opts: CopyOptions & LongOp): Promise<NodeInfo[]>;
+  /** The first rows of a host CSV or Parquet, its columns, and the time column an import would take (and why). */
+  previewImport(file: { name: string; data: Blob }, opts?: PreviewOptions): Promise<ImportPreview>;
 
   /** Runs SQL over pond files bound to table names; `limit` caps the rows returned (default 10 000). */
   query(sql: string, bindings: Bindings, opts?: { limit?: number } & LongOp): Promise<QueryResult>;
@@ -466,6 +503,26 @@ export interface PondApi {
   importLaketech(files: { name: string; data: Blob }[], dest: string, opts: { zone: string; scope?: string } & LongOp): Promise<NodeInfo[]>;
   /** Series and tables matching `pattern` as Hive-partitioned Parquet (`year=2024/month=03/…`) in one zip. */
   exportSeries(pattern: string, opts: { temporal: TemporalPart[] } & LongOp): Promise<ExportResult>;
+
+  // --- the query engine's start (src/query/duckdb.ts) ---
+  /**
+   * Starts DuckDB in the background and returns at once: the first screen (tree, details, charts of stored series)
+   * needs no DuckDB, so the UI asks once it is drawn, and a later SQL or import finds DuckDB started or starting.
+   */
+  startQueryEngine(): Promise<QueryEngineStatus>;
+  /** How far DuckDB's start got (asking starts nothing). */
+  queryEngineStatus(): Promise<QueryEngineStatus>;
+}
+
+/** DuckDB's start in the pond worker: its state, how many starts were begun, and ms per stage of the last one. */
+export interface QueryEngineStatus {
+  state: 'not started' | 'starting' | 'ready' | 'failed';
+  starts: number;
+  /** 'background' (startQueryEngine) or the step that needed it first ('query', 'import'). */
+  startedBy?: string;
+  /** worker, instantiate (wasm fetched, compiled and run), open, settings: ms each. */
+  stages: Record<string, number>;
+  error?: string;
 }
 
 /**
@@ -492,6 +549,7 @@ export const POND_API_METHODS = [
   'rename',
   'log',
   'copyIn',
+  'previewImport',
   'query',
   'describe',
   'plot',
@@ -522,6 +580,8 @@ export const POND_API_METHODS = [
   'plotAuto',
   'importLaketech',
   'exportSeries',
+  'startQueryEngine',
+  'queryEngineStatus',
 ] as const satisfies readonly (keyof PondApi)[];
 
 // Fails to compile when a PondApi method is missing above.

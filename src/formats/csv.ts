@@ -8,16 +8,24 @@
  *
  * Policy
  * - Fatal (BAD_CSV, nothing imported): an empty file, a UTF-16 file, no columns found, DuckDB unable to read the
- *   file at all, or every data line rejected. INVALID_INPUT: an unknown timezone or timestampColumn.
+ *   file at all, or every data line rejected. INVALID_INPUT: an unknown timezone or timestampColumn, or (with
+ *   `requireTime`, for a series) no column that holds times: refused before reading, naming each column and why.
  * - Reported and skipped (ImportResult.rejects, line numbers count the header as line 1): lines with too few or
  *   too many fields, a bad quote, a value that does not fit its column's type (including an unreadable
  *   timestamp), a line over maxLineSize, invalid UTF-8 (INVALID ENCODING: never decoded silently).
  * - Kept as they are: duplicate and out-of-order timestamps, NaN/Inf, empty fields (as null).
  * - Dialect: quoting is RFC 4180 (double quotes, doubled inside them), so a stray quote is reported rather than
- *   read leniently; delimiter, header, newline, date formats and types come from DuckDB's sniffer (sniff_csv, first
- *   20,480 rows), and the real read repeats them with auto_detect off. The sniffer keeps values with leading zeros
- *   (`08123`) as text. A later value that does not fit the sniffed type is a CAST reject, reported with its line.
- * - Event times: zone-less times are UTC unless `timezone` is given; times with an offset are converted to UTC by
+ *   read leniently; delimiter, header, newline and types come from DuckDB's sniffer (sniff_csv, first 20,480 rows),
+ *   and the real read repeats them with auto_detect off (the time column's form replacing the sniffed date
+ *   format). The sniffer keeps values with leading zeros (`08123`) as text. A later value that does not fit the
+ *   sniffed type is a CAST reject, reported with its line.
+ * - Event times (time-detect.ts has the rules): the time column is found over all columns by type and content —
+ *   DuckDB's TIMESTAMP/DATE (ISO), and text in which EVERY value of a 5,000-row sample fits one form (month names,
+ *   numeric day/month with `dayFirst` or decided by the content, ISO without seconds), or epoch numbers by name or
+ *   by value. The real read gives DuckDB that form's strptime format (csv-dialect.ts), so a later value it cannot
+ *   read is a CAST reject with its line, never a silent null. Ambiguous day/month text is read month-first and the
+ *   result says so (`time.dayOrder: 'assumed'`). `requireTime` refuses before reading when no column holds times.
+ * - Zones: zone-less times are UTC unless `timezone` is given; times with an offset are converted to UTC by
  *   DuckDB (TIMESTAMPTZ needs no ICU for numeric offsets). With `timezone`, the column is read as wall-clock time
  *   and converted here (timestamps.ts); offsets written in such a file would be ignored, so `timezone` is for
  *   files without them.
@@ -29,13 +37,13 @@ import { streamWithReadAhead } from './duckdb-read-ahead';
 import { collectSink, emptyBatch, writeParquetStream } from './parquet-stream';
 import { describeSchema } from './schema';
 import { TimeStats } from './time-stats';
-import { assertTimeZone, normaliseTimeColumn, pickTimestampColumn, type ColumnInfo } from './timestamps';
+import { dialectSql, sampleCsv, sniff, sqlString, timePlan } from './csv-dialect';
+import { detectTime, noTimeColumnError, timeChoice } from './time-detect';
+import { assertTimeZone, normaliseTimeColumn } from './timestamps';
 import type { CsvImportOptions, ImportResult, RejectedLine } from './types';
 
-const TEMPORAL = /^(TIMESTAMP|DATE)/;
-const NUMERIC = /^(BIGINT|INTEGER|SMALLINT|TINYINT|HUGEINT|UBIGINT|UINTEGER|DOUBLE|FLOAT|DECIMAL)/;
-
-const sqlString = (s: string) => `'${s.replace(/'/g, "''")}'`;
+/** Rows whose raw text decides the time column and its form (the sniffer types from 20,480; text parsing costs more). */
+const SAMPLE_ROWS = 5000;
 
 /** Imports one CSV file; see the policy at the top of this file. */
 export async function importCsv(db: AsyncDuckDB, source: Blob, name: string, opts: CsvImportOptions = {}): Promise<ImportResult> {
@@ -65,25 +73,20 @@ export async function importCsv(db: AsyncDuckDB, source: Blob, name: string, opt
     const sniffed = dialect.columns;
     if (sniffed.length === 0) throw new PondError('BAD_CSV', `${name}: no columns found`, { detail: { name } });
 
-    const infos: ColumnInfo[] = sniffed.map((s) => ({ name: s.name, temporal: TEMPORAL.test(s.type), numeric: NUMERIC.test(s.type) }));
-    const timeColumn = pickTimestampColumn(infos, opts.timestampColumn, name) ?? null;
-    const types: Record<string, string> = {};
-    if (timeColumn) {
-      const t = sniffed.find((s) => s.name === timeColumn)!.type;
-      // Without a timezone: TIMESTAMPTZ converts offsets to UTC and reads zone-less times as UTC (no ICU needed);
-      // the plain TIMESTAMP cast would silently drop an offset that first appears after the sniffer's sample.
-      // With a timezone we need the wall clock: plain TIMESTAMP, converted in timestamps.ts.
-      // Dates and epoch numbers stay as sniffed; text (only via the override) must parse, or the line is rejected.
-      if (!t.startsWith('DATE') && !NUMERIC.test(t)) types[timeColumn] = opts.timezone ? 'TIMESTAMP' : 'TIMESTAMPTZ';
-    }
+    // The time column and its form, from a sample of every column's raw text (time-detect.ts has the rules).
+    const sample = await sampleCsv(c, file, dialect, SAMPLE_ROWS).catch((e) => { throw fail(e, 'cannot read it as CSV'); });
+    const detection = detectTime(sample.samples, { timestampColumn: opts.timestampColumn, dayFirst: opts.dayFirst, timezone: opts.timezone, epochUnit: opts.epochUnit, source: name });
+    if (opts.requireTime && !detection.chosen) throw noTimeColumnError(name, detection);
+    const timeColumn = detection.chosen;
+    const plan = timePlan(dialect, timeColumn, detection.reading, opts.timezone);
     const maxLine = opts.maxLineSize ? [`max_line_size=${Math.floor(opts.maxLineSize)}`] : [];
-    const sql = `SELECT * FROM read_csv(${[sqlString(file), ...dialectSql(dialect, types), ...maxLine, 'store_rejects=true',
+    const sql = `SELECT ${plan.select} FROM read_csv(${[sqlString(file), ...dialectSql(plan.dialect, plan.types), ...maxLine, 'store_rejects=true',
       `rejects_table=${sqlString(rejectsTable)}`, `rejects_scan=${sqlString(scansTable)}`].join(', ')})`;
 
     const times = new TimeStats();
     let rows = 0;
     let schema: Schema | undefined;
-    let epochUnit = opts.epochUnit;
+    let epochUnit = opts.epochUnit ?? (detection.reading?.kind === 'epoch' ? detection.reading.unit : undefined);
     const reader = await streamWithReadAhead(db, c, sql, { what: `import of ${name}`, ...(opts.stallMs ? { stallMs: opts.stallMs } : {}) }).catch((e) => { throw fail(e, 'cannot read it as CSV'); });
     streaming = true;
     async function* batches(): AsyncGenerator<RecordBatch> {
@@ -125,7 +128,7 @@ export async function importCsv(db: AsyncDuckDB, source: Blob, name: string, opt
     return {
       ...(collected ? { parquet: collected.bytes() } : {}),
       parquetBytes: written.bytes, rows, schema, columns: describeSchema(schema), timestampColumn: timeColumn,
-      ...times.facts(),
+      time: timeChoice(detection), ...times.facts(),
       rejects, rejectedLines,
     };
   } catch (e) {
@@ -141,7 +144,7 @@ export async function importCsv(db: AsyncDuckDB, source: Blob, name: string, opt
 }
 
 /** Fatal problems visible in the first bytes: nothing there, or UTF-16 (DuckDB reads UTF-8 only). */
-async function checkStart(source: Blob, name: string): Promise<void> {
+export async function checkStart(source: Blob, name: string): Promise<void> {
   const head = new Uint8Array(await source.slice(0, 4).arrayBuffer());
   if (head.length === 0) throw new PondError('BAD_CSV', `${name}: the file is empty`, { detail: { name } });
   if ((head[0] === 0xff && head[1] === 0xfe) || (head[0] === 0xfe && head[1] === 0xff)) {
@@ -163,49 +166,6 @@ async function estimateBytesPerLine(source: Blob): Promise<number> {
   let lines = 0;
   for (const b of head) if (b === 10) lines++;
   return head.length / Math.max(1, lines);
-}
-
-interface Dialect {
-  delim: string; newLine: string; skip: number; comment: string; header: boolean;
-  columns: { name: string; type: string }[]; dateFormat: string | null; timestampFormat: string | null;
-}
-
-/**
- * The file's dialect and column types from DuckDB's sniffer. RFC 4180 quoting first; if the sniffer gives up
- * (it can when bad lines make up much of a small file) it tries again with quoting sniffed too.
- * ignore_errors: a bad line in the sample (invalid UTF-8, say) must not stop the import; the real read reports it.
- */
-async function sniff(c: AsyncDuckDBConnection, file: string, header: boolean | undefined): Promise<Dialect> {
-  const h = header === undefined ? [] : [`header=${header}`];
-  let first: unknown;
-  for (const extra of [[`quote='"'`, `escape='"'`], []]) {
-    try {
-      const r = await c.query(`SELECT * FROM sniff_csv(${[sqlString(file), 'ignore_errors=true', ...extra, ...h].join(', ')})`);
-      const row = r.toArray()[0];
-      if (!row) break;
-      const cols = row.Columns?.toArray?.() ?? [];
-      const empty = (v: unknown) => (v === null || v === undefined || v === '(empty)' ? '' : String(v));
-      return {
-        delim: String(row.Delimiter), newLine: empty(row.NewLineDelimiter), skip: Number(row.SkipRows), comment: empty(row.Comment),
-        header: Boolean(row.HasHeader), columns: cols.map((x: { name: string; type: string }) => ({ name: String(x.name), type: String(x.type) })),
-        dateFormat: row.DateFormat ?? null, timestampFormat: row.TimestampFormat ?? null,
-      };
-    } catch (e) {
-      first ??= e;
-    }
-  }
-  throw first ?? new Error('the sniffer found nothing');
-}
-
-/** read_csv options that fix the sniffed dialect, so the real read does not sniff again (and cannot disagree). */
-function dialectSql(d: Dialect, types: Record<string, string>): string[] {
-  const cols = d.columns.map((x) => `${sqlString(x.name)}: ${sqlString(types[x.name] ?? x.type)}`).join(', ');
-  return [
-    'auto_detect=false', `delim=${sqlString(d.delim)}`, `quote='"'`, `escape='"'`, `skip=${d.skip}`, `header=${d.header}`,
-    ...(d.newLine ? [`new_line=${sqlString(d.newLine)}`] : []), ...(d.comment ? [`comment=${sqlString(d.comment)}`] : []),
-    ...(d.dateFormat ? [`dateformat=${sqlString(d.dateFormat)}`] : []), ...(d.timestampFormat ? [`timestampformat=${sqlString(d.timestampFormat)}`] : []),
-    `columns={${cols}}`,
-  ];
 }
 
 async function readRejects(c: AsyncDuckDBConnection, table: string, keep: number): Promise<{ rejects: RejectedLine[]; rejectedLines: number }> {

@@ -11,7 +11,8 @@
  * - The file's bytes are held whole (Parquet is compact), but decoded one row group at a time, so decoded memory
  *   stays bounded by the largest row group. (parquet-wasm's async Blob reader would avoid holding the bytes, but
  *   it panics without settling on several parquet/bad files, so untrusted input goes through the sync reader.)
- * - The event-time column is detected and normalised as for CSV (timestamps.ts); the output is re-encoded by us
+ * - The event-time column is detected (types, and epoch numbers by their values: time-detect.ts) and normalised as
+ *   for CSV (timestamps.ts); the output is re-encoded by us
  *   (zstd, bounded row groups) so every stored version looks alike.
  */
 import { RecordBatch, Schema, Field, TimestampMicrosecond, Table, tableFromIPC, tableToIPC, DataType } from 'apache-arrow';
@@ -23,7 +24,9 @@ import { collectSink, writeParquetStream } from './parquet-stream';
 import { describeSchema } from './schema';
 import { verifyPageChecksums } from './parquet-crc';
 import { TimeStats } from './time-stats';
-import { assertTimeZone, normaliseTimeColumn, pickTimestampColumn } from './timestamps';
+import { sampleParquet } from './parquet-sample';
+import { detectTime, noTimeColumnError, timeChoice } from './time-detect';
+import { assertTimeZone, normaliseTimeColumn } from './timestamps';
 import type { ImportOptions, ImportResult } from './types';
 
 
@@ -60,10 +63,6 @@ function guarded<T>(name: string, doing: string, f: () => T): T {
   }
 }
 
-const columnInfos = (s: Schema) => s.fields.map((f) => ({
-  name: f.name, temporal: DataType.isTimestamp(f.type) || DataType.isDate(f.type), numeric: DataType.isInt(f.type) || DataType.isFloat(f.type),
-}));
-
 /** Imports one host Parquet file; see the notes at the top of this file. */
 export async function importParquet(input: Uint8Array | Blob, name: string, opts: ImportOptions = {}): Promise<ImportResult> {
   const what = `import of ${name}`;
@@ -81,11 +80,15 @@ export async function importParquet(input: Uint8Array | Blob, name: string, opts
   footer = parseFooter(bytes, name);
   const groups = rowGroupCount(footer);
   const fileSchema = guarded(name, 'cannot read its schema', () => tableFromIPC(pw.readSchema(bytes).intoIPCStream()).schema);
-  const timeColumn = pickTimestampColumn(columnInfos(fileSchema), opts.timestampColumn, name) ?? null;
+  // Types and the first rows' values decide the time column (time-detect.ts), as for CSV.
+  const sample = groups > 0 ? sampleParquet(pw, bytes, fileSchema, 5000, name).samples : fileSchema.fields.map((f) => ({ name: f.name, type: String(f.type), kind: 'other' as const, values: [] }));
+  const detection = detectTime(sample, { timestampColumn: opts.timestampColumn, timezone: opts.timezone, epochUnit: opts.epochUnit, source: name });
+  if (opts.requireTime && !detection.chosen) throw noTimeColumnError(name, detection);
+  const timeColumn = detection.chosen;
   const times = new TimeStats();
   let rows = 0;
   let schema: Schema | undefined;
-  let epochUnit = opts.epochUnit;
+  let epochUnit = opts.epochUnit ?? (detection.reading?.kind === 'epoch' ? detection.reading.unit : undefined);
   // Synchronous, one row group at a time: parquet-wasm's async stream reader panics (and then never settles) on
   // some corrupt files, where the synchronous reader returns an error.
   async function* batches(): AsyncGenerator<RecordBatch> {
@@ -117,7 +120,7 @@ export async function importParquet(input: Uint8Array | Blob, name: string, opts
   return {
     ...(collected ? { parquet: collected.bytes() } : {}),
     parquetBytes: written.bytes, rows, schema, columns: describeSchema(schema), timestampColumn: timeColumn,
-    ...times.facts(),
+    time: timeChoice(detection), ...times.facts(),
     rejects: [], rejectedLines: 0,
   };
 }

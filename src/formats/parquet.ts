@@ -1,6 +1,6 @@
 // Arrow <-> Parquet through parquet-wasm. DuckDB-wasm has no Parquet reader offline (stack-notes.md), so all
 // Parquet in the project goes through here.
-import { tableFromIPC, tableToIPC, type Table } from 'apache-arrow';
+import { tableFromIPC, tableToIPC, type Schema, type Table } from 'apache-arrow';
 import { PondError } from '../core/errors';
 import { loadParquetWasm } from '../core/parquet-wasm';
 
@@ -47,6 +47,19 @@ export async function parquetToArrow(bytes: Uint8Array, name = 'parquet data', c
   try {
     const wasmTable = pw.readParquet(bytes, columns ? { columns } : undefined);
     return tableFromIPC(wasmTable.intoIPCStream());
+  } catch (e) {
+    throw new PondError('BAD_PARQUET', `${name}: cannot read Parquet: ${String((e as Error)?.message ?? e)}`, { cause: e, detail: { name } });
+  }
+}
+
+/** The Arrow schema of a Parquet file, from its footer alone (no row is decoded); `name` is used in the error. */
+export async function parquetSchema(bytes: Uint8Array, name = 'parquet data'): Promise<Schema> {
+  if (!hasParquetMagic(bytes)) {
+    throw new PondError('BAD_PARQUET', `${name}: not a Parquet file (it lacks the PAR1 magic at its start and end)`, { detail: { name } });
+  }
+  const pw = await loadParquetWasm();
+  try {
+    return tableFromIPC(pw.readSchema(bytes).intoIPCStream()).schema;
   } catch (e) {
     throw new PondError('BAD_PARQUET', `${name}: cannot read Parquet: ${String((e as Error)?.message ?? e)}`, { cause: e, detail: { name } });
   }

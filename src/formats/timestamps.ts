@@ -1,11 +1,11 @@
 /**
- * Event-time detection and normalisation, shared by the CSV and Parquet imports. Pure: no DuckDB, no wasm.
+ * Event-time normalisation, shared by the CSV and Parquet imports (detection: time-detect.ts). Pure: no DuckDB, no wasm.
  *
  * Output convention: the event-time column becomes Arrow `Timestamp(MICROSECOND)` with NO time-zone tag, holding
  * UTC microseconds. Why no tag: Arrow `tz='UTC'` becomes DuckDB TIMESTAMPTZ, whose bucketing functions
  * (date_bin, time_bucket) need the ICU extension that duckdb-wasm cannot load offline; TIMESTAMP works everywhere.
  *
- * API: TIME_COLUMN_NAMES, pickTimestampColumn(fields, override?), zoneOffsetMs(tz, utcMs), localToUtcMs(tz, localMs),
+ * API: TIME_COLUMN_NAMES, zoneOffsetMs(tz, utcMs), localToUtcMs(tz, localMs),
  * assertTimeZone(tz), guessEpochUnit(v), normaliseTimeColumn(batch, column, opts) -> {batch, min, max}.
  */
 import {
@@ -13,30 +13,8 @@ import {
 } from 'apache-arrow';
 import { PondError } from '../core/errors';
 
-/** Names the original DuckPond recognises as the event-time column, in order of preference. */
+/** Names the original DuckPond recognises as the event-time column, in order of preference (time-detect.ts picks). */
 export const TIME_COLUMN_NAMES = ['timestamp', 'Timestamp', 'event_time', 'time', 'ts', 'datetime'] as const;
-
-/** A column as the import sees it before reading data: its name and whether it can hold event times. */
-export interface ColumnInfo { name: string; temporal: boolean; numeric: boolean }
-
-/**
- * The event-time column: the override when given (it must exist), else the first known name whose type can
- * hold times, else the first column (in file order) whose type is a timestamp or date — ISO dates sniffed there,
- * wherever it stands (`location,date,precipitation` picks `date`). Undefined: none.
- */
-export function pickTimestampColumn(columns: ColumnInfo[], override?: string, source = 'input'): string | undefined {
-  if (override !== undefined) {
-    if (!columns.some((c) => c.name === override)) {
-      throw new PondError('INVALID_INPUT', `${source}: no column named "${override}" for the timestamp (columns: ${columns.map((c) => c.name).join(', ')})`, { detail: { name: source, column: override } });
-    }
-    return override;
-  }
-  for (const n of TIME_COLUMN_NAMES) {
-    const c = columns.find((x) => x.name === n);
-    if (c && (c.temporal || c.numeric)) return n;
-  }
-  return columns.find((c) => c.temporal)?.name;
-}
 
 /** Throws INVALID_INPUT unless `tz` is an IANA zone this browser knows. */
 export function assertTimeZone(tz: string): void {

@@ -5,14 +5,19 @@
 import type { Schema } from 'apache-arrow';
 import type { ParquetSink } from './parquet-stream';
 import type { ColumnDescription } from './schema';
+import type { TimeChoice } from './time-detect';
 import type { TimeFacts } from './time-stats';
 
 export interface ImportOptions {
-  /** Event-time column; default: detected (timestamps.ts TIME_COLUMN_NAMES, or ISO dates in the first column). */
+  /** Event-time column; default: detected by type and content over all columns (time-detect.ts). */
   timestampColumn?: string;
   /** IANA zone for zone-less times (e.g. 'Europe/Berlin'); default UTC. Values with an offset keep their own. */
   timezone?: string;
-  /** For numeric event times; default guessed from the first value (below 1e11 seconds, else milliseconds). */
+  /** Numeric day/month dates (01/02/2000): true day first, false month first; default from the content (time-detect.ts). */
+  dayFirst?: boolean;
+  /** Refuse (INVALID_INPUT naming the columns and forms tried) before reading when no column holds times: a series. */
+  requireTime?: boolean;
+  /** For numeric event times; default from the sampled values (time-detect.ts), else the first value (below 1e11 seconds, else milliseconds). */
   epochUnit?: 's' | 'ms';
   /** Parquet goes here chunk by chunk (bounded memory); without it the result carries `parquet` as one array. */
   sink?: ParquetSink;
@@ -54,6 +59,8 @@ export interface ImportResult extends TimeFacts {
   schema: Schema;
   columns: ColumnDescription[];
   timestampColumn: string | null;
+  /** How the time column was read (form, zone, day/month order); null without one. */
+  time?: TimeChoice | null;
   // minEventTime/maxEventTime: UTC µs (exact below 2^53 µs, the years 1685-2255; rounded outward beyond, see
   // core/utc-micros.ts); null without a time column or times.
   rejects: RejectedLine[];

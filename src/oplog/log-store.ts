@@ -1,16 +1,20 @@
 // Reading and writing the commit log in a Store. A commit counts once its `_delta_log/N.json` is there whole and
-// its oplog files match the sha256 recorded in it. Opening walks back from the newest commit to the last one
-// that carries a metaData action (version 0, or a compaction), so opening costs O(commits since compaction).
+// its oplog files match the sha256 recorded in it. Opening walks back from the newest commit to the first place the
+// state can start from: a commit that carries a metaData action (version 0, or a compaction), a Delta checkpoint
+// (checkpoint.ts), or the pond's private state snapshot (state-snapshot.ts); so opening costs O(commits since then).
 import { PondError, isPondError } from '../core/errors';
 import type { OplogEntry } from '../core/entry';
 import type { Store } from '../core/store';
 import { LOG_DIR, decodeCommit, encodeCommit, logPath, parseLogFileName, type AddAction, type Commit } from './delta-log';
 import { decodeEntries } from './entry-codec';
+import { CHECKPOINT_INTERVAL, type CheckpointState } from './checkpoint';
+import { readCheckpoint, readLastCheckpoint } from './checkpoint-store';
 
 /**
- * A hint, outside `_delta_log` so Delta readers and backups never see it: the version of the newest compaction.
- * Opening then reads forward from there instead of listing every commit ever made (10 000 names cost ~0.5 s in
- * OPFS). It is only a hint: missing, stale or wrong, opening is just slower, never different.
+ * A hint, outside `_delta_log` so Delta readers and backups never see it: a version opening can start from (the
+ * newest compaction, or the checkpoint the last open started from). Opening then reads forward from there instead
+ * of listing every commit ever made (10 000 names cost ~0.5 s in OPFS). It is only a hint: missing, stale or wrong,
+ * opening is just slower, never different. (The field keeps its first name, `compaction`, so older ponds read it.)
  */
 export const HEAD_HINT_PATH = '_duckpond_head.json';
 
@@ -49,8 +53,18 @@ export interface LogSnapshot {
   sinceCompaction: number;
   /** A newest commit that was not whole (torn by a crash); a writer removes it. */
   tornTail?: number;
-  /** The commit replay started from (version 0 or the newest compaction): what the head hint should say. */
+  /**
+   * The version replay started from (version 0, the newest compaction, or a checkpoint): what the head hint should
+   * say, so the next open starts there too.
+   */
   base: number;
+  /** The checkpoint the state was read from, when it was (undefined: replayed from commit `base`'s JSON). */
+  checkpoint?: number;
+  /**
+   * The version of the state snapshot opening starts from, when options.snapshot was used: `entries` are then only
+   * the rows of the files added after it, to replay onto the snapshot's state.
+   */
+  stateSnapshot?: number;
   /** The pond's display name as its log records it (the newest commit since `base` that sets one), if any. */
   name?: string;
 }
@@ -79,13 +93,53 @@ async function readOplogFile(store: Store, add: AddAction, sha256Hex: (b: Uint8A
   return decodeEntries(bytes, add.path);
 }
 
+/** The rows of `files`, in order, each file checked against its add action (compaction after a snapshot open). */
+export async function readLiveEntries(store: Store, files: readonly AddAction[], sha256Hex: (b: Uint8Array) => Promise<string>): Promise<OplogEntry[]> {
+  return (await Promise.all(files.map((f) => readOplogFile(store, f, sha256Hex)))).flat();
+}
+
+export interface ReadLogOptions {
+  /** Read checkpoints (default true); false replays the JSON commits only (tests and benchmarks compare the two). */
+  checkpoints?: boolean;
+  /**
+   * A state snapshot (state-snapshot.ts) to start from: used when its version is where the walk stops and its
+   * commit's bytes are still the ones it was built from. Then `entries` holds only the rows after it.
+   */
+  snapshot?: { version: number; commitSha256: string; pondId: string; createdTime: number; name?: string; files: AddAction[] };
+}
+
+/** The oplog file's txn number from its name (`oplog/<20 digits>-<uuid>.parquet`), or undefined for another name. */
+function txnOfOplogPath(path: string): number | undefined {
+  const m = /^oplog\/(\d{20})-/.exec(path);
+  return m ? Number(m[1]) : undefined;
+}
+
+/** A checkpoint as the walk below sees it: a commit with metaData whose adds are the live files. */
+function checkpointAsCommit(s: CheckpointState): Commit {
+  return {
+    version: s.version, metaData: { id: s.pondId, createdTime: s.createdTime }, adds: s.adds, removes: [],
+    info: { timestamp: 0, operation: 'WRITE', engineInfo: 'checkpoint', duckpond: { txnSeq: s.version, command: 'checkpoint', timestampUs: 0, entries: 0, ...(s.name !== undefined ? { pondName: s.name } : {}) } },
+  };
+}
+
 /**
  * The pond's rows as of `asOf` (default: the newest whole commit). A torn newest commit is skipped (crash between
  * writing and finishing it); damage anywhere else is CORRUPT, because committed data would be lost silently.
+ * Replay starts from the newest of: the checkpoint at or below the version read (`_last_checkpoint`, or for time
+ * travel the checkpoint of its hundred), the newest compaction (the head hint), and options.snapshot. A checkpoint or
+ * snapshot that cannot be used is passed over and the JSON commits are replayed instead: the state is the same, only
+ * slower to reach.
  */
-export async function readLog(store: Store, sha256Hex: (b: Uint8Array) => Promise<string>, asOf?: number): Promise<LogSnapshot> {
-  const hint = await readHeadHint(store);
-  let versions = hint !== undefined && (asOf === undefined || asOf >= hint) ? await versionsFrom(store, hint, asOf) : [];
+export async function readLog(store: Store, sha256Hex: (b: Uint8Array) => Promise<string>, asOf?: number, opts: ReadLogOptions = {}): Promise<LogSnapshot> {
+  const useCheckpoints = opts.checkpoints !== false;
+  const [hint, last] = await Promise.all([readHeadHint(store), useCheckpoints ? readLastCheckpoint(store) : undefined]);
+  let ckpt: { version: number; rows?: number } | undefined;
+  if (last && (asOf === undefined || asOf >= last.version)) ckpt = { version: last.version, rows: last.size };
+  else if (useCheckpoints && asOf !== undefined && asOf >= CHECKPOINT_INTERVAL) ckpt = { version: asOf - (asOf % CHECKPOINT_INTERVAL) };
+  const snapshot = asOf === undefined ? opts.snapshot : undefined;
+  const starts = [hint, ckpt?.version, snapshot?.version].filter((v): v is number => v !== undefined && (asOf === undefined || asOf >= v));
+  const start = starts.length ? Math.max(...starts) : undefined;
+  let versions = start !== undefined ? await versionsFrom(store, start, asOf) : [];
   if (versions.length === 0) versions = await listCommitVersions(store);
   if (versions.length === 0) throw new PondError('NOT_FOUND', 'no pond here: the commit log is empty', { detail: { path: LOG_DIR } });
   const newest = versions[versions.length - 1]!;
@@ -95,17 +149,47 @@ export async function readLog(store: Store, sha256Hex: (b: Uint8Array) => Promis
   let head = asOf ?? newest;
   let tornTail: number | undefined;
   let tornWhy: unknown;
+  let fromCheckpoint: number | undefined;
+  let fromSnapshot: number | undefined;
   const chain: Commit[] = [];
   const loaded = new Map<string, OplogEntry[]>();
-  // Each commit with its oplog rows. With the hint, the commits since the last compaction are known up front, so
-  // their reads are all issued at once (OPFS latency overlaps); the walk below still decides what counts.
-  const fetchCommit = (v: number) => readCommit(store, v).then(async (commit) => ({
+  const withFiles = async (commit: Commit) => ({
     commit, files: await Promise.all(commit.adds.map(async (add) => [add.path, await readOplogFile(store, add, sha256Hex)] as const)),
-  }));
-  const ahead = new Map<number, ReturnType<typeof fetchCommit>>();
-  if (hint !== undefined && versions[0] === hint) {
+  });
+  // Each commit with its oplog rows. With a start known up front, the commits after it are all read at once (OPFS
+  // latency overlaps); the walk below still decides what counts.
+  const fetchCommit = (v: number) => readCommit(store, v).then(withFiles);
+  // At the checkpoint's version, the checkpoint stands for the commit and everything before it. If it is missing,
+  // torn, or names a file that is not there whole, commit v is read as JSON instead and the walk goes on back.
+  type Fetched = { commit: Commit; files: (readonly [string, OplogEntry[]])[]; checkpoint: boolean; snapshot?: boolean };
+  const fetchAt = (v: number): Promise<Fetched> => {
+    if (v === snapshot?.version) {
+      // The snapshot stands for commit v if commit v is still the bytes it was built from; its files are not read.
+      return store.read(logPath(v)).then(async (bytes) => {
+        if ((await sha256Hex(bytes)) !== snapshot.commitSha256) return fetchCheckpointOrCommit(v);
+        const commit: Commit = {
+          version: v, metaData: { id: snapshot.pondId, createdTime: snapshot.createdTime }, adds: snapshot.files, removes: [],
+          info: { timestamp: 0, operation: 'WRITE', engineInfo: 'state snapshot', duckpond: { txnSeq: v, command: 'state snapshot', timestampUs: 0, entries: 0, ...(snapshot.name !== undefined ? { pondName: snapshot.name } : {}) } },
+        };
+        return { commit, files: [], checkpoint: false, snapshot: true };
+      });
+    }
+    return fetchCheckpointOrCommit(v);
+  };
+  const fetchCheckpointOrCommit = (v: number): Promise<Fetched> => {
+    if (v !== ckpt?.version) return fetchCommit(v).then((f) => ({ ...f, checkpoint: false }));
+    return readCheckpoint(store, v, ckpt.rows)
+      .then((s) => (s ? withFiles(checkpointAsCommit(s)).then((f) => ({ ...f, checkpoint: true })) : undefined))
+      .catch((e: unknown) => {
+        if (isPondError(e, 'CORRUPT')) return undefined; // a file the checkpoint names is missing or torn: the JSON decides
+        throw e;
+      })
+      .then((f) => f ?? fetchCommit(v).then((c) => ({ ...c, checkpoint: false })));
+  };
+  const ahead = new Map<number, ReturnType<typeof fetchAt>>();
+  if (start !== undefined && versions[0] === start) {
     for (const v of versions) {
-      const p = fetchCommit(v);
+      const p = fetchAt(v);
       p.catch(() => undefined); // judged when the walk reaches it (a torn tail is not an error)
       ahead.set(v, p);
     }
@@ -113,8 +197,10 @@ export async function readLog(store: Store, sha256Hex: (b: Uint8Array) => Promis
   for (let v = head; v >= 0; v--) {
     let commit: Commit;
     try {
-      const fetched = await (ahead.get(v) ?? fetchCommit(v));
+      const fetched = await (ahead.get(v) ?? fetchAt(v));
       commit = fetched.commit;
+      if (fetched.checkpoint) fromCheckpoint = v;
+      if (fetched.snapshot) fromSnapshot = v;
       // The data files must be whole too: they were flushed before the log entry, but flush is only best effort.
       for (const [path, rows] of fetched.files) loaded.set(path, rows);
     } catch (e) {
@@ -145,7 +231,13 @@ export async function readLog(store: Store, sha256Hex: (b: Uint8Array) => Promis
   const entries = files.flatMap((f) => loaded.get(f.path) ?? []);
   // chain is oldest first now: the last commit that names the pond wins.
   const name = chain.reduce<string | undefined>((n, c) => c.info.duckpond.pondName ?? n, undefined);
-  return { pondId: base.metaData.id, createdTime: base.metaData.createdTime, head, files, entries, sinceCompaction: chain.length - 1, tornTail, base: base.version, ...(name !== undefined ? { name } : {}) };
+  // Commits since the last compaction: from a compaction base, the chain; from a checkpoint, back to the oldest live
+  // file, which the compaction (or commit 0) wrote: only a compaction removes files.
+  const compactedAt = fromCheckpoint === undefined && fromSnapshot === undefined ? base.version : Math.min(base.version, ...base.adds.map((a) => txnOfOplogPath(a.path) ?? base.version));
+  return {
+    pondId: base.metaData.id, createdTime: base.metaData.createdTime, head, files, entries, sinceCompaction: head - compactedAt, tornTail, base: base.version,
+    ...(fromCheckpoint !== undefined ? { checkpoint: fromCheckpoint } : {}), ...(fromSnapshot !== undefined ? { stateSnapshot: fromSnapshot } : {}), ...(name !== undefined ? { name } : {}),
+  };
 }
 
 /**

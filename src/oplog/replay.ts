@@ -3,11 +3,14 @@
 import { PondError } from '../core/errors';
 import type { OplogEntry } from '../core/entry';
 import type { VersionRecord } from '../tinyfs/node';
-import { deleteChild, pushVersion, setChild, type FsState } from '../tinyfs/state';
-import { decodeDelta } from './directory';
+import { pushVersion, type FsState } from '../tinyfs/state';
+import { applyDelta } from './directory';
+
+/** Shared by every version without attributes (most of them): one object instead of one per row. */
+const NO_ATTRS: Readonly<Record<string, string>> = Object.freeze({});
 
 export function versionRecordOf(e: OplogEntry): VersionRecord {
-  let attrs: Record<string, string> = {};
+  let attrs: Readonly<Record<string, string>> = NO_ATTRS;
   if (e.extended_attributes) {
     try {
       attrs = JSON.parse(e.extended_attributes) as Record<string, string>;
@@ -21,33 +24,42 @@ export function versionRecordOf(e: OplogEntry): VersionRecord {
   };
 }
 
+const whereOf = (e: OplogEntry) => `txn ${e.txn_seq}, node ${e.node_id} v${e.version}`;
+
 /**
  * Applies one row. `directoryContent` is the row's content for directories whose content is a blob
  * (the caller loads it); inline content is used as is.
  */
 export function applyEntry(state: FsState, e: OplogEntry, directoryContent?: Uint8Array): void {
-  const where = `txn ${e.txn_seq}, node ${e.node_id} v${e.version}`;
   let node = state.mutable(e.node_id);
   if (!node) {
-    if (e.version !== 1) throw new PondError('CORRUPT', `${where}: first version of a node must be 1`);
+    if (e.version !== 1) throw new PondError('CORRUPT', `${whereOf(e)}: first version of a node must be 1`);
     node = state.create({ id: e.node_id, type: e.entry_type, partId: e.part_id, versions: [] });
     if (e.entry_type === 'directory') node.children = new Map();
   } else if (node.type !== e.entry_type) {
-    throw new PondError('CORRUPT', `${where}: a ${node.type} cannot become a ${e.entry_type}`);
+    throw new PondError('CORRUPT', `${whereOf(e)}: a ${node.type} cannot become a ${e.entry_type}`);
   }
   node.partId = e.part_id;
   try {
     pushVersion(node, versionRecordOf(e));
   } catch (err) {
-    throw new PondError('CORRUPT', `${where}: ${(err as Error).message}`, { cause: err });
+    throw new PondError('CORRUPT', `${whereOf(e)}: ${(err as Error).message}`, { cause: err });
   }
   if (e.entry_type === 'directory') {
     const bytes = e.content ?? directoryContent;
-    if (!bytes) throw new PondError('CORRUPT', `${where}: directory content missing`);
-    const delta = decodeDelta(bytes, where);
-    for (const name of delta.remove) deleteChild(node, name);
-    for (const [name, child] of delta.add) setChild(node, name, child);
+    if (!bytes) throw new PondError('CORRUPT', `${whereOf(e)}: directory content missing`);
+    applyDelta(node, bytes, whereOf(e));
   }
+}
+
+/** Rows in transaction order, stable within a transaction; the array itself when it is in order already (opening). */
+function inTxnOrder(entries: readonly OplogEntry[]): readonly OplogEntry[] {
+  for (let i = 1; i < entries.length; i++) {
+    if (entries[i]!.txn_seq < entries[i - 1]!.txn_seq) {
+      return entries.map((e, j) => [e, j] as const).sort((a, b) => a[0].txn_seq - b[0].txn_seq || a[1] - b[1]).map(([e]) => e);
+    }
+  }
+  return entries;
 }
 
 /** Replays rows in transaction order (stable within a transaction). */
@@ -56,9 +68,9 @@ export async function replayEntries(
   entries: readonly OplogEntry[],
   loadBlob: (sha256: string) => Promise<Uint8Array>,
 ): Promise<void> {
-  const ordered = entries.map((e, i) => [e, i] as const).sort((a, b) => a[0].txn_seq - b[0].txn_seq || a[1] - b[1]);
-  for (const [e] of ordered) {
-    const content = e.entry_type === 'directory' && !e.content && e.sha256 ? await loadBlob(e.sha256) : undefined;
-    applyEntry(state, e, content);
+  for (const e of inTxnOrder(entries)) {
+    // Only a directory version too large to be inline waits for a read; the rest replays without yielding.
+    if (e.entry_type === 'directory' && !e.content && e.sha256) applyEntry(state, e, await loadBlob(e.sha256));
+    else applyEntry(state, e);
   }
 }

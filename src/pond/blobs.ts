@@ -130,7 +130,7 @@ function concat(parts: Uint8Array[], size: number): Uint8Array {
 
 /** Reads a version's content: inline, or its blob, checking the blob's hash (a corrupt blob is never returned). */
 export async function loadContent(store: Store, v: { inline: Uint8Array | null; sha256: string | null; size: number }, what: string): Promise<Uint8Array> {
-  if (v.inline) return v.inline;
+  if (v.inline) return v.inline.slice(); // a copy: the state's bytes may be a view of a larger buffer (state snapshot)
   if (!v.sha256) return new Uint8Array();
   const path = blobPath(v.sha256);
   let bytes: Uint8Array;

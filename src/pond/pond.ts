@@ -8,7 +8,10 @@ import type { Store } from '../core/store';
 import type { AddAction, Commit } from '../oplog/delta-log';
 import { logPath } from '../oplog/delta-log';
 import { encodeEntries } from '../oplog/entry-codec';
-import { readCommit, readHeadHint, readLog, writeCommit, writeHeadHint } from '../oplog/log-store';
+import { readCommit, readHeadHint, readLiveEntries, readLog, writeCommit, writeHeadHint } from '../oplog/log-store';
+import { readStateSnapshot, writeStateSnapshot } from '../oplog/state-snapshot';
+import { isCheckpointVersion } from '../oplog/checkpoint';
+import { writeCheckpoint } from '../oplog/checkpoint-store';
 import { replayEntries } from '../oplog/replay';
 import { encodeDelta, emptyDelta } from '../oplog/directory';
 import { FsState } from '../tinyfs/state';
@@ -58,7 +61,8 @@ export class Pond {
     private state: FsState,
     private head: number,
     private liveFiles: AddAction[],
-    private liveEntries: OplogEntry[],
+    /** The live files' rows (what compaction rewrites); undefined after opening from a state snapshot until needed. */
+    private liveEntries: OplogEntry[] | undefined,
     private sinceCompaction: number,
     readonly readOnly: boolean,
     readonly asOf: number | undefined,
@@ -94,8 +98,13 @@ export class Pond {
     const pull = await readPullJournal(store);
     if (pull && !readOnly) await rollBackPull(store, pull);
     const before = readOnly ? versionBeforePull(pull) : undefined;
-    const snap = await readLog(store, sha256Hex, before === undefined || (opts.asOf !== undefined && opts.asOf < before) ? opts.asOf : before);
-    const state = FsState.empty();
+    const asOf = before === undefined || (opts.asOf !== undefined && opts.asOf < before) ? opts.asOf : before;
+    // The newest state snapshot (a private cache beside the checkpoints and compactions), unless time travelling.
+    const cached = asOf === undefined ? await readStateSnapshot(store, sha256Hex) : undefined;
+    const snap = await readLog(store, sha256Hex, asOf, cached ? { snapshot: cached } : {});
+    const fromSnapshot = cached !== undefined && snap.stateSnapshot === cached.version;
+    // From a snapshot, only the rows committed after it are replayed, onto its state.
+    const state = fromSnapshot ? cached.state : FsState.empty();
     await replayEntries(state, snap.entries, directoryBlobs(store));
     if (!state.root) throw new PondError('CORRUPT', 'the log has no root directory');
     if (!readOnly) {
@@ -106,7 +115,7 @@ export class Pond {
       // A restored or older pond may lack the hint (or have a stale one): write it so the next open is fast.
       if ((await readHeadHint(store)) !== snap.base) await writeHeadHint(store, snap.base);
     }
-    return new Pond(store, snap.pondId, snap.createdTime, state, snap.head, snap.files, snap.entries, snap.sinceCompaction, readOnly, opts.asOf, opts.compactEvery ?? DEFAULT_COMPACT_EVERY, snap.name);
+    return new Pond(store, snap.pondId, snap.createdTime, state, snap.head, snap.files, fromSnapshot ? undefined : snap.entries, snap.sinceCompaction, readOnly, opts.asOf, opts.compactEvery ?? DEFAULT_COMPACT_EVERY, snap.name);
   }
 
   /** The newest committed version (transaction sequence). */
@@ -146,13 +155,9 @@ export class Pond {
     this.state = next.commitInto();
     this.head = seq;
     this.liveFiles.push(add);
-    this.liveEntries.push(...rows);
+    this.liveEntries?.push(...rows); // when not loaded, compaction reads them from the live files, these included
     this.sinceCompaction++;
-    if (this.sinceCompaction >= this.compactEvery) {
-      // The transaction is durable already: a failed compaction must not make it look failed. It is kept for
-      // the UI's status line and retried after the next commit.
-      this.maintenanceError = await this.compact().then(() => undefined, (e: unknown) => e);
-    }
+    await this.maintain();
     return result;
   }
 
@@ -165,6 +170,47 @@ export class Pond {
   }
 
   /**
+   * After a durable commit: the Delta checkpoint when the version is a multiple of CHECKPOINT_INTERVAL, and the
+   * compaction when it is due (with the checkpoint of its own version if that is one). The commit is durable
+   * already, so a failure here must not make it look failed: it is kept for the UI's status line; a compaction is
+   * retried after the next commit, a missed checkpoint waits for the next hundred (opening is only slower meanwhile).
+   */
+  private async maintain(): Promise<void> {
+    let ran = false;
+    let failure: unknown;
+    const step = async (work: () => Promise<void>) => {
+      ran = true;
+      failure = (await work().then(() => undefined, (e: unknown) => e)) ?? failure;
+    };
+    if (isCheckpointVersion(this.head)) await step(() => this.checkpoint());
+    if (this.sinceCompaction >= this.compactEvery) {
+      const before = this.head;
+      await step(() => this.compact());
+      if (this.head !== before && isCheckpointVersion(this.head)) await step(() => this.checkpoint());
+    }
+    // The state snapshot goes with them: opening then loads it instead of decoding and replaying every live row.
+    if (ran) await step(() => this.snapshotState());
+    if (ran) this.maintenanceError = failure;
+  }
+
+  /** Writes the state snapshot of the current version (state-snapshot.ts). */
+  private async snapshotState(): Promise<void> {
+    const commitSha256 = await sha256Hex(await this.store.read(logPath(this.head)));
+    await writeStateSnapshot(this.store, {
+      version: this.head, commitSha256, pondId: this.id, createdTime: this.createdTime, files: this.liveFiles, state: this.state,
+      ...(this.recordedName !== undefined ? { name: this.recordedName } : {}),
+    }, tmpPath(uuidv7(), '.state'), sha256Hex);
+  }
+
+  /** Writes the Delta checkpoint of the current version: the live oplog files, the pond id and name. */
+  private async checkpoint(): Promise<void> {
+    await writeCheckpoint(this.store, {
+      version: this.head, pondId: this.id, createdTime: this.createdTime, adds: [...this.liveFiles],
+      ...(this.recordedName !== undefined ? { name: this.recordedName } : {}),
+    }, (ext) => tmpPath(uuidv7(), ext));
+  }
+
+  /**
    * Rewrites all live oplog rows as one file in a commit that removes the old files (Delta's OPTIMIZE, no data
    * change), so opening reads one file instead of one per transaction. Old files stay for time travel.
    */
@@ -173,6 +219,7 @@ export class Pond {
     const seq = this.head + 1;
     const ts = nowUs();
     // The name is repeated: opening reads from this commit forward only.
+    this.liveEntries ??= await readLiveEntries(this.store, this.liveFiles, sha256Hex);
     const add = await commitRows(this.store, seq, this.liveEntries, { id: this.id, createdTime: this.createdTime }, 'compact', ts, this.liveFiles.map((f) => f.path), true, this.recordedName);
     this.head = seq;
     this.liveFiles = [add];
@@ -201,6 +248,7 @@ export class Pond {
       this.head = seq;
       this.recordedName = name;
       this.sinceCompaction++;
+      await this.maintain();
     });
   }
 

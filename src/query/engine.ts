@@ -5,6 +5,8 @@ import { isPondError, PondError, throwIfAborted } from '../core/errors';
 import { SerialQueue } from '../core/serial-queue';
 import { parquetToArrow } from '../formats/parquet';
 import { getDuckDb } from './duckdb';
+import { cacheFileOf } from './query-cache-file';
+import { VersionCatalog } from './version-catalog';
 import type { M4Options, M4Result } from './m4';
 import { fastM4Eligible, m4Compute, PlotColumns, toColumnArray, toTimeArray, type VersionArrays } from './m4-fast';
 import { mayIntersect } from './overlaps';
@@ -22,6 +24,8 @@ export interface SourceVersion {
   minEventTime: number | null;
   maxEventTime: number | null;
   load: () => Promise<Uint8Array>;
+  /** The SHA-256 of the version's Parquet bytes, when known: lets DuckDB's cache file keep its decoded rows. */
+  contentId?: string;
 }
 
 /** A pond file to expose as a view: a series reads as all its versions, a table as its latest. */
@@ -328,7 +332,7 @@ export class QueryEngine {
         } catch (e) {
           // A bound view reached indirectly (through a view of the caller's own) was not seen by the lexical
           // scan: load everything bound and try once more.
-          if (!(isPondError(e, 'QUERY') && /__pond_c\d+_v\d+/.test(e.message))) throw e;
+          if (!(isPondError(e, 'QUERY') && /__pond_(c\d+_v\d+|p_[0-9a-f]+)/.test(e.message))) throw e;
           await ensure([...this.bound.values()]);
           return await execute(conn, sql, opts.signal);
         }
@@ -400,7 +404,7 @@ export class QueryEngine {
         for (const v of wanted) {
           throwIfAborted(o.signal, 'query');
           const key = versionKey(b.source.fileKey, v.version);
-          const c = await cache.acquire(key, async () => withoutTimeZones(await parquetToArrow(await v.load(), `${b.source.path ?? b.source.fileKey} v${v.version}`)));
+          const c = await cache.acquire(key, async () => withoutTimeZones(await parquetToArrow(await v.load(), `${b.source.path ?? b.source.fileKey} v${v.version}`)), v.contentId);
           pinned.push(key);
           if (!fastM4Eligible(c.schema, o.timestampColumn, o.columns)) return undefined;
           const a = await this.plotArrays(conn, c.table, c.schema, o.timestampColumn, o.columns);
@@ -420,6 +424,7 @@ export class QueryEngine {
     if (!this.connecting) return;
     await this.exclusive(undefined, async ({ conn, user, cache }) => {
       await cache.dropFile();
+      cache.detach();
       this.invalidate();
       this.viewSql.clear();
       this.userViewSql.clear();
@@ -438,7 +443,8 @@ export class QueryEngine {
       const db = await (this.options.db ?? getDuckDb());
       const conn = await db.connect();
       const user = await db.connect();
-      return { conn, user, cache: new VersionCache(conn, this.options, (table) => this.plot.drop(table)) };
+      const catalog = cacheFileOf(db) !== null ? () => VersionCatalog.of(db) : undefined;
+      return { conn, user, cache: new VersionCache(conn, this.options, (table) => this.plot.drop(table), catalog) };
     })();
     return this.connecting;
   }
@@ -465,7 +471,24 @@ export class QueryEngine {
   private exclusive<T>(signal: AbortSignal | undefined, fn: (c: Connections) => Promise<T>): Promise<T> {
     return this.statements.run(async () => {
       throwIfAborted(signal, 'query');
-      return fn(await this.connection());
+      const c = await this.connection();
+      try {
+        return await fn(c);
+      } finally {
+        if (c.cache.needsCheckpoint) this.checkpointLater(c.cache);
+      }
+    });
+  }
+
+  /**
+   * Versions newly kept in DuckDB's cache file are made durable by a checkpoint queued after the statement that
+   * loaded them, so that statement's answer does not wait for the disk.
+   */
+  private checkpointLater(cache: VersionCache): void {
+    void this.statements.run(() => cache.checkpoint()).catch((e) => {
+      // Expected: an OPFS write failure (quota, say). The cache file then lacks only what the pond still holds, and
+      // DuckDB's WAL or the next checkpoint keeps trying; a query must not fail for it.
+      console.warn('DuckDB cache checkpoint failed:', e);
     });
   }
 
@@ -570,7 +593,7 @@ export class QueryEngine {
         throwIfAborted(signal, 'query');
         const key = versionKey(b.source.fileKey, v.version);
         const name = `${b.source.path ?? b.source.fileKey} v${v.version}`;
-        const c = await cache.acquire(key, async () => withoutTimeZones(await parquetToArrow(await v.load(), name)));
+        const c = await cache.acquire(key, async () => withoutTimeZones(await parquetToArrow(await v.load(), name)), v.contentId);
         acquired.push(key);
         if (schemas.length > 0) checkSchemaCompatible(mergedSchema(schemas), c.schema, `version ${v.version} of ${b.source.path ?? b.source.fileKey}`);
         schemas.push(c.schema);

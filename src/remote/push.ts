@@ -8,6 +8,7 @@ import { assertPartSize, runPool, uploadMultipart } from './multipart';
 import { ProgressTracker, type ProgressCallback } from './progress';
 import { corsAdvice, type S3Remote } from './s3-client';
 import { sha256Hex } from '../pond/hash';
+import { LAST_CHECKPOINT_PATH } from '../oplog/checkpoint';
 
 export interface PushOptions {
   signal?: AbortSignal;
@@ -61,6 +62,21 @@ async function checkSameHistory(store: Store, remote: S3Remote, pondId: string, 
   }
 }
 
+/**
+ * `_last_checkpoint` is the one pond file that changes in place (it names the newest checkpoint), and two versions
+ * of it can have the same size: so when the sizes agree, the backup's copy is compared by its recorded hash (one
+ * HEAD). It is sent after the checkpoint it names and the commits before it (sortForWrite), so a Delta reader of
+ * the backup always finds what it points to.
+ */
+async function lastCheckpointStale(store: Store, remote: S3Remote, pondId: string, files: Map<string, number>, remoteFiles: Map<string, number>, signal?: AbortSignal): Promise<boolean> {
+  const size = files.get(LAST_CHECKPOINT_PATH);
+  if (size === undefined) return false;
+  const there = remoteFiles.get(LAST_CHECKPOINT_PATH);
+  if (there !== size) return true;
+  const recorded = (await remote.head(objectKey(remote.config.prefix, pondId, LAST_CHECKPOINT_PATH), signal)).get('x-amz-meta-sha256');
+  return recorded !== (await sha256Hex(await store.read(LAST_CHECKPOINT_PATH)));
+}
+
 /** Backs up `store` (one pond) to `<prefix>/<pondId>/`, sending only missing objects. */
 export async function push(store: Store, remote: S3Remote, pondId: string, opts: PushOptions = {}): Promise<PushResult> {
   checkPondId(pondId);
@@ -76,9 +92,11 @@ export async function push(store: Store, remote: S3Remote, pondId: string, opts:
 
   const todo: string[] = [];
   let alreadyThere = 0;
+  const pointerStale = await lastCheckpointStale(store, remote, pondId, files, remoteFiles, signal);
   for (const [path, size] of files) {
     const there = remoteFiles.get(path);
-    if (there === size) alreadyThere++;
+    if (path === LAST_CHECKPOINT_PATH && pointerStale) todo.push(path);
+    else if (there === size) alreadyThere++;
     else if (there !== undefined && classifyPondPath(path) === 'log') {
       throw new PondError('CONFLICT', `${path} in the backup differs from this pond's (${there} bytes there, ${size} here): another device pushed a different commit with that number. Restore the backup into a new pond, or push this one under another pond id.`, { detail: { path, key: objectKey(remote.config.prefix, pondId, path) } });
     } else todo.push(path); // missing, or a blob/oplog object of the wrong size: sending it again repairs the backup

@@ -18,11 +18,14 @@ export class Operations {
     if (op.opId) this.running.set(op.opId, controller);
     const report = op.onProgress ?? (op.opId ? this.watchers.get(op.opId) : undefined);
     let last = 0;
-    // Progress is throttled: a proxied call per chunk would flood the main thread.
+    let lastWhat: string | undefined;
+    // Progress is throttled: a proxied call per chunk would flood the main thread. A new `what` (the next file, or
+    // the next stage of one: "starting the query engine", "reading", "writing") always gets through.
     const onProgress: Progress = (done, total, what) => {
       const now = Date.now();
-      if (now - last < 100 && done !== total) return;
+      if (now - last < 100 && done !== total && what === lastWhat) return;
       last = now;
+      lastWhat = what;
       void Promise.resolve(report?.(done, total, what)).catch(() => undefined); // a closed UI must not fail the work
     };
     try {

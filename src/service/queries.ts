@@ -1,11 +1,14 @@
 // The query side of the API: pond files bound as SQL views in the worker's QueryEngine (DuckDB), describe and
 // M4 plots. Each call binds what it needs again: binding is cheap because decoded versions stay cached in DuckDB
-// under (node id, version), which never changes meaning.
+// under (node id, version), which never changes meaning. Describe and plots of stored tables and series need no
+// DuckDB (from the versions' records, and from their Parquet: query/parquet-plot.ts), so the first screen does not
+// wait for it to start.
 import { tableToIPC, type Table } from 'apache-arrow';
 import { PondError } from '../core/errors';
 import { nextMicros } from '../core/utc-micros';
 import type { Pond } from '../pond/pond';
-import { m4 } from '../query/m4';
+import { m4, m4Sql } from '../query/m4';
+import { ParquetPlots } from '../query/parquet-plot';
 import { leavesOf } from '../query/derived-bind';
 import { isDerived, type AnySource } from '../query/derived-source';
 import { QueryEngine } from '../query/engine';
@@ -46,6 +49,8 @@ export function eventExtent(versions: readonly { minEventTime: number | null; ma
 
 export class Queries {
   private engine: QueryEngine | undefined;
+  /** Charts of stored tables and series, from their Parquet: the first screen needs no DuckDB (parquet-plot.ts). */
+  readonly parquetPlots = new ParquetPlots();
 
   /** DuckDB starts on the first query, not when the worker starts: most sessions browse before they query. */
   private get db(): QueryEngine {
@@ -128,8 +133,15 @@ export class Queries {
     const span: [number, number] | null = range ?? (extent ? [extent[0], nextMicros(extent[1])] : null);
     if (!span) return { x: new Float64Array(), y: Object.fromEntries(columns.map((c) => [c, []])), extent };
     const view = viewName('plot', src.fileKey);
+    const o = { timestampColumn: src.timestampColumn, columns, range: span, width, signal };
+    m4Sql(view, o); // validates width, columns and range as the DuckDB path would, whichever path answers
+    // A stored table or series plots from its Parquet without DuckDB; what only DuckDB answers exactly falls through.
+    if (!isDerived(src)) {
+      const direct = await this.parquetPlots.plot(src, o);
+      if (direct) return { ...direct, extent };
+    }
     await this.db.bind(view, src, { timeRange: span, signal });
-    const r = await m4(this.db, view, { timestampColumn: src.timestampColumn, columns, range: span, width, signal });
+    const r = await m4(this.db, view, o);
     return { ...r, extent };
   }
 }

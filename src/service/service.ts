@@ -10,15 +10,18 @@ import { latestVersion } from '../tinyfs/node';
 import { formatPath, parsePath } from '../tinyfs/paths';
 import { glob, resolve } from '../tinyfs/resolve';
 import { copyIntoPond } from './files/copy-in';
+import { previewImport } from './files/preview-import';
 import { nodeInfo, versionInfos } from './node-info';
 import type { PondNames } from './settings/pond-names';
 import { fsckPond } from '../pond/validate/fsck';
 import { Operations } from './operations';
 import { Queries } from './queries';
+import { duckDbStatus, forgetDecodedVersions, startDuckDbInBackground } from '../query/duckdb';
 import { MemorySecretStore, type SecretStore } from './settings/collect-secrets';
 import type {
-  ApplyResult, AutoPlotData, BackupReport, Bindings, CollectorStatus, ConfiguredNode, CopyOptions, DescribeInfo, ExecResult, ExportResult, FactoryInfo, FsckReport, LongOp, NodeFactory, NodeInfo,
-  PlotData, PondApi, PondInfo, PondSummary, PushSummary, QueryResult, RemoteInput, RemoteSummary, RestoreSummary, RunResult, TemporalPart, TxnInfo, VersionInfo, ZipExport,
+  QueryEngineStatus,
+  ApplyResult, AutoPlotData, BackupReport, Bindings, CollectorStatus, ConfiguredNode, CopyOptions, DescribeInfo, ExecResult, ExportResult, FactoryInfo, FsckReport, ImportPreview, LongOp, NodeFactory, NodeInfo,
+  PlotData, PondApi, PondInfo, PondSummary, PreviewOptions, PushSummary, QueryResult, RemoteInput, RemoteSummary, RestoreSummary, RunResult, TemporalPart, TxnInfo, VersionInfo, ZipExport,
 } from '../api/pond-api';
 import { Collectors } from './nodes/collectors';
 import { factoryNamed } from './nodes/registry';
@@ -211,6 +214,7 @@ export class PondService implements PondApi {
     if (!release) throw new PondError('LOCKED', 'another tab has this pond open for writing; close it there first');
     try {
       await this.deps.host.removePond(id);
+      await forgetDecodedVersions(); // DuckDB's cache files may hold the deleted pond's rows, decoded
       await this.deps.names.delete(id);
       await this.connectOrigins.set(`pond:${id}`, []);
       await this.follows.set(id, undefined);
@@ -331,11 +335,15 @@ export class PondService implements PondApi {
 
   async copyIn(files: { name: string; data: Blob }[], dest: string, opts: CopyOptions & LongOp): Promise<NodeInfo[]> {
     return this.ops.run(opts, async (signal, onProgress) => {
-      const command = `copy ${files.map((f) => f.name).join(' ')} ${dest} --format ${opts.format}${opts.force ? ' --force' : ''}`;
+      const command = `copy ${files.map((f) => f.name).join(' ')} ${dest} --format ${opts.format}${opts.force ? ' --force' : ''}${opts.dayFirst !== undefined ? (opts.dayFirst ? ' --day-first' : ' --month-first') : ''}`;
       const made = await this.transact(command, (tx) => copyIntoPond(tx, files, dest, opts, { signal, onProgress }), signal);
       // Built inside the transaction, the answers lack their commit time: take each version as committed.
-      return made.map((n) => ({ ...nodeInfo(parsePath(n.path), this.open.pond.fs.get(n.nodeId)!, n.version), ...(n.overlaps ? { overlaps: n.overlaps } : {}) }));
+      return made.map((n) => ({ ...nodeInfo(parsePath(n.path), this.open.pond.fs.get(n.nodeId)!, n.version), ...(n.overlaps ? { overlaps: n.overlaps } : {}), ...(n.time ? { time: n.time } : {}) }));
     });
+  }
+
+  async previewImport(file: { name: string; data: Blob }, opts: PreviewOptions = {}): Promise<ImportPreview> {
+    return previewImport(file, opts); // needs no open pond: the file is the host's
   }
 
   async query(sql: string, bindings: Bindings, opts: { limit?: number } & LongOp = {}): Promise<QueryResult> {
@@ -590,6 +598,15 @@ export class PondService implements PondApi {
 
   async collectorStatus(): Promise<CollectorStatus> {
     return this.collectors.status();
+  }
+
+  async startQueryEngine(): Promise<QueryEngineStatus> {
+    startDuckDbInBackground();
+    return duckDbStatus();
+  }
+
+  async queryEngineStatus(): Promise<QueryEngineStatus> {
+    return duckDbStatus();
   }
 
   async plotAuto(path: string, columns: string[], width: number, range?: [number, number]): Promise<AutoPlotData> {

@@ -18,6 +18,7 @@ export function storedSource(pond: Pond, path: string, node: NodeRecord): BindSo
     timestampColumn: last.attrs.timestamp_column,
     versions: node.versions.map((v) => ({
       version: v.version, minEventTime: v.minEventTime, maxEventTime: v.maxEventTime,
+      ...(v.sha256 ? { contentId: v.sha256 } : {}),
       load: () => pond.readVersion(node.id, v.version, `${path} v${v.version}`),
     })),
   };

@@ -120,10 +120,10 @@ export const COMMANDS: Record<string, Command> = {
     },
   },
   copy: {
-    usage: 'copy SRC... DEST [--format data|table|series] [--timestamp-column C] [--timezone ZONE] [--skip-bad-lines] [--force] [--strip-prefix P]',
+    usage: 'copy SRC... DEST [--format data|table|series] [--timestamp-column C] [--timezone ZONE] [--day-first|--month-first] [--skip-bad-lines] [--force] [--strip-prefix P]',
     summary: 'host:NAME sources copy in (attached files); a host: destination copies pond files out as downloads',
     async run(ctx, words) {
-      const { positional, flags } = parseArgs(words, ['--format', '--timestamp-column', '--timezone', '--skip-bad-lines', '--force', '--strip-prefix'], ['--format', '--timestamp-column', '--timezone', '--strip-prefix']);
+      const { positional, flags } = parseArgs(words, ['--format', '--timestamp-column', '--timezone', '--day-first', '--month-first', '--skip-bad-lines', '--force', '--strip-prefix'], ['--format', '--timestamp-column', '--timezone', '--strip-prefix']);
       if (positional.length < 2) throw usage('copy');
       const dest = positional[positional.length - 1]!;
       const sources = positional.slice(0, -1);
@@ -146,10 +146,18 @@ export const COMMANDS: Record<string, Command> = {
         force: flags.has('--force'),
         ...(flags.has('--timestamp-column') ? { timestampColumn: String(flags.get('--timestamp-column')) } : {}),
         ...(flags.has('--timezone') ? { timezone: String(flags.get('--timezone')) } : {}),
+        // 01/02/2000: without either flag the content decides (13/02 proves day first), else month first, said below.
+        ...(flags.has('--day-first') ? { dayFirst: true } : flags.has('--month-first') ? { dayFirst: false } : {}),
       };
+      if (flags.has('--day-first') && flags.has('--month-first')) throw new PondError('USAGE', 'copy: --day-first and --month-first contradict each other');
       for (const n of await ctx.api.copyIn(files, dest, opts)) {
         ctx.out.push(`${n.path} v${n.version}`);
         for (const o of n.overlaps ?? []) ctx.out.push(`  overlaps v${o.version} from ${formatTime(o.start)} to ${formatTime(o.end)}`);
+        // Said when the times were read from a field format or numbers (ISO and typed times need no word).
+        if (n.time && (n.time.dayOrder || /\(%|^epoch/.test(n.time.format))) {
+          const order = n.time.dayOrder ? `, ${n.time.dayFirst ? 'day' : 'month'} first${n.time.dayOrder === 'assumed' ? ' (assumed: the dates are ambiguous; --day-first reads them the other way)' : n.time.dayOrder === 'content' ? ' (from the data)' : ''}` : '';
+          ctx.out.push(`  time column ${n.time.column}: ${n.time.format}, ${n.time.zone}${order}`);
+        }
         if (format === 'data') continue;
         const attrs = (await ctx.api.versions(n.path)).find((v) => v.version === n.version)?.attrs ?? {};
         if (attrs.rejected_lines) {

@@ -17,6 +17,7 @@ import type { PondSwitcher } from './pond-switcher';
 import { downloadBlob } from './download';
 import { NarrowScreen } from './narrow-screen';
 import { TabRowScroll, tabRowStyles } from './tab-row-scroll';
+import { warmUpAfterFirstScreen } from './engine-warmup';
 import './pond-switcher';
 import './pond-tree';
 import './node-details';
@@ -224,6 +225,7 @@ export class DuckpondApp extends LitElement {
 
   override connectedCallback(): void {
     super.connectedCallback();
+    if (this.client) warmUpAfterFirstScreen(this.renderRoot, this.client.api, this.ready, () => /table|series/.test(this.selected?.type ?? ''));
     document.addEventListener('dragenter', this.onDragEnter);
     document.addEventListener('dragover', this.onDragOver);
     document.addEventListener('dragleave', this.onDragLeave);

@@ -13,6 +13,7 @@ import type { PondClient } from './pond-client';
 import { errorText } from './format';
 import { base } from './styles';
 import { drawPlots, PALETTE, type Trace, type TracePoints } from './chart-plots';
+import { CHART_DRAWN } from './engine-warmup';
 import { allRange, brushRange, panRange, presetRange, PRESETS, stats, summaryText, zoomRange, type Range } from './chart-range';
 import './series-picker';
 
@@ -137,6 +138,7 @@ export class SeriesChart extends LitElement {
     const visible: Range | null = data.range ?? (data.extent ? allRange(data.extent) : null);
     this.dataset.range = visible ? visible.join(',') : '';
     this.dataset.plots = String(this.plotsDone);
+    this.dispatchEvent(new Event(CHART_DRAWN, { bubbles: true, composed: true })); // the first one starts DuckDB (engine-warmup.ts)
     this.summary = visible
       ? summaryText(visible, data.traces.map((t) => stats(t.trace.label, t.y)), data.traces.map((t) => t.trace.label))
         + (data.resolutions.length ? ` (drawn from ${data.resolutions.join(', ')} averages)` : '')

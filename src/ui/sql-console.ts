@@ -45,6 +45,8 @@ export class SqlConsole extends LitElement {
   @property() path = '';
   @state() private sql = '';
   @state() private bindings = '';
+  /** While a query waits for DuckDB's start (the first SQL of a session): said, so a long wait is not a silent one. */
+  @state() private engineStarting = false;
   /** Once the user typed SQL, it is theirs: a selection no longer replaces it. */
   private edited = false;
   private abort: AbortController | undefined;
@@ -56,15 +58,36 @@ export class SqlConsole extends LitElement {
       const client = this.client;
       if (!client) throw new Error('no pond worker');
       this.abort = new AbortController();
-      const r = await client.longOp((op) => client.api.query(sql, bindings, { limit: SHOWN_ROWS, ...op }), { signal: this.abort.signal });
-      // apache-arrow is loaded only when someone runs SQL: browsing needs none of it.
-      const { tableFromIPC } = await import('apache-arrow');
+      // apache-arrow is loaded only when someone runs SQL (browsing needs none of it), while the query runs: loaded
+      // after the answer, its first load was time the SQL tab spent that the Shell tab (rows as text) does not.
+      const arrow = import('apache-arrow');
+      arrow.catch(() => undefined); // awaited below; a failed query must not leave this rejection unobserved
+      const answer = client.longOp((op) => client.api.query(sql, bindings, { limit: SHOWN_ROWS, ...op }), { signal: this.abort.signal });
+      void this.followEngineStart(answer);
+      const r = await answer;
+      const { tableFromIPC } = await arrow;
       const table = tableFromIPC(r.ipc);
       const readers = r.columns.map((_, i) => cellReader(table.getChildAt(i))); // timestamps of any size (core/arrow-cells.ts)
       const data = Array.from({ length: table.numRows }, (_, i) => readers.map((read) => read(i)));
       return { rows: r.rows, columns: r.columns, data };
     },
   });
+
+  /** Shows "starting the query engine" while DuckDB is not up and the query is still running (polled, 250 ms). */
+  private async followEngineStart(answer: Promise<unknown>): Promise<void> {
+    let done = false;
+    void answer.finally(() => { done = true; }).catch(() => undefined); // the Task reports the query's own error
+    try {
+      while (!done && (await this.client!.api.queryEngineStatus()).state !== 'ready') {
+        this.engineStarting = !done;
+        await new Promise((ok) => setTimeout(ok, 250));
+      }
+    } catch {
+      // the worker is gone (tab closing): nothing to follow
+    } finally {
+      this.engineStarting = false;
+    }
+  }
 
   protected override willUpdate(changed: Map<string, unknown>): void {
     if (changed.has('path') && this.path && !this.bindings) this.bindings = `source = ${this.path}`;
@@ -114,7 +137,7 @@ export class SqlConsole extends LitElement {
           @keydown=${(e: KeyboardEvent) => { if (e.key === 'Enter' && (e.ctrlKey || e.metaKey)) this.run(e); }}></textarea>
         <div class="row">
           <button type="submit" class="primary" ?disabled=${busy}>Run SQL</button>
-          ${busy ? html`<button type="button" @click=${() => this.abort?.abort()}>Cancel</button><span class="muted">running…</span>` : nothing}
+          ${busy ? html`<button type="button" @click=${() => this.abort?.abort()}>Cancel</button><span class="muted" data-testid="sql-busy">${this.engineStarting ? 'starting the query engine…' : 'running…'}</span>` : nothing}
         </div>
       </form>
       ${this.answer.render({

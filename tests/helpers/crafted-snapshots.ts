@@ -210,6 +210,9 @@ export const CRAFTED: CraftedCase[] = [
   { name: 'an add whose hash is wrong', rule: 'add-hash', craft: (f) => setCommitLines(f, 1, commitLines(f, 1).map((l) => (l.add ? { add: { ...l.add, tags: { ...l.add.tags, sha256: '0'.repeat(64) } } } : l))) },
   { name: 'a commit timestamp of 9.2e18 µs', rule: 'timestamp-range', craft: (f) => setCommitLines(f, 1, commitLines(f, 1).map((l) => (l.commitInfo ? { commitInfo: { ...l.commitInfo, duckpond: { ...l.commitInfo.duckpond, timestampUs: 9.2e18 } } } : l))) },
   { name: 'the pond id of commit 0 differs from the manifest', rule: 'pond-id', craft: (f) => setCommitLines(f, 0, commitLines(f, 0).map((l) => (l.metaData ? { metaData: { ...l.metaData, id: '0190f0d2-7a3c-7c1e-9f00-00000000beef' } } : l))) },
+  // Checkpoints (a pond's own are checked against its commits in tests/unit/pond/validate-checkpoints.test.ts)
+  { name: 'a checkpoint past the newest commit', rule: 'checkpoint', craft: (f) => void f.set('_delta_log/00000000000000000100.checkpoint.parquet', noiseBytes(300, 9)) },
+  { name: 'a _last_checkpoint that is not JSON', rule: 'checkpoint', craft: (f) => void f.set('_delta_log/_last_checkpoint', strToU8('{"version": 1')) },
   // Rows
   { name: 'garbage oplog Parquet', rule: 'oplog-parquet', craft: (f) => replaceFile(f, 1, noiseBytes(3000, 3)) },
   { name: 'oplog Parquet of the wrong schema', rule: 'oplog-parquet', craft: async (f) => replaceFile(f, 1, await seriesParquet(0, 3)) },

@@ -8,7 +8,7 @@ import { isCommitTimeUs, shown, type ProblemSink } from './problems';
 /** Oplog data files: the same shape as remote/layout's OPLOG_RE (the pond layer cannot import remote/). */
 const OPLOG_PATH = /^oplog\/[A-Za-z0-9][A-Za-z0-9._-]{0,200}\.parquet$/;
 const COMMIT_NAME = /^(\d{20})\.json$/;
-/** Files Delta may keep in _delta_log that are not commits; the app writes none and reads none. */
+/** Files Delta keeps in _delta_log that are not commits: checkpoints (checked by checkpoint-rules.ts). */
 const NOT_A_COMMIT = /^(?:\d{20}\.checkpoint\.parquet|_last_checkpoint)$/;
 const POND_ID = /^[0-9a-f-]{36}$/;
 

@@ -38,6 +38,7 @@ export const RULES = {
   'blob-hash': "every blob hashes to its name (does not match recorded hash otherwise)",
   'parquet-magic': 'series and table versions are Parquet (start and end with PAR1)',
   'pond-id': 'the snapshot is the pond it claims to be',
+  checkpoint: "a Delta checkpoint is whole and says what the JSON commits say at its version (live files, pond id, name), and _last_checkpoint names one",
 } as const;
 
 export type RuleName = keyof typeof RULES;

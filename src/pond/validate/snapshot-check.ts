@@ -9,6 +9,7 @@ import { LOG_DIR, logPath, type AddAction, type Commit } from '../../oplog/delta
 import { sha256Hex } from '../hash';
 import { blobPath } from '../layout';
 import { BlobUses, checkBlobs } from './blob-rules';
+import { checkCheckpoints } from './checkpoint-rules';
 import { commitVersions, parseCommit } from './commit-rules';
 import { contentRoot } from './content-root';
 import { ProblemSink, type Problem } from './problems';
@@ -59,6 +60,8 @@ export interface SnapshotReport {
   /** The content root (content-root.ts), or null when the tree could not be read. */
   root: string | null;
   commits: number;
+  /** Checkpoints read and compared with the commits. */
+  checkpoints: number;
   oplogFiles: number;
   rows: number;
   nodes: number;
@@ -75,7 +78,8 @@ export async function checkSnapshot(store: Store, opts: CheckOptions): Promise<S
   const step = (phase: CheckProgress['phase'], done: number, total: number, path?: string) => opts.onProgress?.({ phase, done, total, ...(path ? { path } : {}) });
 
   // 1. The log: names, contiguity, each commit parsed strictly.
-  const versions = commitVersions(await store.list(LOG_DIR), sink, opts.upTo);
+  const logNames = await store.list(LOG_DIR);
+  const versions = commitVersions(logNames, sink, opts.upTo);
   const commits: Commit[] = [];
   let pondId = opts.pondId;
   const parseBatch = async (batch: number[]) => {
@@ -128,6 +132,9 @@ export async function checkSnapshot(store: Store, opts: CheckOptions): Promise<S
     for (const p of c.removes) live.delete(p);
     for (const a of c.adds) live.set(a.path, a);
   }
+
+  // 2b. Checkpoints say what the commits say at their versions (they change nothing in the content root).
+  const checkpoints = await checkCheckpoints(store, logNames, commits, head, pondId, sink, opts.upTo);
 
   // 3. Every added file: present, its size and hash, its rows well typed; live rows kept for the tree.
   const files: { add: AddAction; commit: Commit }[] = [];
@@ -190,7 +197,7 @@ export async function checkSnapshot(store: Store, opts: CheckOptions): Promise<S
   const treeBroken = sink.problems.some((p) => p.rule.startsWith('tree-'));
   return {
     pondId, version: head, problems: sink.problems, moreProblems: sink.dropped, root: walked.length > 0 && !treeBroken ? await contentRoot(walked) : null,
-    commits: commits.length, oplogFiles: files.length, rows: rowCount, nodes: walked.length, blobs: uses.bySha.size, blobBytesHashed,
+    commits: commits.length, checkpoints, oplogFiles: files.length, rows: rowCount, nodes: walked.length, blobs: uses.bySha.size, blobBytesHashed,
   };
 }
 

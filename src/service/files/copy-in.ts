@@ -26,7 +26,10 @@ export async function copyIntoPond(
   for (const [i, file] of files.entries()) {
     throwIfAborted(opts.signal, 'copy');
     const target = targets[i]!;
-    const progress = (done: number, total: number | undefined) => opts.onProgress(done, total, file.name);
+    // `what` names the file and, for a table or series, the stage: 'starting the query engine', 'reading', 'writing'.
+    let what = file.name;
+    const progress = (done: number, total: number | undefined) => opts.onProgress(done, total, what);
+    const stage = (name: string) => { what = `${file.name}: ${name}`; opts.onProgress(0, undefined, what); };
     if (format === 'data') {
       await tx.writeFile(target, 'file:data', file.data, {}, { parents: true, signal: opts.signal, onProgress: progress });
     } else {
@@ -36,15 +39,19 @@ export async function copyIntoPond(
       const hashing = sha256OfBlob(file.data); // a table records it too: `apply` then knows it has this file
       hashing.catch(() => undefined); // awaited below; this only marks it observed if the import fails first
       const imported = await importTabular(tx, file, target, type, {
-        signal: opts.signal, onProgress: progress, timestampColumn: copy.timestampColumn, timezone: copy.timezone, skipBadLines: copy.skipBadLines,
+        signal: opts.signal, onProgress: progress, onStage: stage, timestampColumn: copy.timestampColumn, timezone: copy.timezone, dayFirst: copy.dayFirst, skipBadLines: copy.skipBadLines,
       });
       const sha = await hashing;
       if (type === 'file:series' && !copy.force) refuseReimport(plan.existing, sha, file.name, target);
       imported.meta.attrs = { ...imported.meta.attrs, source_sha256: sha };
       const overlapsWith = type === 'file:series' && plan.existing ? overlaps(plan.existing, imported.meta.minEventTime ?? null, imported.meta.maxEventTime ?? null) : [];
+      stage('writing');
       tx.writePrepared(target, type, imported.content, imported.meta, { parents: true });
       const segments = parsePath(target);
-      out.push({ ...nodeInfo(segments, tryResolve(tx.state, segments)!.node), ...(overlapsWith.length ? { overlaps: overlapsWith } : {}) });
+      out.push({
+        ...nodeInfo(segments, tryResolve(tx.state, segments)!.node), ...(overlapsWith.length ? { overlaps: overlapsWith } : {}),
+        ...(imported.result.time ? { time: imported.result.time } : {}),
+      });
       continue;
     }
     const segments = parsePath(target);

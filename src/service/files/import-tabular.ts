@@ -5,7 +5,7 @@ import type { Transaction } from '../../pond/transaction';
 import { importCsv } from '../../formats/csv';
 import { importParquet } from '../../formats/parquet-import';
 import type { ImportResult } from '../../formats/types';
-import { getDuckDb } from '../../query/duckdb';
+import { duckDbReady, getDuckDb } from '../../query/duckdb';
 import { checkSchemaCompatible } from '../../query/schema';
 import { loadParquetWasm } from '../../core/parquet-wasm';
 import { ContentSink, loadContent } from '../../pond/blobs';
@@ -26,19 +26,31 @@ const PAR1 = [0x50, 0x41, 0x52, 0x31];
 
 export async function importTabular(
   tx: Transaction, file: { name: string; data: Blob }, target: string, type: FileEntryType,
-  opts: { signal: AbortSignal; onProgress: (done: number, total: number | undefined) => void; timestampColumn?: string; timezone?: string; skipBadLines?: boolean },
+  opts: {
+    signal: AbortSignal; onProgress: (done: number, total: number | undefined) => void; timestampColumn?: string; timezone?: string; dayFirst?: boolean; skipBadLines?: boolean;
+    /** Told each stage as it begins: 'starting the query engine' (a CSV before DuckDB is up), 'reading'. */
+    onStage?: (stage: string) => void;
+  },
 ): Promise<TabularVersion> {
   const head = new Uint8Array(await file.data.slice(0, 4).arrayBuffer());
   const isParquet = head.length === 4 && PAR1.every((b, i) => head[i] === b);
-  if (type === 'file:table' && !isParquet) {
-    throw new PondError('BAD_PARQUET', `${file.name}: a table must be a Parquet file, and this one does not begin with the PAR1 magic; copy it with --format data to keep it as raw bytes (or --format series to import a CSV)`, { detail: { name: file.name } });
-  }
+  // A CSV is read by DuckDB: its start begins now, beside opening the sink (and the caller's hashing of the file).
+  const engine = isParquet ? undefined : getDuckDb('import');
+  engine?.catch(() => undefined); // awaited below; this only marks it observed should the sink fail first
   // The Parquet output streams into the pond's content store as it is produced: a 1 GB CSV is never held whole.
   const sink = await ContentSink.open(tx.store, uuidv7);
-  const common = { signal: opts.signal, onProgress: opts.onProgress, timestampColumn: opts.timestampColumn, timezone: opts.timezone, sink: (chunk: Uint8Array) => sink.write(chunk) };
+  // A table is any CSV or Parquet (a CSV goes through the same CSV → Parquet path, a time column optional); a series
+  // needs event times: without a time column it is refused before the file is read, naming the columns tried.
+  const common = {
+    signal: opts.signal, onProgress: opts.onProgress, timestampColumn: opts.timestampColumn, timezone: opts.timezone, dayFirst: opts.dayFirst,
+    requireTime: type === 'file:series', sink: (chunk: Uint8Array) => sink.write(chunk),
+  };
   let result: ImportResult;
   try {
-    result = isParquet ? await importParquet(file.data, file.name, common) : await importCsv(await getDuckDb(), file.data, file.name, common);
+    if (engine && !duckDbReady()) opts.onStage?.('starting the query engine');
+    const db = await engine;
+    opts.onStage?.('reading');
+    result = db ? await importCsv(db, file.data, file.name, common) : await importParquet(file.data, file.name, common);
   } catch (e) {
     await sink.abort().catch(() => undefined); // the import's own error is the one to report
     throw e;
@@ -50,11 +62,7 @@ export async function importTabular(
   }
   if (content.size === 0) throw new PondError('INTERNAL', `${file.name}: the import produced no Parquet`);
   if (type === 'file:series' && !result.timestampColumn) {
-    // A series without event times has no chart, no time ranges and no overlaps: say so now, not by an empty chart.
-    const tried = result.columns.map((c) => `${c.name} (${c.type})`).join(', ');
-    throw new PondError('INVALID_INPUT', `${file.name}: no column holds times, so it cannot be a series (columns: ${tried}); name one with --timestamp-column, or import it as raw data${isParquet ? ' or as a table' : ''}`, {
-      detail: { name: file.name, columns: result.columns.map((c) => c.name) },
-    });
+    throw new PondError('INTERNAL', `${file.name}: imported as a series without a time column`, { detail: { name: file.name } }); // requireTime refuses first
   }
   if (type === 'file:series') await checkAppend(tx, target, result, file.name);
   const attrs: Record<string, string> = {
@@ -63,6 +71,11 @@ export async function importTabular(
     source: file.name,
   };
   if (result.timestampColumn) attrs.timestamp_column = result.timestampColumn;
+  if (result.time) {
+    // How the times were read, so `describe` and the import result can say it (an assumed day/month order above all).
+    attrs.time_format = result.time.format;
+    if (result.time.dayOrder) attrs.day_order = `${result.time.dayFirst ? 'day first' : 'month first'} (${result.time.dayOrder})`;
+  }
   if (result.rejectedLines > 0) {
     // Skipped on request: the version remembers which lines it lacks, so `describe` can say so later.
     attrs.rejected_lines = String(result.rejectedLines);

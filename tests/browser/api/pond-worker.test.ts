@@ -102,11 +102,11 @@ describe('copy options', () => {
     await c.api.createPond('skip');
     const [, url] = Object.entries(rejects).find(([p]) => p.endsWith('small_mix.csv'))!;
     const file = await fetchFile(url, 'small_mix.csv');
-    const refused = await c.api.exec('copy host:small_mix.csv /s.series --format series', { files: [file] });
+    const refused = await c.api.exec('copy host:small_mix.csv /s.series --format series --timestamp-column a', { files: [file] });
     expect(refused).toMatchObject({ exitCode: 1, stderr: expect.stringMatching(/small_mix\.csv: 2 bad lines, nothing imported: line 3: too many columns.*line 4: missing columns/) });
     // Its columns are plain numbers: `a` is named as the time (epoch seconds), since a series needs one.
     const kept = await c.api.exec('copy host:small_mix.csv /s.series --format series --skip-bad-lines --timestamp-column a', { files: [file] });
-    expect(kept).toMatchObject({ exitCode: 0, stdout: expect.stringMatching(/\/s\.series v1\n  2 bad line\(s\) skipped: line 3 \(too many columns\); line 4 \(missing columns\)/) });
+    expect(kept).toMatchObject({ exitCode: 0, stdout: expect.stringMatching(/\/s\.series v1\n  time column a: epoch seconds, UTC\n  2 bad line\(s\) skipped: line 3 \(too many columns\); line 4 \(missing columns\)/) });
     expect(await rowsOf(c, 'SELECT count(*)::INTEGER AS n FROM source', '/s.series')).toEqual([{ n: 2 }]);
   });
 
@@ -147,11 +147,12 @@ describe('bad input through the pond worker leaves the pond unchanged', () => {
     expect(tableFromIPC(rows).get(0)!.toJSON().n).toBeGreaterThan(0);
   });
 
-  it.each(Object.entries(rejects))('refuses %s as a series, naming the file and its bad lines', async (path, url) => {
+  // As a table: these files hold no times, and a series without a time column is refused before the lines are read.
+  it.each(Object.entries(rejects))('refuses %s as a table, naming the file and its bad lines', async (path, url) => {
     const c = connect();
     await c.api.createPond('rejects');
     const file = await fetchFile(url, path);
-    const err = await c.api.copyIn([file], '/s', { format: 'series' }).catch((e) => e);
+    const err = await c.api.copyIn([file], '/s', { format: 'table' }).catch((e) => e);
     expect(err.code).toBe('BAD_CSV');
     expect(err.message).toContain(file.name);
     expect(err.message).toMatch(/line \d+/);

@@ -65,4 +65,25 @@ describe('<sql-console>', () => {
     run(root);
     await vi.waitFor(() => expect(root.querySelector('[data-testid="sql-rows"]')?.textContent).toBe('3 rows'), { timeout: 60_000 });
   });
+
+  it('says "starting the query engine" while the first query of a worker waits for DuckDB, then shows the answer', async () => {
+    const c = connectPond();
+    clients.push(c);
+    await c.api.createPond('sql first');
+    expect(await c.api.queryEngineStatus()).toMatchObject({ state: 'not started' });
+    const root = await mount(c);
+    const sql = root.querySelector<HTMLTextAreaElement>('#sql')!;
+    sql.value = 'SELECT 41 + 1 AS answer';
+    sql.dispatchEvent(new Event('input'));
+    // Every text the busy line shows, as rendered (no sampling: each change of the shadow tree is seen).
+    const shown = new Set<string>();
+    const seen = new MutationObserver(() => { const t = root.querySelector('[data-testid="sql-busy"]')?.textContent; if (t) shown.add(t); });
+    seen.observe(root, { subtree: true, childList: true, characterData: true });
+    run(root);
+    await vi.waitFor(() => expect(cells(root)).toEqual([['42']]), { timeout: 30_000 });
+    seen.disconnect();
+    expect(shown.has('starting the query engine…')).toBe(true);
+    expect(root.querySelector('[data-testid="sql-busy"]')).toBeNull();
+    expect(await c.api.queryEngineStatus()).toMatchObject({ state: 'ready', starts: 1, startedBy: 'query' });
+  });
 });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { makeData, RecordBatch, Schema, Field, Struct, TimestampMicrosecond, TimestampNanosecond, Float64, Int64, DateDay, Utf8, vectorFromArray, type Data } from 'apache-arrow';
-import { assertTimeZone, guessEpochUnit, localToUtcMs, normaliseTimeColumn, pickTimestampColumn, zoneOffsetMs } from '../../../src/formats/timestamps';
+import { assertTimeZone, guessEpochUnit, localToUtcMs, normaliseTimeColumn, zoneOffsetMs } from '../../../src/formats/timestamps';
 
 function batchOf(name: string, data: Data): RecordBatch {
   const fields = [new Field(name, data.type, true), new Field('v', new Float64(), true)];
@@ -9,22 +9,6 @@ function batchOf(name: string, data: Data): RecordBatch {
 }
 const utc = (s: string) => BigInt(Date.parse(s)) * 1000n;
 const times = (b: RecordBatch, name = 't') => Array.from(b.data.children[b.schema.fields.findIndex((f) => f.name === name)]!.values as BigInt64Array);
-
-describe('pickTimestampColumn', () => {
-  const col = (name: string, temporal = false, numeric = false) => ({ name, temporal, numeric });
-  it('prefers the known names in the original order', () => {
-    expect(pickTimestampColumn([col('a', true), col('time', true), col('timestamp', true)])).toBe('timestamp');
-    expect(pickTimestampColumn([col('value', false, true), col('ts', false, true)])).toBe('ts');
-  });
-  it('ignores a known name whose values cannot be times, and falls back to a temporal first column', () => {
-    expect(pickTimestampColumn([col('when', true), col('time')])).toBe('when');
-    expect(pickTimestampColumn([col('name'), col('time')])).toBeUndefined();
-  });
-  it('takes an override and rejects a missing one, naming the file', () => {
-    expect(pickTimestampColumn([col('x'), col('timestamp', true)], 'x')).toBe('x');
-    expect(() => pickTimestampColumn([col('x')], 'nope', 'data.csv')).toThrow(/data\.csv: no column named "nope"/);
-  });
-});
 
 describe('time zones', () => {
   it('knows IANA names and refuses others', () => {
@@ -89,11 +73,3 @@ describe('normaliseTimeColumn', () => {
   });
 });
 
-describe('pickTimestampColumn beyond the known names', () => {
-  it('takes the first timestamp or date column wherever it stands, and nothing when none holds times', async () => {
-    const col = (name: string, temporal: boolean, numeric = false) => ({ name, temporal, numeric });
-    expect(pickTimestampColumn([col('location', false), col('date', true), col('precipitation', false, true)])).toBe('date');
-    expect(pickTimestampColumn([col('a', false, true), col('b', false)])).toBeUndefined();
-    expect(pickTimestampColumn([col('when', true), col('time', false, true)])).toBe('time'); // a known name first
-  });
-});

@@ -6,6 +6,10 @@ import { importZip, unsafeEntryName } from '../../../src/remote/zip-import';
 import { sha256Hex } from '../../../src/pond/hash';
 import { MemoryStore } from '../../../src/storage/memory-store';
 import { makePond, noise, sameFiles, snapshot } from './pond-fixture';
+import { Pond } from '../../../src/pond/pond';
+import { readLog } from '../../../src/oplog/log-store';
+import { LAST_CHECKPOINT_PATH, checkpointPath } from '../../../src/oplog/checkpoint';
+import { STATE_SNAPSHOT_PATH } from '../../../src/oplog/state-snapshot';
 
 // The ponds here are fake (real layout, noise content: pond-fixture.ts): the transfer is under test, not the pond, so
 // the snapshot validator (tested over real ponds in tests/unit/pond/validate.test.ts) is off.
@@ -107,5 +111,25 @@ describe('zip snapshot (node, memory store)', () => {
     const store = new MemoryStore();
     await store.write('x', new Uint8Array(1));
     await expect(importZip(await snapshotZip({ [LOG0]: strToU8('{}\n') }), store, FAKE)).rejects.toMatchObject({ code: 'INVALID_INPUT' });
+  });
+});
+
+describe('zip of a pond with checkpoints', () => {
+  it('carries the checkpoints and _last_checkpoint; the import validates them and opens from the checkpoint', async () => {
+    const store = new MemoryStore();
+    const pond = await Pond.create(store, { compactEvery: 95 });
+    for (let i = 0; i < 210; i++) await pond.transact(`w ${i}`, (tx) => tx.writeFile(`/f${i % 9}`, 'file:data', strToU8(`v${i}`)));
+    const zip = await collect(zipChunks(store));
+    const imported = new MemoryStore();
+    await importZip(zip, imported); // validated: rule checkpoint included
+    for (const p of [checkpointPath(100), checkpointPath(200), LAST_CHECKPOINT_PATH]) expect(await imported.read(p)).toEqual(await store.read(p));
+    expect(await store.size(STATE_SNAPSHOT_PATH)).toBeGreaterThan(0);
+    expect(await imported.size(STATE_SNAPSHOT_PATH)).toBeUndefined(); // the private snapshot is not part of a pond's copy
+    const fast = await readLog(imported, sha256Hex);
+    const slow = await readLog(imported, sha256Hex, undefined, { checkpoints: false });
+    expect(fast.checkpoint).toBe(200);
+    expect(fast.entries).toEqual(slow.entries);
+    const opened = await Pond.open(imported);
+    expect(opened.version).toBe(pond.version);
   });
 });

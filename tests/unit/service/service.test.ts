@@ -48,15 +48,6 @@ describe('PondService', () => {
     expect((await tab.log()).length).toBe(3); // init and two copies: nothing for the refused one
   });
 
-  it('refuses a CSV copied as a table, naming the missing magic and the raw form, and commits nothing', async () => {
-    const tab = memoryBrowser().tab();
-    await tab.createPond('p');
-    const err = await tab.copyIn([{ name: 'data.csv', data: blobOf('a,b\n1,2\n') }], '/t.parquet', { format: 'table' }).catch((e) => e);
-    expect(err.code).toBe('BAD_PARQUET');
-    expect(err.message).toMatch(/data\.csv.*PAR1 magic.*--format data/);
-    expect((await tab.info()).version).toBe(0);
-  });
-
   it('cancels a long write by its operation id', async () => {
     const tab = memoryBrowser().tab();
     await tab.createPond('p');
