@@ -5,12 +5,18 @@ import { tableFromIPC } from 'apache-arrow';
 import { describe, expect, inject, it } from 'vitest';
 import type { PondService } from '../../../src/service/service';
 import { isPondError } from '../../../src/core/errors';
-import { readCommit } from '../../../src/oplog/log-store';
 import { Pond } from '../../../src/pond/pond';
 import { REBASE_JOURNAL_PATH, readRebaseJournal, versionBeforeRebase } from '../../../src/pond/rebase/rebase-journal';
 import { rebase } from '../../../src/remote/rebase';
 import { S3Remote } from '../../../src/remote/s3-client';
 import { FaultStore } from '../../../src/storage/fault-store';
+import { MemoryStore } from '../../../src/storage/memory-store';
+import { LAST_CHECKPOINT_PATH, checkpointPath } from '../../../src/oplog/checkpoint';
+import { readCommit, readLog } from '../../../src/oplog/log-store';
+import { sha256Hex } from '../../../src/pond/hash';
+import { ROOT_ID } from '../../../src/core/entry';
+import { push } from '../../../src/remote/push';
+import { restore as restoreRemote } from '../../../src/remote/restore';
 import { memoryBrowser } from '../../helpers/memory-service';
 import { KEYS } from './s3-helpers';
 
@@ -197,3 +203,57 @@ describe('two writers to one remote (s3rver on 127.0.0.1)', () => {
   });
 });
 
+
+describe('rebase over checkpoints (s3rver on 127.0.0.1)', () => {
+  it('drops the checkpoints of the rewritten versions and _last_checkpoint; the next push succeeds and a restore opens', async () => {
+    const prefix = uniq();
+    const s3 = new S3Remote({ bucketUrl: inject('s3Url'), prefix, signing: KEYS });
+    const storeA = new MemoryStore();
+    const a = await Pond.create(storeA, { name: 'ckpt' });
+    const enc = (t: string) => new TextEncoder().encode(t);
+    await a.transact('mkdir', (tx) => void tx.wd.mkdir('/a', { parents: true }));
+    await a.transact('mkdir', (tx) => void tx.wd.mkdir('/b', { parents: true }));
+    while (a.version < 95) await a.transact(`base ${a.version}`, (tx) => tx.writeFile(`/a/base-${a.version}.txt`, 'file:data', enc(`base ${a.version}`)));
+    await push(storeA, s3, a.id);
+    const storeB = storeA.clone();
+    const b = await Pond.open(storeB);
+    for (let i = 0; i < 10; i++) await a.transact(`a ${i}`, (tx) => tx.writeFile(`/a/from-a-${i}.txt`, 'file:data', enc(`a ${i}`)));
+    for (let i = 0; i < 10; i++) await b.transact(`b ${i}`, (tx) => tx.writeFile(`/b/from-b-${i}.txt`, 'file:data', enc(`b ${i}`)));
+    // Both wrote their own checkpoint at 100, of different histories.
+    expect(await storeA.size(checkpointPath(100))).toBeDefined();
+    expect(await storeB.size(checkpointPath(100))).toBeDefined();
+    await push(storeA, s3, a.id);
+    expect(isPondError(await conflictOf(push(storeB, s3, b.id)), 'CONFLICT')).toBe(true);
+
+    // Each side may have compacted once among its ten (compactions restate rows: they are not replayed).
+    const r = await rebase(storeB, s3, b.id, b.version);
+    const head = a.version + 10;
+    expect(r).toMatchObject({ shared: 95, theirs: a.version - 95, before: b.version, after: head });
+    expect(r.replayed.map((t) => t.command)).toEqual(Array.from({ length: 10 }, (_, i) => `b ${i}`));
+    // B's checkpoint of its old commit 100 is gone, and so is the pointer at it (no checkpoint at or before 95 is left).
+    expect(await storeB.size(checkpointPath(100))).toBeUndefined();
+    expect(await storeB.size(LAST_CHECKPOINT_PATH)).toBeUndefined();
+    const reopened = await Pond.open(storeB);
+    const fromCommits = await readLog(storeB, sha256Hex, undefined, { checkpoints: false });
+    expect(reopened.version).toBe(head);
+    expect(fromCommits.head).toBe(head);
+    for (let i = 0; i < 10; i++) {
+      expect(new TextDecoder().decode(await reopened.readVersion(resolveId(reopened, `/a/from-a-${i}.txt`)))).toBe(`a ${i}`);
+      expect(new TextDecoder().decode(await reopened.readVersion(resolveId(reopened, `/b/from-b-${i}.txt`)))).toBe(`b ${i}`);
+    }
+    await push(storeB, s3, b.id);
+    // A restore of the backup (whose checkpoint at 100 is A's, of the same commit 100) opens with both sides.
+    const storeC = new MemoryStore();
+    await restoreRemote(s3, b.id, storeC);
+    const c = await Pond.open(storeC, { readOnly: true });
+    expect(c.version).toBe(head);
+    expect(new TextDecoder().decode(await c.readVersion(resolveId(c, '/b/from-b-9.txt')))).toBe('b 9');
+    expect(new TextDecoder().decode(await c.readVersion(resolveId(c, '/a/from-a-9.txt')))).toBe('a 9');
+  });
+});
+
+function resolveId(p: Pond, path: string): string {
+  let id = ROOT_ID;
+  for (const name of path.split('/').filter(Boolean)) id = p.fs.get(id)!.children!.get(name)!.node_id;
+  return id;
+}
