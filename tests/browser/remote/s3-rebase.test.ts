@@ -101,13 +101,16 @@ describe('two writers to one remote (s3rver on 127.0.0.1)', () => {
     await b.copyIn([hours(4, 24, 400)], '/site/temp.series', { format: 'series' });
     await b.writeFile('/notes/b.txt', new Blob(['from b\n']), { parents: true });
     expect(isPondError(await conflictOf(b.push('lab')), 'CONFLICT')).toBe(true);
-    const r = await b.rebase('lab');
-    expect(r.replayed).toHaveLength(2);
+    // From the shell: rebase, then push.
+    const before = (await b.info()).version;
+    const out = await b.exec('push lab --rebase', { files: [] });
+    expect(out.stderr).toBe('');
+    expect(out.stdout).toContain(`replayed this pond's 2 transactions as versions ${before + 1} to ${before + 2}`);
+    expect(out.stdout).toMatch(/pushed \d+ objects/);
     const versions = await b.versions('/site/temp.series');
     expect(versions.map((v) => v.version)).toEqual([1, 2, 3, 4]);
     expect(await seriesValues(b, '/site/temp.series', 'temp')).toEqual([...valuesOf(24, 0), ...valuesOf(24, 100), ...valuesOf(24, 200), ...valuesOf(24, 400)]);
     expect(new TextDecoder().decode(await b.readFile('/notes/b.txt'))).toBe('from b\n');
-    await b.push('lab');
     await a.pull('lab');
     expect((await a.versions('/site/temp.series')).map((v) => v.version)).toEqual([1, 2, 3, 4]);
     expect(new TextDecoder().decode(await a.readFile('/notes/b.txt'))).toBe('from b\n');
