@@ -255,6 +255,55 @@ describe('rebase over checkpoints (s3rver on 127.0.0.1)', () => {
   });
 });
 
+describe('a rebase over checkpoints that stops at any write of its one step', () => {
+  it('leaves the pond with its own commits and checkpoints, byte for byte, or the whole new history', async () => {
+    const prefix = uniq();
+    const s3 = new S3Remote({ bucketUrl: inject('s3Url'), prefix, signing: KEYS });
+    const storeA = new MemoryStore();
+    const a = await Pond.create(storeA, { name: 'ckpt-crash' });
+    const enc = (t: string) => new TextEncoder().encode(t);
+    await a.transact('mkdir', (tx) => void tx.wd.mkdir('/a', { parents: true }));
+    while (a.version < 97) await a.transact(`base ${a.version}`, (tx) => tx.writeFile(`/a/base-${a.version}.txt`, 'file:data', enc(`base ${a.version}`)));
+    await push(storeA, s3, a.id);
+    const disk = storeA.clone();
+    const b = await Pond.open(disk);
+    for (let i = 0; i < 2; i++) await a.transact(`a ${i}`, (tx) => tx.writeFile(`/a/from-a-${i}.txt`, 'file:data', enc(`a ${i}`)));
+    for (let i = 0; i < 5; i++) await b.transact(`b ${i}`, (tx) => tx.writeFile(`/b-${i}.txt`, 'file:data', enc(`b ${i}`)));
+    await push(storeA, s3, a.id);
+    expect(await disk.size(checkpointPath(100))).toBeDefined();
+    const layout = (m: MemoryStore) => new Map([...m.snapshot()].filter(([p]) => /^(_delta_log|oplog|blobs)\//.test(p)));
+    const original = layout(disk);
+    const counter = new FaultStore(disk.clone());
+    const full = await rebase(counter, s3, b.id, b.version);
+    const head = full.after;
+    // The sweep covers the one step: from the journal's write to the end.
+    const first = counter.log.find((o) => o.path === REBASE_JOURNAL_PATH)!.n;
+    let rolledBack = 0;
+    for (let at = first; at <= counter.opCount; at++) {
+      const copy = disk.clone();
+      const faulty = new FaultStore(copy, { at, mode: 'tear' });
+      const finished = await rebase(faulty, s3, b.id, b.version).then(() => true, () => false);
+      const writer = await Pond.open(copy);
+      if (writer.version === b.version) {
+        rolledBack++;
+        const now = layout(copy);
+        // Everything of ours is back as it was (the new history's data files may linger only as unreferenced files).
+        for (const [p, bytes] of original) expect(now.get(p), `operation ${at}: ${p}`).toEqual(bytes);
+        for (const p of now.keys()) if (p.startsWith('_delta_log/')) expect(original.has(p), `operation ${at}: ${p}`).toBe(true);
+      } else {
+        expect(writer.version, `operation ${at} (finished ${finished})`).toBe(head);
+        expect(await copy.size(checkpointPath(100))).toBeUndefined();
+      }
+      const again = await rebase(copy, s3, b.id, writer.version);
+      expect(again.after, `operation ${at}`).toBe(head);
+      expect(await copy.size(checkpointPath(100)), `operation ${at}`).toBeUndefined();
+      expect(await copy.size(LAST_CHECKPOINT_PATH), `operation ${at}`).toBeUndefined();
+      expect(new TextDecoder().decode(await (await Pond.open(copy)).readVersion(resolveId(await Pond.open(copy, { readOnly: true }), '/b-4.txt')))).toBe('b 4');
+    }
+    expect(rolledBack).toBeGreaterThan(5);
+  });
+});
+
 function resolveId(p: Pond, path: string): string {
   let id = ROOT_ID;
   for (const name of path.split('/').filter(Boolean)) id = p.fs.get(id)!.children!.get(name)!.node_id;
