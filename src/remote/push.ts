@@ -8,7 +8,7 @@ import { assertPartSize, runPool, uploadMultipart } from './multipart';
 import { ProgressTracker, type ProgressCallback } from './progress';
 import { corsAdvice, type S3Remote } from './s3-client';
 import { sha256Hex } from '../pond/hash';
-import { LAST_CHECKPOINT_PATH } from '../oplog/checkpoint';
+import { LAST_CHECKPOINT_PATH, parseLastCheckpoint } from '../oplog/checkpoint';
 
 export interface PushOptions {
   signal?: AbortSignal;
@@ -72,9 +72,15 @@ async function lastCheckpointStale(store: Store, remote: S3Remote, pondId: strin
   const size = files.get(LAST_CHECKPOINT_PATH);
   if (size === undefined) return false;
   const there = remoteFiles.get(LAST_CHECKPOINT_PATH);
-  if (there !== size) return true;
-  const recorded = (await remote.head(objectKey(remote.config.prefix, pondId, LAST_CHECKPOINT_PATH), signal)).get('x-amz-meta-sha256');
-  return recorded !== (await sha256Hex(await store.read(LAST_CHECKPOINT_PATH)));
+  if (there === undefined) return true;
+  const key = objectKey(remote.config.prefix, pondId, LAST_CHECKPOINT_PATH);
+  const local = await store.read(LAST_CHECKPOINT_PATH);
+  if (there === size && (await remote.head(key, signal)).get('x-amz-meta-sha256') === (await sha256Hex(local))) return false;
+  // They differ. After a rebase (remote/rebase.ts) this pond may point at an older checkpoint than the backup does:
+  // the backup's newer one is of a commit both histories now share (the push is refused otherwise), so it stays.
+  const theirs = parseLastCheckpoint(new Uint8Array(await (await remote.get(key, signal)).arrayBuffer()));
+  const ours = parseLastCheckpoint(local);
+  return !(theirs && ours && theirs.version > ours.version);
 }
 
 /** Backs up `store` (one pond) to `<prefix>/<pondId>/`, sending only missing objects. */

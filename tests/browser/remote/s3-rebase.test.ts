@@ -255,6 +255,37 @@ describe('rebase over checkpoints (s3rver on 127.0.0.1)', () => {
   });
 });
 
+describe('rebase when both sides share a checkpoint and the backup has a newer one', () => {
+  it('points this pond at the shared checkpoint, and its push leaves the backup\'s newer pointer', async () => {
+    const prefix = uniq();
+    const s3 = new S3Remote({ bucketUrl: inject('s3Url'), prefix, signing: KEYS });
+    const storeA = new MemoryStore();
+    const a = await Pond.create(storeA, { name: 'ckpt-shared' });
+    const enc = (t: string) => new TextEncoder().encode(t);
+    await a.transact('mkdir', (tx) => void tx.wd.mkdir('/a', { parents: true }));
+    while (a.version < 102) await a.transact(`base ${a.version}`, (tx) => tx.writeFile(`/a/base-${a.version}.txt`, 'file:data', enc(`base ${a.version}`)));
+    await push(storeA, s3, a.id);
+    const storeB = storeA.clone();
+    const b = await Pond.open(storeB);
+    while (a.version < 201) await a.transact(`a ${a.version}`, (tx) => tx.writeFile(`/a/more-${a.version}.txt`, 'file:data', enc(`a ${a.version}`)));
+    await push(storeA, s3, a.id);
+    for (let i = 0; i < 3; i++) await b.transact(`b ${i}`, (tx) => tx.writeFile(`/b-${i}.txt`, 'file:data', enc(`b ${i}`)));
+    const pointer = async () => JSON.parse(await (await s3.get(`${prefix}/${a.id}/${LAST_CHECKPOINT_PATH}`)).text()) as { version: number };
+    expect((await pointer()).version).toBe(200);
+    const r = await rebase(storeB, s3, b.id, b.version);
+    expect(r.shared).toBe(102);
+    expect(JSON.parse(new TextDecoder().decode(await storeB.read(LAST_CHECKPOINT_PATH))).version).toBe(100);
+    expect(await storeB.size(checkpointPath(100))).toBeDefined();
+    await push(storeB, s3, b.id);
+    expect((await pointer()).version).toBe(200);
+    const storeC = new MemoryStore();
+    await restoreRemote(s3, b.id, storeC);
+    const c = await Pond.open(storeC, { readOnly: true });
+    expect(c.version).toBe(r.after);
+    expect(new TextDecoder().decode(await c.readVersion(resolveId(c, '/b-2.txt')))).toBe('b 2');
+  });
+});
+
 describe('a rebase over checkpoints that stops at any write of its one step', () => {
   it('leaves the pond with its own commits and checkpoints, byte for byte, or the whole new history', async () => {
     const prefix = uniq();
