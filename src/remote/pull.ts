@@ -272,7 +272,7 @@ export async function compareCommit(store: Store, remote: S3Remote, pondId: stri
 }
 
 function diverged(pondId: string, version: number, why: string): PondError {
-  return new PondError('CONFLICT', `cannot pull pond ${pondId}: ${why} (diverged at version ${version}). Ways forward: push this pond's commits (if the backup is only behind); restore the backup as a new pond elsewhere or after deleting this one; or push this pond under another pond id.`, {
+  return new PondError('CONFLICT', `cannot pull pond ${pondId}: ${why} (diverged at version ${version}). Ways forward: push this pond's commits (if the backup is only behind); rebase this pond onto the backup (push --rebase); or push this pond as a new pond (push --as-new-pond).`, {
     detail: { reason: 'diverged', version, pondId },
   });
 }

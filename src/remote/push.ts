@@ -58,7 +58,7 @@ async function checkSameHistory(store: Store, remote: S3Remote, pondId: string, 
     throw new PondError('HTTP', `${key}: the backup's commit carries no readable x-amz-meta-sha256, so this push cannot tell whether another device wrote it. ${corsAdvice(typeof location !== 'undefined' ? location.origin : '<the app origin>')}`, { detail: { key } });
   }
   if (recorded !== (await sha256Hex(await store.read(lastShared)))) {
-    throw new PondError('CONFLICT', `${key} in the backup differs from this pond's commit: another device pushed a different history under this pond id. Restore the backup into a new pond, or push this one under another pond id.`, { detail: { key, path: lastShared } });
+    throw new PondError('CONFLICT', `${key} in the backup differs from this pond's commit: another device pushed a different history under this pond id. Ways forward: rebase this pond onto the backup (push --rebase: its own transactions replayed after the backup's), or push it as a new pond (push --as-new-pond).`, { detail: { key, path: lastShared } });
   }
 }
 
@@ -104,7 +104,7 @@ export async function push(store: Store, remote: S3Remote, pondId: string, opts:
     if (path === LAST_CHECKPOINT_PATH && pointerStale) todo.push(path);
     else if (there === size) alreadyThere++;
     else if (there !== undefined && classifyPondPath(path) === 'log') {
-      throw new PondError('CONFLICT', `${path} in the backup differs from this pond's (${there} bytes there, ${size} here): another device pushed a different commit with that number. Restore the backup into a new pond, or push this one under another pond id.`, { detail: { path, key: objectKey(remote.config.prefix, pondId, path) } });
+      throw new PondError('CONFLICT', `${path} in the backup differs from this pond's (${there} bytes there, ${size} here): another device pushed a different commit with that number. Ways forward: rebase this pond onto the backup (push --rebase: its own transactions replayed after the backup's), or push it as a new pond (push --as-new-pond).`, { detail: { path, key: objectKey(remote.config.prefix, pondId, path) } });
     } else todo.push(path); // missing, or a blob/oplog object of the wrong size: sending it again repairs the backup
   }
   const localLogs = [...files.keys()].filter((p) => classifyPondPath(p) === 'log').sort();

@@ -186,7 +186,7 @@ export class BackupPanel extends LitElement {
       return r.after === r.before
         ? `Up to date with ${name} (version ${r.after}).`
         : `Pulled versions ${r.before + 1} to ${r.after} from ${name}: ${r.fetched.length} objects (${fmtBytes(r.bytesFetched)}).`;
-    });
+    }, name); // a pull refused as diverged has the same two ways forward
   }
 
   /** Starts or stops following (a quick call: the pulls it makes run in the worker and show in the status line). */
