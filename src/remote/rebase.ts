@@ -73,8 +73,9 @@ function historyUpTo(store: Store, shared: number): Store {
     const m = /^_delta_log\/(\d{20})\./.exec(p.replace(/^\/+/, ''));
     return (m !== null && Number(m[1]) > shared) || p.replace(/^\/+/, '') === LAST_CHECKPOINT_PATH;
   };
+  const readOnly = async (): Promise<never> => { throw new PondError('READ_ONLY', 'the shared history is read, not changed, while a rebase is checked'); };
   return {
-    ...store,
+    write: readOnly, createWriter: readOnly, move: readOnly, remove: readOnly, removeTree: readOnly,
     read: (p) => (hidden(p) ? Promise.reject(new PondError('NOT_FOUND', `${p}: not part of the shared history`)) : store.read(p)),
     readRange: (p, o, l) => (hidden(p) ? Promise.reject(new PondError('NOT_FOUND', `${p}: not part of the shared history`)) : store.readRange(p, o, l)),
     size: async (p) => (hidden(p) ? undefined : store.size(p)),
