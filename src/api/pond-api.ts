@@ -332,6 +332,31 @@ export interface PullSummary {
   bytesFetched: number;
 }
 
+/** What a rebase onto a remote did: the last shared version, the remote's commits taken, our transactions replayed. */
+export interface RebaseSummary {
+  remote: string;
+  pondId: string;
+  shared: number;
+  before: number;
+  after: number;
+  /** The remote's commits after the shared version, now in this pond's history. */
+  theirs: number;
+  /** Our transactions, old version → new version, each with its original command (and time, in the log). */
+  replayed: { from: number; to: number; command: string }[];
+  bytesFetched: number;
+}
+
+/** "Push as a new pond": the fork made on this device (a copy under a new pond id, not opened) and what was pushed. */
+export interface ForkSummary {
+  remote: string;
+  /** The pond it was forked from (left as it was). */
+  fromId: string;
+  id: string;
+  name: string;
+  version: number;
+  sent: number;
+}
+
 /** The pond a restore or import created (not opened: the caller decides), and how many files it got. */
 export interface RestoreSummary { id: string; name: string; version: number; files: number }
 /** A zip for a download; `version` is -1 for the files of a pond that could not be opened (its version is unknown). */
@@ -539,6 +564,18 @@ export interface PondApi {
    */
   pull(remoteName: string, opts?: LongOp): Promise<PullSummary>;
   /**
+   * For a push refused with CONFLICT because another device pushed under this pond id: fetches the remote's commits
+   * after the last shared one and replays this pond's own transactions after them (same command and time, new
+   * versions), as one step. Allowed when the two touched different paths or only appended to series; otherwise
+   * CONFLICT (detail.reason 'rebase-conflict', detail.paths). Push afterwards.
+   */
+  rebase(remoteName: string, opts?: LongOp): Promise<RebaseSummary>;
+  /**
+   * The other way forward: copies the open pond under a new pond id ("<name> (fork)" unless `name` is given) and
+   * pushes the copy. The open pond stays as it was; the fork is a new local pond (not opened).
+   */
+  pushAsNewPond(remoteName: string, opts?: { name?: string } & LongOp): Promise<ForkSummary>;
+  /**
    * Makes the open pond follow `remoteName` (null: stop): read-only, pulling now and every `everySeconds` (default 60)
    * while online. Kept per pond on this device.
    */
@@ -650,6 +687,8 @@ export const POND_API_METHODS = [
   'remoteSecret',
   'remotePonds',
   'pull',
+  'rebase',
+  'pushAsNewPond',
   'follow',
   'autoPush',
   'push',

@@ -67,6 +67,8 @@ export interface CommitInfo {
      * so it travels with every copy of the pond (zip, backup, restore) and a validator needs no new file kind.
      */
     pondName?: string;
+    /** A transaction replayed by a rebase (remote/rebase.ts): the version it had before; command and time are its own. */
+    rebasedFrom?: number;
   };
 }
 

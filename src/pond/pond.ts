@@ -19,6 +19,7 @@ import { loadContent } from './blobs';
 import { sha256Hex } from './hash';
 import { oplogFilePath, TMP_DIR, tmpPath } from './layout';
 import { readPullJournal, rollBackPull, versionBeforePull } from './pull-journal';
+import { readRebaseJournal, rollBackRebase, versionBeforeRebase } from './rebase/rebase-journal';
 import { Transaction } from './transaction';
 
 export interface OpenOptions {
@@ -97,9 +98,13 @@ export class Pond {
     // A pull that has not finished (pull-journal.ts): a writer undoes it, a reader takes the version before it.
     const pull = await readPullJournal(store);
     if (pull && !readOnly) await rollBackPull(store, pull);
-    const before = readOnly ? versionBeforePull(pull) : undefined;
+    // Likewise a rebase (rebase/rebase-journal.ts): a writer puts the pond back as it was, a reader takes the shared version.
+    const rebase = await readRebaseJournal(store);
+    if (rebase && !readOnly) await rollBackRebase(store, rebase);
+    const limits = readOnly ? [versionBeforePull(pull), versionBeforeRebase(rebase)].filter((v): v is number => v !== undefined) : [];
+    const before = limits.length ? Math.min(...limits) : undefined;
     const asOf = before === undefined || (opts.asOf !== undefined && opts.asOf < before) ? opts.asOf : before;
-    // The newest state snapshot (a private cache beside the checkpoints and compactions), unless opening a past version.
+    // The newest state snapshot (a private cache beside the checkpoints and compactions), unless time travelling.
     const cached = asOf === undefined ? await readStateSnapshot(store, sha256Hex) : undefined;
     const snap = await readLog(store, sha256Hex, asOf, cached ? { snapshot: cached } : {});
     const fromSnapshot = cached !== undefined && snap.stateSnapshot === cached.version;

@@ -9,3 +9,5 @@ export { exportZip, zipChunks, type ZipExportOptions } from './zip-export';
 export { importZip, type ZipImportOptions, type ZipImportResult } from './zip-import';
 export type { ZipManifest, ManifestFile } from './zip-manifest';
 export type { TransferProgress, ProgressCallback } from './progress';
+export { rebase, type RebaseOptions, type RebaseResult } from './rebase';
+export { copyAsNewPond } from './fork';

@@ -61,16 +61,8 @@ export async function pull(store: Store, remote: S3Remote, pondId: string, local
   // Only what is after the head: the commits (and checkpoint files, which sort among them and are not needed). The
   // files they need are then named by them: oplog files by their add actions (with sizes), blobs by the rows.
   const base = pondKeyPrefix(remote.config.prefix, pondId);
-  const listed = new Map<string, number>();
-  const listAfter = async (dir: string, after: string) => {
-    for (const o of await remote.list(`${base}${dir}`, signal, 1000, `${base}${after}`)) listed.set(o.key.slice(base.length), o.size);
-  };
   // The listing and the comparison of this pond's head with the backup's commit of that number go out together.
-  const [, head] = await Promise.all([listAfter('_delta_log/', logPath(localHead)), compareCommit(store, remote, pondId, localHead, signal)]);
-  const newVersions = new Set([...listed.keys()].map(logVersionOf).filter((v): v is number => v !== undefined));
-  // As in restore: commits after a gap (a push still sending) are not commits yet.
-  let remoteHead = localHead;
-  while (newVersions.has(remoteHead + 1)) remoteHead++;
+  const [{ listed, remoteHead }, head] = await Promise.all([listCommitsAfter(remote, pondId, localHead, signal), compareCommit(store, remote, pondId, localHead, signal)]);
   if (head === 'missing') {
     // The backup does not have this pond's head: it is behind (or not there at all). Its own head, from a full listing.
     const all = await listRemotePond(remote, pondId, signal);
@@ -85,7 +77,85 @@ export async function pull(store: Store, remote: S3Remote, pondId: string, local
     progress.set({ phase: 'done' });
     return { before: localHead, after: localHead, fetched: [], bytesFetched: 0, skipped: listed.size };
   }
-  const stage = stagingDir('pull');
+  const got = await fetchCommitsAfter(store, remote, pondId, localHead, remoteHead, listed, progress, opts);
+  try {
+    await opts.beforeApply?.();
+  } catch (e) {
+    await discardFetched(store, got);
+    throw e;
+  }
+  const { stage, fetched, bytesFetched, newestCompaction } = got;
+
+  // 5. One step: from here on nothing is cancelled; a failure (or a crash) leaves the old version.
+  progress.set({ phase: 'committing' });
+  const data = sortForWrite(fetched.filter((p) => classifyPondPath(p) !== 'log'));
+  const logs = fetched.filter((p) => classifyPondPath(p) === 'log').sort().reverse(); // newest first, `from` last
+  const journal = { from: localHead + 1, to: remoteHead, files: data };
+  try {
+    await writePullJournal(store, journal);
+    for (const p of logs) await store.move(`${stage}/${p}`, p);
+    await finishPull(store);
+  } catch (e) {
+    await rollBackPull(store, journal).catch(() => undefined); // e is what went wrong; a failed roll-back is redone on the next open or pull
+    throw e;
+  } finally {
+    await dropStage(store, stage);
+  }
+  // After the commits count: the hint never names a commit that is not there. A compaction among them is where the
+  // next open starts reading.
+  if (newestCompaction !== undefined) await writeHeadHint(store, newestCompaction);
+  progress.set({ phase: 'done' });
+  return { before: localHead, after: remoteHead, fetched: [...data, ...logs.reverse()], bytesFetched, skipped: [...listed.keys()].filter((p) => !fetched.includes(p)).length };
+}
+
+
+/**
+ * The backup's objects under `_delta_log/` after commit `after` (commits, and checkpoint files, which sort among them),
+ * and the newest commit that follows `after` without a gap: commits after a gap (a push still sending) are not commits yet.
+ */
+export async function listCommitsAfter(remote: S3Remote, pondId: string, after: number, signal?: AbortSignal): Promise<{ listed: Map<string, number>; remoteHead: number }> {
+  const base = pondKeyPrefix(remote.config.prefix, pondId);
+  const listed = new Map<string, number>();
+  for (const o of await remote.list(`${base}_delta_log/`, signal, 1000, `${base}${logPath(after)}`)) listed.set(o.key.slice(base.length), o.size);
+  const newVersions = new Set([...listed.keys()].map(logVersionOf).filter((v): v is number => v !== undefined));
+  let remoteHead = after;
+  while (newVersions.has(remoteHead + 1)) remoteHead++;
+  return { listed, remoteHead };
+}
+
+/** What fetchCommitsAfter brought: commits staged under `stage`, data files already in place (unreferenced). */
+export interface FetchedCommits {
+  stage: string;
+  /** Pond paths fetched (commits under `stage`, the rest in place). */
+  fetched: string[];
+  /** Data files written in place (none was on the device whole before). */
+  placed: string[];
+  /** SHA-256 of each fetched path, computed from its bytes. */
+  verified: Map<string, string>;
+  bytesFetched: number;
+  remoteHead: number;
+  /** The newest compaction among the fetched commits. */
+  newestCompaction?: number;
+}
+
+/** Removes what a fetch staged and placed (a refused or failed pull or rebase). */
+export async function discardFetched(store: Store, got: Pick<FetchedCommits, 'stage' | 'placed'>): Promise<void> {
+  await dropStage(store, got.stage);
+  for (const p of got.placed) await store.remove(p).catch(() => undefined); // the caller's error is what matters; a leftover is unreferenced
+}
+
+/**
+ * Fetches the backup's commits `base + 1 … remoteHead` (their sizes in `listed`) into a staging folder, and the files
+ * they need that the device lacks into place, then checks the pond as it would be (`checkBase`, default the store:
+ * the pond up to `base`, with the staged commits over it) by the import and restore rules. On failure nothing it
+ * fetched is left. Shared by pull and rebase (remote/rebase.ts), which applies them differently.
+ */
+export async function fetchCommitsAfter(
+  store: Store, remote: S3Remote, pondId: string, base: number, remoteHead: number, listed: ReadonlyMap<string, number>,
+  progress: ProgressTracker, opts: { signal?: AbortSignal; concurrency?: number }, checkBase?: Store, stageName = 'pull',
+): Promise<FetchedCommits> {
+  const { signal } = opts;
+  const stage = stagingDir(stageName);
   const verified = new Map<string, string>();
   const fetched: string[] = [];
   let bytesFetched = 0;
@@ -154,42 +224,21 @@ export async function pull(store: Store, remote: S3Remote, pondId: string, local
     }
   };
   try {
-    for (let v = localHead + 1; v <= remoteHead; v++) fetchOne(logPath(v), listed.get(logPath(v))!, 'the bucket listing', false, addsOf(logPath(v)));
+    for (let v = base + 1; v <= remoteHead; v++) fetchOne(logPath(v), listed.get(logPath(v))!, 'the bucket listing', false, addsOf(logPath(v)));
     await queue.finished;
     // 4. The pond as it would be, checked by the import and restore rules; what was on the device was checked when
     // it came (quick), everything new in full (since).
-    await checkSnapshot(overlayView(store, stage), {
-      mode: 'first', quick: true, since: localHead, verified, pondId, ...(signal ? { signal } : {}), onProgress: checkingProgress(progress),
+    await checkSnapshot(overlayView(checkBase ?? store, stage), {
+      mode: 'first', quick: true, since: base, verified, pondId, ...(signal ? { signal } : {}), onProgress: checkingProgress(progress),
     });
     throwIfAborted(signal, 'pull');
-    await opts.beforeApply?.();
   } catch (e) {
     await dropStage(store, stage);
     for (const p of placed) await store.remove(p).catch(() => undefined); // e is what matters; a leftover is unreferenced
     if (signal?.aborted && !isPondError(e, 'ABORTED')) throw new PondError('ABORTED', 'pull was cancelled', { cause: e });
     throw e;
   }
-
-  // 5. One step: from here on nothing is cancelled; a failure (or a crash) leaves the old version.
-  progress.set({ phase: 'committing' });
-  const data = sortForWrite(fetched.filter((p) => classifyPondPath(p) !== 'log'));
-  const logs = fetched.filter((p) => classifyPondPath(p) === 'log').sort().reverse(); // newest first, `from` last
-  const journal = { from: localHead + 1, to: remoteHead, files: data };
-  try {
-    await writePullJournal(store, journal);
-    for (const p of logs) await store.move(`${stage}/${p}`, p);
-    await finishPull(store);
-  } catch (e) {
-    await rollBackPull(store, journal).catch(() => undefined); // e is what went wrong; a failed roll-back is redone on the next open or pull
-    throw e;
-  } finally {
-    await dropStage(store, stage);
-  }
-  // After the commits count: the hint never names a commit that is not there. A compaction among them is where the
-  // next open starts reading.
-  if (newestCompaction !== undefined) await writeHeadHint(store, newestCompaction);
-  progress.set({ phase: 'done' });
-  return { before: localHead, after: remoteHead, fetched: [...data, ...logs.reverse()], bytesFetched, skipped: [...listed.keys()].filter((p) => !fetched.includes(p)).length };
+  return { stage, fetched, placed, verified, bytesFetched, remoteHead, ...(newestCompaction !== undefined ? { newestCompaction } : {}) };
 }
 
 /**
@@ -208,7 +257,7 @@ async function checkSameHistory(store: Store, remote: S3Remote, pondId: string, 
   throw diverged(pondId, hi, `commit ${hi} here differs from the backup's commit ${hi}: another device pushed a different history under this pond id`);
 }
 
-async function compareCommit(store: Store, remote: S3Remote, pondId: string, version: number, signal?: AbortSignal): Promise<'same' | 'differs' | 'missing'> {
+export async function compareCommit(store: Store, remote: S3Remote, pondId: string, version: number, signal?: AbortSignal): Promise<'same' | 'differs' | 'missing'> {
   const key = objectKey(remote.config.prefix, pondId, logPath(version));
   let recorded: string | null;
   try {
@@ -222,7 +271,7 @@ async function compareCommit(store: Store, remote: S3Remote, pondId: string, ver
 }
 
 function diverged(pondId: string, version: number, why: string): PondError {
-  return new PondError('CONFLICT', `cannot pull pond ${pondId}: ${why} (diverged at version ${version}). Ways forward: push this pond's commits (if the backup is only behind); restore the backup as a new pond elsewhere or after deleting this one; or push this pond under another pond id.`, {
+  return new PondError('CONFLICT', `cannot pull pond ${pondId}: ${why} (diverged at version ${version}). Ways forward: push this pond's commits (if the backup is only behind); rebase this pond onto the backup (push --rebase); or push this pond as a new pond (push --as-new-pond).`, {
     detail: { reason: 'diverged', version, pondId },
   });
 }

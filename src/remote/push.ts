@@ -8,7 +8,7 @@ import { assertPartSize, runPool, uploadMultipart } from './multipart';
 import { ProgressTracker, type ProgressCallback } from './progress';
 import { corsAdvice, type S3Remote } from './s3-client';
 import { sha256Hex } from '../pond/hash';
-import { LAST_CHECKPOINT_PATH } from '../oplog/checkpoint';
+import { LAST_CHECKPOINT_PATH, parseLastCheckpoint } from '../oplog/checkpoint';
 
 export interface PushOptions {
   signal?: AbortSignal;
@@ -58,7 +58,7 @@ async function checkSameHistory(store: Store, remote: S3Remote, pondId: string, 
     throw new PondError('HTTP', `${key}: the backup's commit carries no readable x-amz-meta-sha256, so this push cannot tell whether another device wrote it. ${corsAdvice(typeof location !== 'undefined' ? location.origin : '<the app origin>')}`, { detail: { key } });
   }
   if (recorded !== (await sha256Hex(await store.read(lastShared)))) {
-    throw new PondError('CONFLICT', `${key} in the backup differs from this pond's commit: another device pushed a different history under this pond id. Restore the backup into a new pond, or push this one under another pond id.`, { detail: { key, path: lastShared } });
+    throw new PondError('CONFLICT', `${key} in the backup differs from this pond's commit: another device pushed a different history under this pond id. Ways forward: rebase this pond onto the backup (push --rebase: its own transactions replayed after the backup's), or push it as a new pond (push --as-new-pond).`, { detail: { key, path: lastShared } });
   }
 }
 
@@ -72,9 +72,15 @@ async function lastCheckpointStale(store: Store, remote: S3Remote, pondId: strin
   const size = files.get(LAST_CHECKPOINT_PATH);
   if (size === undefined) return false;
   const there = remoteFiles.get(LAST_CHECKPOINT_PATH);
-  if (there !== size) return true;
-  const recorded = (await remote.head(objectKey(remote.config.prefix, pondId, LAST_CHECKPOINT_PATH), signal)).get('x-amz-meta-sha256');
-  return recorded !== (await sha256Hex(await store.read(LAST_CHECKPOINT_PATH)));
+  if (there === undefined) return true;
+  const key = objectKey(remote.config.prefix, pondId, LAST_CHECKPOINT_PATH);
+  const local = await store.read(LAST_CHECKPOINT_PATH);
+  if (there === size && (await remote.head(key, signal)).get('x-amz-meta-sha256') === (await sha256Hex(local))) return false;
+  // They differ. After a rebase (remote/rebase.ts) this pond may point at an older checkpoint than the backup does:
+  // the backup's newer one is of a commit both histories now share (the push is refused otherwise), so it stays.
+  const theirs = parseLastCheckpoint(new Uint8Array(await (await remote.get(key, signal)).arrayBuffer()));
+  const ours = parseLastCheckpoint(local);
+  return !(theirs && ours && theirs.version > ours.version);
 }
 
 /** Backs up `store` (one pond) to `<prefix>/<pondId>/`, sending only missing objects. */
@@ -98,7 +104,7 @@ export async function push(store: Store, remote: S3Remote, pondId: string, opts:
     if (path === LAST_CHECKPOINT_PATH && pointerStale) todo.push(path);
     else if (there === size) alreadyThere++;
     else if (there !== undefined && classifyPondPath(path) === 'log') {
-      throw new PondError('CONFLICT', `${path} in the backup differs from this pond's (${there} bytes there, ${size} here): another device pushed a different commit with that number. Restore the backup into a new pond, or push this one under another pond id.`, { detail: { path, key: objectKey(remote.config.prefix, pondId, path) } });
+      throw new PondError('CONFLICT', `${path} in the backup differs from this pond's (${there} bytes there, ${size} here): another device pushed a different commit with that number. Ways forward: rebase this pond onto the backup (push --rebase: its own transactions replayed after the backup's), or push it as a new pond (push --as-new-pond).`, { detail: { path, key: objectKey(remote.config.prefix, pondId, path) } });
     } else todo.push(path); // missing, or a blob/oplog object of the wrong size: sending it again repairs the backup
   }
   const localLogs = [...files.keys()].filter((p) => classifyPondPath(p) === 'log').sort();

@@ -151,7 +151,7 @@ async function httpError(req: PresignRequest, res: Response, label: string): Pro
     return new PondError(
       'CONFLICT',
       `${req.key} already exists in the backup with other content (HTTP 412): another device pushed a commit with the same number. ` +
-        'Restore that backup into a new pond to get its changes, or push this pond under another pond id.',
+        'Restore that backup into a new pond to get its changes, rebase this pond onto it (push --rebase), or push this pond as a new pond (push --as-new-pond).',
       { detail },
     );
   }

@@ -35,7 +35,7 @@ import { SerialQueue } from '../core/serial-queue';
 import { withPushLock, type AutoPushTimings } from './backup/auto-push';
 import { PondAutoPush } from './backup/pond-auto-push';
 import { MemoryAutoPushSettings, type AutoPushSettings } from './settings/auto-push-settings';
-import type { ProgressCallback, PullSummary } from '../api/pond-api';
+import type { ForkSummary, ProgressCallback, PullSummary, RebaseSummary } from '../api/pond-api';
 import { defaultLinkCache, keepCopy, linkInfo, openLinkPond, publicShareLink, signedShareLink, type OpenedLink } from './link/open-link';
 import type { ObjectCache } from '../storage/object-cache';
 import type { ShareLink } from '../api/pond-api';
@@ -555,6 +555,28 @@ export class PondService implements PondApi {
       }
       return r;
     });
+  }
+
+  /** Rebases the open pond onto the remote's history (one at a time with pulls); reopens it and tells the other tabs. */
+  async rebase(remoteName: string, opts: LongOp = {}): Promise<RebaseSummary> {
+    const open = this.open;
+    return this.ops.run(opts, (signal, onProgress) => open.pulls.run(async () => {
+      if (open.pond.readOnly) throw new PondError('READ_ONLY', `cannot rebase: ${open.readOnlyReason ?? 'the pond is open read-only'}`);
+      const r = await this.remotes.rebase(open.pond, remoteName, { signal, onProgress });
+      if ((r.after !== r.before || r.replayed.length > 0) && !open.closed) {
+        open.pond = await Pond.open(open.pond.store, { compactEvery: this.deps.compactEvery });
+        this.deps.coordinator.publish(open.pond.id, open.pond.version);
+        this.notify();
+      }
+      return r;
+    }));
+  }
+
+  /** Copies the open pond under a new pond id ("<name> (fork)") and pushes the copy; the open pond stays as it was. */
+  async pushAsNewPond(remoteName: string, opts: { name?: string } & LongOp = {}): Promise<ForkSummary> {
+    const open = this.open;
+    const forkName = checkPondName(opts.name?.trim() || `${open.name} (fork)`);
+    return this.ops.run(opts, (signal, onProgress) => this.remotes.pushAsNewPond(open.pond, remoteName, forkName, { signal, onProgress }));
   }
 
   async follow(remoteName: string | null, opts: { everySeconds?: number } = {}): Promise<PondInfo> {

@@ -131,6 +131,28 @@ async function pullCommand(ctx: ShellContext, words: string[]): Promise<void> {
     : `pulled versions ${r.before + 1} to ${r.after} from ${r.remote}: ${r.fetched.length} objects (${bytes(r.bytesFetched)}); now at version ${r.after}`);
 }
 
+async function pushCommand(ctx: ShellContext, words: string[]): Promise<void> {
+  const { positional, flags } = parseArgs(words, ['--rebase', '--as-new-pond', '--name'], ['--name']);
+  if (positional.length !== 1 || (flags.has('--rebase') && flags.has('--as-new-pond')) || (flags.has('--name') && !flags.has('--as-new-pond'))) throw usage('push');
+  const name = positional[0]!;
+  if (flags.has('--as-new-pond')) {
+    const f = await ctx.api.pushAsNewPond(name, flags.has('--name') ? { name: value(flags, '--name') } : {});
+    ctx.out.push(`made pond ${f.name} (${f.id}), a copy of this pond at version ${f.version - 1} under a new pond id, and pushed it to ${f.remote}: ${f.sent} objects; this pond is unchanged (the new pond is in the pond list)`);
+    return;
+  }
+  if (flags.has('--rebase')) {
+    const r = await ctx.api.rebase(name);
+    if (r.replayed.length > 0) {
+      ctx.out.push(`rebased onto ${r.remote}: took its ${r.theirs} commits after version ${r.shared}, replayed this pond's ${r.replayed.length} transactions as versions ${r.replayed[0]!.to} to ${r.replayed[r.replayed.length - 1]!.to}`);
+    } else if (r.after !== r.before) {
+      ctx.out.push(`nothing to replay: pulled versions ${r.before + 1} to ${r.after} from ${r.remote}`);
+    }
+  }
+  const r = await ctx.api.push(name);
+  ctx.out.push(`pushed ${r.sent.length} objects (${bytes(r.bytesSent)}) to ${r.remote}; ${r.alreadyThere} already there`);
+  if (r.remoteAhead) ctx.out.push(`note: the backup has newer commits than this pond; restore it elsewhere to see them`);
+}
+
 async function followCommand(ctx: ShellContext, words: string[]): Promise<void> {
   const { positional, flags } = parseArgs(words, ['--every', '--stop'], ['--every']);
   if (flags.has('--stop')) {
@@ -154,15 +176,9 @@ export const REMOTE_COMMANDS: Record<string, Command> = {
     run: remoteCommand,
   },
   push: {
-    usage: 'push NAME',
-    summary: 'back up the open pond to remote NAME (sends only what the bucket lacks)',
-    async run(ctx, words) {
-      const { positional } = parseArgs(words, []);
-      if (positional.length !== 1) throw usage('push');
-      const r = await ctx.api.push(positional[0]!);
-      ctx.out.push(`pushed ${r.sent.length} objects (${bytes(r.bytesSent)}) to ${r.remote}; ${r.alreadyThere} already there`);
-      if (r.remoteAhead) ctx.out.push(`note: the backup has newer commits than this pond; restore it elsewhere to see them`);
-    },
+    usage: 'push NAME [--rebase | --as-new-pond [--name N]]',
+    summary: 'back up the open pond to remote NAME (sends only what the bucket lacks); when another device pushed under this pond id: --rebase replays this pond\'s transactions after the remote\'s, then pushes; --as-new-pond pushes a copy under a new pond id (this pond stays as it is)',
+    run: pushCommand,
   },
   pull: {
     usage: 'pull [NAME] | pull NAME POND_ID [--name N]',

@@ -16,7 +16,12 @@ import { PONDS_CHANGED } from './pond-switcher';
 /** How long a signed link works: S3's limit for presigned URLs, 7 days. */
 const SIGNED_LINK_SECONDS = 7 * 24 * 3600;
 
-interface Job { label: string; work: (signal: AbortSignal, onProgress: ProgressCallback) => Promise<string> }
+interface Job {
+  label: string;
+  work: (signal: AbortSignal, onProgress: ProgressCallback) => Promise<string>;
+  /** A push: a CONFLICT then offers the two ways forward for this remote. */
+  pushTo?: string;
+}
 
 @customElement('backup-panel')
 export class BackupPanel extends LitElement {
@@ -49,6 +54,8 @@ export class BackupPanel extends LitElement {
    * and the browser restarted): the panel asks for it, then runs the same job again.
    */
   @state() private secretPrompt: { remote: string; job: Job } | undefined;
+  /** The remote a push was refused by because another device pushed under this pond id: rebase or push as a new pond. */
+  @state() private conflict: string | undefined;
   /** Failures of the quick calls (add, remove, list backups); the long ones show the job's error. */
   @state() private error = '';
   /** The last "Share link" made: the URL to copy, and what the bucket needs for it to work. */
@@ -79,14 +86,16 @@ export class BackupPanel extends LitElement {
     },
   });
 
-  private start(label: string, work: Job['work']): void {
+  private start(label: string, work: Job['work'], pushTo?: string): void {
     this.created = undefined;
+    this.conflict = undefined;
     this.problems = undefined;
     this.error = '';
     this.secretPrompt = undefined;
-    const job = { label, work };
+    const job: Job = { label, work, ...(pushTo ? { pushTo } : {}) };
     void this.job.run([job]).then(() => {
       if (this.job.status === TaskStatus.COMPLETE) this.result = this.job.value ?? '';
+      if (this.job.status === TaskStatus.ERROR && job.pushTo && isPondError(this.job.error, 'CONFLICT')) this.conflict = job.pushTo;
       const missing = this.missingSecret(this.job.error);
       if (this.job.status === TaskStatus.ERROR && missing) this.secretPrompt = { remote: missing, job };
     });
@@ -114,7 +123,7 @@ export class BackupPanel extends LitElement {
       return;
     }
     this.revision++;
-    this.start(prompt.job.label, prompt.job.work);
+    this.start(prompt.job.label, prompt.job.work, prompt.job.pushTo);
   }
 
   /** Runs a worker call as a long operation: progress through the client's proxied callback, cancel by signal. */
@@ -161,6 +170,24 @@ export class BackupPanel extends LitElement {
     this.start(`Pushing to ${name}…`, async (signal, onProgress) => {
       const r = await this.long((op) => this.client!.api.push(name, op), signal, onProgress);
       return `Pushed ${r.sent.length} objects (${fmtBytes(r.bytesSent)}) to ${name}; ${r.alreadyThere} were already there.${r.remoteAhead ? '\nThe backup has newer commits than this pond.' : ''}`;
+    }, name);
+  }
+
+  /** Way forward 1: replay this pond's transactions after the remote's, then push. */
+  private rebaseAndPush(name: string): void {
+    this.start(`Rebasing onto ${name}…`, async (signal, onProgress) => {
+      const r = await this.long((op) => this.client!.api.rebase(name, op), signal, onProgress);
+      const p = await this.long((op) => this.client!.api.push(name, op), signal, onProgress);
+      return `Rebased onto ${name}: took its ${r.theirs} new commits and replayed this pond's ${r.replayed.length} transactions after them (now version ${r.after}); pushed ${p.sent.length} objects.`;
+    }, name);
+  }
+
+  /** Way forward 2: a copy of this pond under a new pond id, pushed; this pond stays as it is. */
+  private pushAsNewPond(name: string): void {
+    this.start(`Pushing a copy to ${name} as a new pond…`, async (signal, onProgress) => {
+      const f = await this.long((op) => this.client!.api.pushAsNewPond(name, op), signal, onProgress);
+      this.created = { id: f.id, name: f.name, version: f.version, files: f.sent };
+      return `Made pond ${f.name} (${f.id}) and pushed it to ${name}: ${f.sent} objects. This pond is unchanged.`;
     });
   }
 
@@ -170,7 +197,7 @@ export class BackupPanel extends LitElement {
       return r.after === r.before
         ? `Up to date with ${name} (version ${r.after}).`
         : `Pulled versions ${r.before + 1} to ${r.after} from ${name}: ${r.fetched.length} objects (${fmtBytes(r.bytesFetched)}).`;
-    });
+    }, name); // a pull refused as diverged has the same two ways forward
   }
 
   /** Starts or stops following (a quick call: the pulls it makes run in the worker and show in the status line). */
@@ -333,6 +360,16 @@ export class BackupPanel extends LitElement {
     }
   }
 
+  private renderConflict(name: string) {
+    return html`<section aria-label="Ways forward" data-testid="push-conflict">
+      <p>Another device pushed a different history of this pond to ${name}. Two ways forward:</p>
+      <div class="row"><button class="primary" @click=${() => this.rebaseAndPush(name)}>Rebase and push</button>
+        <span class="muted">Puts this pond's own changes after the remote's and pushes; refused, naming the files, when both changed the same file (appends to one series are fine).</span></div>
+      <div class="row"><button @click=${() => this.pushAsNewPond(name)}>Push as a new pond</button>
+        <span class="muted">Copies this pond under a new pond id, named "… (fork)", and pushes the copy; this pond and the remote's stay as they are.</span></div>
+    </section>`;
+  }
+
   protected override render() {
     const busy = this.job.status === TaskStatus.PENDING;
     const remotes = this.remotes.value ?? [];
@@ -345,6 +382,7 @@ export class BackupPanel extends LitElement {
           ${p.total ? html`<span class="muted">${fmtBytes(p.done)} of ${fmtBytes(p.total)}</span>` : nothing}</div>` : nothing}
       ${this.job.status === TaskStatus.ERROR && !isAbort(this.job.error) ? html`<p class="error" role="alert">${errorText(this.job.error)}</p>` : nothing}
       ${this.error ? html`<p class="error" role="alert">${this.error}</p>` : nothing}
+      ${this.conflict && !busy ? this.renderConflict(this.conflict) : nothing}
       ${this.secretPrompt ? html`<form aria-label=${`Secret for remote ${this.secretPrompt.remote}`} @submit=${(e: Event) => void this.giveSecret(e)}>
           <label>Secret key of ${this.secretPrompt.remote} <input name="secret" type="password" required autocomplete="off" /></label>
           <label class="check"><input type="checkbox" name="remember" /> Remember the secret on this device</label>

@@ -8,11 +8,12 @@ import type { Coordinator } from '../../pond/coordination';
 import { Pond } from '../../pond/pond';
 import { storeAsOf } from '../../pond/store-as-of';
 import { zipPondId } from '../../remote/zip-pond-id';
-import { S3Remote, exportZip, importZip, pull, push, restore, validateRemoteConfig, verify, type RemoteConfig, type TransferProgress } from '../../remote/index';
+import { uuidv7 } from 'uuidv7';
+import { S3Remote, copyAsNewPond, exportZip, importZip, pull, push, rebase, restore, validateRemoteConfig, verify, type RemoteConfig, type TransferProgress } from '../../remote/index';
 import type { PondHost } from '../../storage/pond-host';
 import { originsOf, type ConnectOrigins } from '../settings/connect-origins';
 import type { PondNames } from '../settings/pond-names';
-import type { BackupReport, ProgressCallback, PullSummary, PushSummary, RemoteInput, RemoteSummary, RestoreSummary, ZipExport } from '../../api/pond-api';
+import type { BackupReport, ForkSummary, ProgressCallback, PullSummary, RebaseSummary, PushSummary, RemoteInput, RemoteSummary, RestoreSummary, ZipExport } from '../../api/pond-api';
 
 /** A stored configuration: `secretAccessKey` is present only when the user asked to remember it. */
 export interface StoredRemote {
@@ -185,6 +186,35 @@ export class RemoteOps {
     const remote = await this.client(name);
     const r = await pond.exclusive(() => pull(pond.store, remote, pond.id, pond.version, { signal: w.signal, onProgress: transferProgress(w.onProgress) }));
     return { remote: name, pondId: pond.id, before: r.before, after: r.after, fetched: r.fetched, bytesFetched: r.bytesFetched };
+  }
+
+  /**
+   * Rebases `pond` onto the remote's history (remote/rebase.ts), between its transactions. As for a pull, the caller
+   * holds the writer lock and opens the pond again afterwards.
+   */
+  async rebase(pond: Pond, name: string, w: Work): Promise<RebaseSummary> {
+    const remote = await this.client(name);
+    const r = await pond.exclusive(() => rebase(pond.store, remote, pond.id, pond.version, { signal: w.signal, onProgress: transferProgress(w.onProgress), remoteName: name }));
+    return { remote: name, pondId: pond.id, shared: r.shared, before: r.before, after: r.after, theirs: r.theirs, replayed: r.replayed, bytesFetched: r.bytesFetched };
+  }
+
+  /**
+   * "Push as a new pond": copies `pond` under a new pond id (a uuidv7, as createPond makes) into a new local pond
+   * named `forkName`, records that name in its log (so a restore elsewhere shows it), and pushes the copy. `pond`
+   * itself is left as it was: the user keeps both, and the Backup tab offers to open the fork. Transactions on `pond`
+   * wait while it is copied.
+   */
+  async pushAsNewPond(pond: Pond, name: string, forkName: string, w: Work): Promise<ForkSummary> {
+    const remote = await this.client(name);
+    const id = uuidv7();
+    const made = await this.intoNewPond(id, forkName, forkName, async (store) => {
+      const files = await pond.exclusive(() => copyAsNewPond(pond.store, store, id, w.signal));
+      const fork = await Pond.open(store);
+      await fork.rename(forkName);
+      return { files, name: forkName };
+    });
+    const r = await push(await this.deps.host.openStore(id), remote, id, { signal: w.signal, onProgress: transferProgress(w.onProgress) });
+    return { remote: name, fromId: pond.id, id, name: made.name, version: made.version, sent: r.sent.length };
   }
 
   /** Throws NOT_FOUND unless a remote of that name is configured. */
