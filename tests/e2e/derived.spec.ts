@@ -24,7 +24,7 @@ async function importSeries(page: Page, name: string, text: string): Promise<voi
   await expect(dialog.getByRole('radio', { name: /Series/ })).toBeChecked();
   await dialog.getByRole('textbox', { name: /Destination/ }).fill('/lake/');
   await dialog.getByRole('button', { name: 'Import' }).click();
-  await expect(page.getByTestId('import-result')).toContainText(`/lake/${name} (v1)`);
+  await expect(page.getByTestId('import-result')).toContainText(`/lake/${name.replace(/\.csv$/, '.series')} (v1)`); // a CSV is a .series in the pond
   await dialog.getByRole('button', { name: 'Done' }).click();
 }
 
