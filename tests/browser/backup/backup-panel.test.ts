@@ -4,7 +4,7 @@ import { describe, expect, inject, it, vi } from 'vitest';
 import type { PondInfo } from '../../../src/api/pond-api';
 import { connectPond } from '../../../src/ui/pond-client';
 import type { BackupPanel } from '../../../src/ui/backup-panel';
-import { alsoRemove, button, mountPanel, track } from './panel-helpers';
+import { alsoRemove, button, mountOn, mountPanel, result, track } from './panel-helpers';
 import type { PondSwitcher } from '../../../src/ui/pond-switcher';
 import '../../../src/ui/backup-panel';
 import '../../../src/ui/pond-switcher';
@@ -16,7 +16,6 @@ const rowButton = (root: ShadowRoot, name: string, text: string) => {
   if (!b) throw new Error(`no button ${text} in the row of ${name}`);
   return b;
 };
-const result = (root: ShadowRoot) => root.querySelector('[data-testid="backup-result"]')?.textContent ?? '';
 
 async function addRemote(el: BackupPanel, root: ShadowRoot, name: string): Promise<void> {
   const form = root.querySelector<HTMLFormElement>('form[aria-label="Add a remote"]')!;
@@ -113,15 +112,8 @@ describe('<backup-panel>', () => {
     await first.api.remoteAdd({ name: remote, bucketUrl: inject('s3Url'), prefix: 'panel-secret', accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' });
     first.worker.terminate(); // the session secret dies with the worker, as with a browser restart
 
-    const c = connectPond();
-    track(c);
-    const el = document.createElement('backup-panel');
-    el.client = c;
-    el.info = await c.api.openPond(id);
-    document.body.append(el);
-    alsoRemove(el);
-    await el.updateComplete;
-    const root = el.shadowRoot!;
+    const c = track(connectPond());
+    const { el, root } = await mountOn(c, id);
     await vi.waitFor(() => expect(root.querySelector('table')?.textContent).toContain(`${remote}`));
     expect([...root.querySelectorAll('tr')].find((tr) => tr.textContent?.includes(remote))?.textContent).toContain('secret missing');
     rowButton(root, remote, 'Push').click();

@@ -3,13 +3,10 @@
 // two ways forward; each is clicked and its result checked against the bucket and the series' values.
 import { describe, expect, inject, it, vi } from 'vitest';
 import { connectPond } from '../../../src/ui/pond-client';
-import type { BackupPanel } from '../../../src/ui/backup-panel';
-import { alsoRemove, button, track } from './panel-helpers';
+import { button, KEYS, mountOn, result, track } from './panel-helpers';
 import { csv, expected, producer } from './producer';
 import '../../../src/ui/backup-panel';
 
-const KEYS = { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER', region: 'us-east-1' };
-const result = (root: ShadowRoot) => root.querySelector('[data-testid="backup-result"]')?.textContent ?? '';
 const ways = (root: ShadowRoot) => root.querySelector('[data-testid="push-conflict"]');
 
 async function refusedPush() {
@@ -24,13 +21,7 @@ async function refusedPush() {
   await a.push(name);
   await b.api.remoteAdd(config);
   await b.api.restore(name, id);
-  const el = document.createElement('backup-panel') as BackupPanel;
-  el.client = b;
-  el.info = await b.api.openPond(id);
-  document.body.append(el);
-  alsoRemove(el);
-  await el.updateComplete;
-  const root = el.shadowRoot!;
+  const { el, root } = await mountOn(b, id);
   await a.copyIn([csv(2, 10)], '/site/temp.series', { format: 'series' });
   await a.push(name);
   await b.api.copyIn([csv(2, 200)], '/site/wind.series', { format: 'series' });

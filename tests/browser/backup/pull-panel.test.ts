@@ -1,16 +1,11 @@
 // The Backup tab's Pull button and Follow form on the real pond worker of a replica, with device A (a producer worker
 // with its own OPFS folder) pushing to s3rver on 127.0.0.1: the status line follows A's commits without any reload.
-import * as Comlink from 'comlink';
 import { describe, expect, inject, it, vi } from 'vitest';
-import type { PondInfo } from '../../../src/api/pond-api';
 import { connectPond } from '../../../src/ui/pond-client';
-import type { BackupPanel } from '../../../src/ui/backup-panel';
-import { alsoRemove, track } from './panel-helpers';
+import { KEYS, mountOn, result, track } from './panel-helpers';
 import { csv, producer } from './producer';
 import '../../../src/ui/backup-panel';
 
-const KEYS = { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER', region: 'us-east-1' };
-const result = (root: ShadowRoot) => root.querySelector('[data-testid="backup-result"]')?.textContent ?? '';
 const status = (root: ShadowRoot) => root.querySelector('[data-testid="follow-status"]')?.textContent?.replace(/\s+/g, ' ').trim() ?? '';
 
 describe('<backup-panel> pull and follow', () => {
@@ -25,15 +20,7 @@ describe('<backup-panel> pull and follow', () => {
     await a.push(name);
     await b.api.remoteAdd(config);
     await b.api.restore(name, id);
-    const el = document.createElement('backup-panel') as BackupPanel;
-    el.client = b;
-    el.info = await b.api.openPond(id);
-    // As the app does: the panel gets every PondInfo the worker announces.
-    await b.api.subscribe(Comlink.proxy((info: PondInfo) => { el.info = info; }));
-    document.body.append(el);
-    alsoRemove(el);
-    await el.updateComplete;
-    const root = el.shadowRoot!;
+    const { el, root } = await mountOn(b, id, { follow: true }); // as the app does: every PondInfo reaches the panel
 
     await a.copyIn([csv(2, 10)], '/site/temp.series', { format: 'series' });
     await a.push(name);

@@ -3,12 +3,6 @@
 // session secret is a failure that the secret's arrival retries at once, removing the remote forgets it, bad input
 // is refused naming it. The browser side (real worker, OPFS, a stopped server) is tests/browser/backup/auto-push-*.
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { mkdtemp, rm } from 'node:fs/promises';
-import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-// @ts-expect-error s3rver ships no types
-import S3rver from '@20minutes/s3rver';
 import { MemoryPondNames } from '../../../src/service/settings/pond-names';
 import { MemoryRemoteConfigs } from '../../../src/service/backup/remotes';
 import { MemoryAutoPushSettings } from '../../../src/service/settings/auto-push-settings';
@@ -18,6 +12,7 @@ import { runCommandLine } from '../../../src/shell/run';
 import { MemoryPondHost } from '../../../src/storage/pond-host';
 import { S3Remote } from '../../../src/remote/s3-client';
 import { blobOf } from '../../helpers/memory-service';
+import { startS3, type LocalS3 } from '../../helpers/s3-server';
 
 const KEYS = { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER', region: 'us-east-1' };
 const WAIT = { timeout: 10_000, interval: 20 };
@@ -35,17 +30,13 @@ function device() {
 }
 
 describe('auto-push in the service', () => {
-  let s3: S3rver, dir: string, bucketUrl: string;
+  let s3: LocalS3;
+  let bucketUrl: string;
   beforeAll(async () => {
-    dir = await mkdtemp(join(tmpdir(), 'duckpond-autopush-unit-'));
-    s3 = new S3rver({ address: '127.0.0.1', port: 0, silent: true, directory: dir, configureBuckets: [{ name: 'ponds', configs: [] }] });
-    const { port } = (await (s3 as unknown as { run(): Promise<AddressInfo> }).run());
-    bucketUrl = `http://127.0.0.1:${port}/ponds`;
+    s3 = await startS3('http://127.0.0.1');
+    bucketUrl = s3.bucketUrl;
   });
-  afterAll(async () => {
-    await s3.close();
-    await rm(dir, { recursive: true, force: true });
-  });
+  afterAll(() => s3.close());
 
   /** The commit numbers in the bucket for this pond (listed independently of the service). */
   async function commitsThere(prefix: string, pondId: string): Promise<number[]> {

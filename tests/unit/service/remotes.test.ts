@@ -1,12 +1,6 @@
 // Remote configurations and the service's backup operations in node: validation, secrets never listed,
 // session-only secrets, past-version zip export and refused imports, with memory stores and an in-process s3rver.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mkdtemp, rm } from 'node:fs/promises';
-import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-// @ts-expect-error s3rver ships no types
-import S3rver from '@20minutes/s3rver';
 import { MemoryPondNames } from '../../../src/service/settings/pond-names';
 import { MemoryRemoteConfigs, checkRemoteInput } from '../../../src/service/backup/remotes';
 import { PondService } from '../../../src/service/service';
@@ -14,6 +8,7 @@ import { MemoryCoordinator } from '../../../src/pond/coordination';
 import { runCommandLine } from '../../../src/shell/run';
 import { MemoryPondHost } from '../../../src/storage/pond-host';
 import { blobOf } from '../../helpers/memory-service';
+import { startS3, type LocalS3 } from '../../helpers/s3-server';
 
 /** Services over one memory "device": like tabs, they share ponds, names and remote configurations. */
 function device(configs = new MemoryRemoteConfigs()) {
@@ -107,19 +102,13 @@ describe('zip snapshots through the service', () => {
 });
 
 describe('S3 through the service (s3rver in node)', () => {
-  let s3: { close(): Promise<void> };
-  let dir: string;
+  let s3: LocalS3;
   let bucketUrl: string;
   beforeAll(async () => {
-    dir = await mkdtemp(join(tmpdir(), 'duckpond-remotes-unit-'));
-    s3 = new S3rver({ address: '127.0.0.1', port: 0, silent: true, directory: dir, configureBuckets: [{ name: 'ponds', configs: [] }] });
-    const { port } = (await (s3 as unknown as { run(): Promise<AddressInfo> }).run());
-    bucketUrl = `http://127.0.0.1:${port}/ponds`;
+    s3 = await startS3('http://127.0.0.1');
+    bucketUrl = s3.bucketUrl;
   });
-  afterAll(async () => {
-    await s3.close();
-    await rm(dir, { recursive: true, force: true });
-  });
+  afterAll(() => s3.close());
 
   it('pushes incrementally, restores into a new pond only, and removes a half-restored pond', async () => {
     const a = device();
