@@ -12,6 +12,8 @@ import { checkRange, splitStorePath } from './paths';
 
 const COMMIT = /^_delta_log\/(\d{20})\.json$/;
 const LAST_CHECKPOINT = '_delta_log/_last_checkpoint';
+/** How long a 404 for `_last_checkpoint` stands for the next read of it (one open asks twice; a later check asks anew). */
+const RECENT_MS = 5000;
 const BLOB = /^blobs\/sha256\/([0-9a-f]{2})\/([0-9a-f]{64})$/;
 const OPLOG = /^oplog\/[^/]+\.parquet$/;
 const LAYOUT = /^(?:_delta_log|oplog|blobs)\//;
@@ -66,6 +68,8 @@ export class HttpStore implements Store {
   /** Every object refused as CORRUPT so far (the log reader may turn such an error into "torn tail"; see open-link.ts). */
   readonly refusals: PondError[] = [];
   private sawCheckpoint = false;
+  /** When `_last_checkpoint` was last answered 404 (performance.now()); a read within RECENT_MS takes that answer. */
+  private noCheckpointAt = -Infinity;
   private readonly objects: Readonly<Record<string, string>> | undefined;
   private readonly expiresAt: Date | undefined;
 
@@ -104,7 +108,17 @@ export class HttpStore implements Store {
     const hit = await this.cached(p);
     if (hit) return hit;
     if (!LAYOUT.test(p)) throw outsideLayout(p);
-    const res = await this.get(p);
+    // Opening a pond asks for `_last_checkpoint` twice (the log reader, and finding the head): one 404 a moment is enough.
+    if (p === LAST_CHECKPOINT && performance.now() - this.noCheckpointAt < RECENT_MS) throw notFound(p, this.urlOf(p));
+    let res: Response | undefined;
+    try {
+      res = await this.get(p);
+    } catch (e) {
+      // Expected: no answer (offline). `_last_checkpoint` only speeds opening up: without it the log reader replays the
+      // commits, which a visit before left in the cache; any other object's failure is the reader's to report.
+      if (!(p === LAST_CHECKPOINT && isPondError(e, 'HTTP') && e.detail?.noAnswer)) throw e;
+    }
+    if (!res && p === LAST_CHECKPOINT) this.noCheckpointAt = performance.now();
     if (!res) throw notFound(p, this.urlOf(p));
     return this.accept(p, await this.body(res), res.headers);
   }
