@@ -252,7 +252,7 @@ export class BackupPanel extends LitElement {
     return html`<p class="muted">A replica that follows its remote is read-only here and pulls the backup's new commits by itself.</p>
       <form aria-label="Follow a remote" @submit=${(e: Event) => void this.follow(e)}>
         <label>Remote <select name="remote" required>${remotes.map((r) => html`<option value=${r.name}>${r.name}</option>`)}</select></label>
-        <label>Every <input name="everySeconds" type="number" min="1" max="86400" step="1" placeholder="60" /> s</label>
+        <label>Every (seconds) <input name="everySeconds" type="number" min="1" max="86400" step="1" placeholder="60" /></label>
         <button type="submit" ?disabled=${busy || remotes.length === 0 || !this.info || this.info.asOf !== undefined}>Follow</button>
       </form>`;
   }
