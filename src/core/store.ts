@@ -6,6 +6,7 @@
  * Durability contract: bytes are durable after `write` resolves or a writer's `close` resolves (both flush).
  * `move` is the commit primitive: the destination either has the old content or the whole new file.
  */
+import { isPondError } from './errors';
 export interface Store {
   /** Whole content; NOT_FOUND when missing. */
   read(path: string): Promise<Uint8Array>;
@@ -33,4 +34,17 @@ export interface StoreWriter {
   close(): Promise<void>;
   /** Closes without the promise of durability and deletes the partial file. */
   abort(): Promise<void>;
+}
+
+/**
+ * The bytes at `path`, or undefined when there is no such file: for files a pond may or may not have (journals,
+ * checkpoints, caches). Any other failure of the store is thrown: it says nothing about the file.
+ */
+export async function readIfPresent(store: Store, path: string): Promise<Uint8Array | undefined> {
+  try {
+    return await store.read(path);
+  } catch (e) {
+    if (isPondError(e, 'NOT_FOUND')) return undefined; // expected: the file is optional
+    throw e;
+  }
 }

@@ -2,7 +2,7 @@
 // the old file or the whole new one), read as a shortcut that is never trusted over the JSON log: a missing, torn
 // or unreadable checkpoint reads as "no checkpoint" and the caller replays commits instead.
 import { isPondError } from '../core/errors';
-import type { Store } from '../core/store';
+import { readIfPresent, type Store } from '../core/store';
 import {
   LAST_CHECKPOINT_PATH, checkpointPath, decodeCheckpoint, encodeCheckpoint, encodeLastCheckpoint, parseLastCheckpoint,
   type CheckpointState, type LastCheckpoint,
@@ -25,12 +25,8 @@ export async function writeCheckpoint(store: Store, s: CheckpointState, tmpName:
 }
 
 export async function readLastCheckpoint(store: Store): Promise<LastCheckpoint | undefined> {
-  try {
-    return parseLastCheckpoint(await store.read(LAST_CHECKPOINT_PATH));
-  } catch (e) {
-    if (isPondError(e, 'NOT_FOUND')) return undefined; // a pond younger than its first checkpoint
-    throw e;
-  }
+  const bytes = await readIfPresent(store, LAST_CHECKPOINT_PATH);
+  return bytes ? parseLastCheckpoint(bytes) : undefined; // none: a pond younger than its first checkpoint
 }
 
 /**
@@ -39,13 +35,8 @@ export async function readLastCheckpoint(store: Store): Promise<LastCheckpoint |
  * about the checkpoint.
  */
 export async function readCheckpoint(store: Store, version: number, expectRows?: number): Promise<CheckpointState | undefined> {
-  let bytes: Uint8Array;
-  try {
-    bytes = await store.read(checkpointPath(version));
-  } catch (e) {
-    if (isPondError(e, 'NOT_FOUND')) return undefined;
-    throw e;
-  }
+  const bytes = await readIfPresent(store, checkpointPath(version));
+  if (!bytes) return undefined;
   try {
     const s = await decodeCheckpoint(version, bytes);
     if (expectRows !== undefined && expectRows !== s.adds.length + 2) return undefined;

@@ -16,8 +16,7 @@
 // one JSON.parse of mostly strings, one read of numbers from a Float64Array, and views of the inline area: no
 // per-row Parquet decode, no directory deltas re-applied, no number parsing.
 import type { EntryType } from '../core/entry';
-import { isPondError } from '../core/errors';
-import type { Store } from '../core/store';
+import { readIfPresent, type Store } from '../core/store';
 import type { ChildRef, NodeRecord, VersionRecord } from '../tinyfs/node';
 import { FsState } from '../tinyfs/state';
 import type { AddAction } from './delta-log';
@@ -164,12 +163,6 @@ export async function writeStateSnapshot(store: Store, s: StateSnapshot, tmp: st
 
 /** The snapshot in `store`, or undefined when there is none or it is not whole. */
 export async function readStateSnapshot(store: Store, sha256Hex: (b: Uint8Array) => Promise<string>): Promise<StateSnapshot | undefined> {
-  let bytes: Uint8Array;
-  try {
-    bytes = await store.read(STATE_SNAPSHOT_PATH);
-  } catch (e) {
-    if (isPondError(e, 'NOT_FOUND')) return undefined; // a pond younger than its first checkpoint or compaction
-    throw e;
-  }
-  return decodeStateSnapshot(bytes, sha256Hex);
+  const bytes = await readIfPresent(store, STATE_SNAPSHOT_PATH);
+  return bytes ? decodeStateSnapshot(bytes, sha256Hex) : undefined; // none: younger than its first checkpoint or compaction
 }

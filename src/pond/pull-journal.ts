@@ -9,8 +9,8 @@
 // Opening (Pond.open) honours a journal: a reader takes the pond as of `from - 1`; a writer, which holds the writer
 // lock and so knows the pull that wrote the journal is gone, rolls the pull back (removes its commits, then its files),
 // so a pull that died at any point leaves the old version and the next pull starts clean.
-import { PondError, isPondError } from '../core/errors';
-import type { Store } from '../core/store';
+import { PondError } from '../core/errors';
+import { readIfPresent, type Store } from '../core/store';
 import { logPath } from '../oplog/delta-log';
 
 /** Outside `_delta_log`, like the head hint, so Delta readers and backups never see it. */
@@ -27,13 +27,8 @@ export interface PullJournal {
 }
 
 export async function readPullJournal(store: Store): Promise<PullJournal | undefined> {
-  let bytes: Uint8Array;
-  try {
-    bytes = await store.read(PULL_JOURNAL_PATH);
-  } catch (e) {
-    if (isPondError(e, 'NOT_FOUND')) return undefined; // the usual case: no pull in progress
-    throw e;
-  }
+  const bytes = await readIfPresent(store, PULL_JOURNAL_PATH);
+  if (!bytes) return undefined; // the usual case: no pull in progress
   let j: Partial<PullJournal>;
   try {
     j = JSON.parse(new TextDecoder().decode(bytes)) as Partial<PullJournal>;

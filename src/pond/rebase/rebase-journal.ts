@@ -11,8 +11,8 @@
 // Opening (Pond.open) honours a journal like a pull's: a reader takes the pond as of S (never rewritten); a writer
 // rolls the rebase back, putting our commits and checkpoints back, so a rebase that died at any point leaves the pond
 // as it was. Checkpoints are not tied to their commits' hashes, which is why those after S must never stay.
-import { PondError, isPondError } from '../../core/errors';
-import type { Store } from '../../core/store';
+import { PondError } from '../../core/errors';
+import { readIfPresent, type Store } from '../../core/store';
 import { LAST_CHECKPOINT_PATH, checkpointPath, encodeLastCheckpoint } from '../../oplog/checkpoint';
 import { readCheckpoint } from '../../oplog/checkpoint-store';
 import { LOG_DIR, logPath } from '../../oplog/delta-log';
@@ -38,13 +38,8 @@ const saved = (p: string) => `${REBASE_SAVED_DIR}/${p}`;
 const CHECKPOINT_NAME = /^(\d{20})\.checkpoint\.parquet$/;
 
 export async function readRebaseJournal(store: Store): Promise<RebaseJournal | undefined> {
-  let bytes: Uint8Array;
-  try {
-    bytes = await store.read(REBASE_JOURNAL_PATH);
-  } catch (e) {
-    if (isPondError(e, 'NOT_FOUND')) return undefined; // the usual case: no rebase in progress
-    throw e;
-  }
+  const bytes = await readIfPresent(store, REBASE_JOURNAL_PATH);
+  if (!bytes) return undefined; // the usual case: no rebase in progress
   let j: Partial<RebaseJournal>;
   try {
     j = JSON.parse(new TextDecoder().decode(bytes)) as Partial<RebaseJournal>;
