@@ -10,11 +10,15 @@ export async function startEgressGuard() {
   const attempts = [];
   const server = http.createServer((req, res) => {
     attempts.push(`${req.method} ${req.url}`);
+    res.on('error', () => undefined); // a reset mid-answer, as above: the request is recorded, nothing more to do
     res.writeHead(403, { 'content-type': 'text/plain' }).end('DuckPond tests: requests must stay on 127.0.0.1');
   });
   // https: the browser asks the proxy for a tunnel first; the host is all there is to record.
   server.on('connect', (req, socket) => {
     attempts.push(`CONNECT ${req.url}`);
+    // Chromium may reset the tunnel before or after reading the refusal (ECONNRESET, EPIPE): the attempt is already
+    // written down and the socket is done with, but an 'error' with no listener would end the whole test run.
+    socket.on('error', () => undefined);
     socket.end('HTTP/1.1 403 Forbidden\r\n\r\n');
   });
   await new Promise((r) => server.listen(0, '127.0.0.1', () => r(undefined)));
