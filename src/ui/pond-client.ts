@@ -26,11 +26,17 @@ export function connectPond(): PondClient {
       const opId = `op-${++opCounter}-${Date.now()}`;
       const onAbort = () => void api.cancel(opId);
       opts.signal?.addEventListener('abort', onAbort, { once: true });
+      // Progress comes through the callback's own message channel, the answer through the worker's: a report sent
+      // before the answer can arrive after it, and would overwrite the caller's final word ("Saved …") with
+      // "… 0%". Nothing is passed on once the call has settled.
+      let settled = false;
+      const onProgress = opts.onProgress;
       try {
         // comlink proxies only top-level arguments, so the callback is registered first and found by opId.
-        if (opts.onProgress) await api.watch(opId, Comlink.proxy(opts.onProgress));
+        if (onProgress) await api.watch(opId, Comlink.proxy((done: number, total: number | undefined, what: string) => { if (!settled) onProgress(done, total, what); }));
         return await call({ opId });
       } finally {
+        settled = true;
         opts.signal?.removeEventListener('abort', onAbort);
       }
     },

@@ -5,8 +5,20 @@ import { connectPond, type PondClient } from '../../src/ui/pond-client';
 
 const clients: PondClient[] = [];
 
-afterEach(() => {
-  for (const c of clients.splice(0)) c.worker.terminate();
+afterEach(async (ctx) => {
+  const started = clients.splice(0);
+  // A failed (often: timed-out) test says how far each of its workers' DuckDB got, and whether the worker still
+  // answers at all, so that a hang seen once in CI can be placed.
+  if (ctx.task.result?.state === 'fail') {
+    for (const [i, c] of started.entries()) {
+      const status = await Promise.race([
+        c.api.queryEngineStatus().then((s) => JSON.stringify(s)),
+        new Promise<string>((r) => setTimeout(() => r('no answer within 3 s: the worker is busy or stuck'), 3000)),
+      ]);
+      console.error(`[${ctx.task.name}] pond worker ${i + 1} of ${started.length}: DuckDB ${status}`);
+    }
+  }
+  for (const c of started) c.worker.terminate();
 });
 
 export function connect(): PondClient {

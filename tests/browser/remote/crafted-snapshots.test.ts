@@ -248,10 +248,10 @@ describe('fsck through the pond worker', () => {
     const seen: string[] = [];
     const err = await within(c.longOp((op) => c.api.importZip(zip, op), {
       signal: ctl.signal, onProgress: (_d, _t, what) => { seen.push(what); if (what.startsWith('checking')) ctl.abort(); },
-    }).then(() => undefined, (e: unknown) => e), 'cancelled import');
+    }).then(() => undefined, (e: unknown) => e), 'cancelled import', () => seen.join(' | '));
     expect(seen.some((w) => w.startsWith('checking'))).toBe(true);
     expect(err).toMatchObject({ code: 'ABORTED' });
     expect(await c.api.listPonds()).toEqual(ponds);
     expect(await opfsPondFolders()).toEqual(folders);
-  });
+  }, 2 * PER_CASE_MS); // its own limit is `within`'s, which names the last progress seen
 });
