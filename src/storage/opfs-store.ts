@@ -5,6 +5,45 @@ import { PondError, storageError } from '../core/errors';
 import type { Store, StoreWriter } from '../core/store';
 import { checkRange, splitFilePath, splitStorePath } from './paths';
 
+/** How long createSyncAccessHandle may take before it is taken as stalled (it takes about a millisecond). */
+export const SYNC_HANDLE_STALL_MS = 5_000;
+const SYNC_HANDLE_TRIES = 3;
+
+/**
+ * `file`'s sync access handle. Chromium's createSyncAccessHandle() was seen, about once in six runs of a 1 200-file
+ * zip import on this loaded machine, to never settle (tests/browser/remote/crafted-snapshots.test.ts, the worker
+ * otherwise idle and answering): so a request that has not settled in SYNC_HANDLE_STALL_MS is given up and made
+ * anew, and a handle the given-up request yields later is closed at once, so it holds no lock. After
+ * SYNC_HANDLE_TRIES stalls the write fails as STALLED, naming the file, instead of waiting forever.
+ */
+export async function openSyncHandle(file: FileSystemFileHandle, path: string, stallMs = SYNC_HANDLE_STALL_MS): Promise<FileSystemSyncAccessHandle> {
+  const givenUp: Promise<void>[] = [];
+  for (let attempt = 1; ; attempt++) {
+    const pending = file.createSyncAccessHandle();
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const stalled = new Promise<'stalled'>((r) => { timer = setTimeout(() => r('stalled'), stallMs); });
+    let got: FileSystemSyncAccessHandle | 'stalled';
+    try {
+      got = await Promise.race([pending, stalled]);
+    } catch (e) {
+      // After a stall, NoModificationAllowedError can be the given-up request's late handle holding the lock: it
+      // is closed as soon as it arrives, so wait for that (bounded) and try again. Any other failure is the write's.
+      if (givenUp.length === 0 || (e as { name?: string })?.name !== 'NoModificationAllowedError' || attempt > SYNC_HANDLE_TRIES) throw e;
+      await Promise.race([Promise.all(givenUp), new Promise((r) => setTimeout(r, stallMs))]);
+      continue;
+    } finally {
+      clearTimeout(timer);
+    }
+    if (got !== 'stalled') return got;
+    // The given-up request: a late handle is closed at once; a late failure has nothing left to fail.
+    givenUp.push(pending.then((late) => late.close(), () => undefined));
+    console.warn(`OPFS: opening ${path} for writing did not settle within ${stallMs} ms (try ${attempt} of ${SYNC_HANDLE_TRIES})`);
+    if (attempt >= SYNC_HANDLE_TRIES) {
+      throw new PondError('STALLED', `writing ${path}: the browser did not open the file within ${SYNC_HANDLE_TRIES} tries of ${stallMs} ms`, { detail: { path } });
+    }
+  }
+}
+
 /**
  * A pond's files under `navigator.storage.getDirectory()/<rootPath>`. Open with `OpfsStore.open`.
  * Writes go through FileSystemSyncAccessHandle (the fast path, and the only one with flush()).
@@ -83,7 +122,7 @@ export class OpfsStore implements Store {
   async createWriter(path: string): Promise<StoreWriter> {
     let handle: FileSystemSyncAccessHandle;
     try {
-      handle = await this.freshOnNotFound(async () => (await this.fileHandle(path, true)).createSyncAccessHandle());
+      handle = await this.freshOnNotFound(async () => openSyncHandle(await this.fileHandle(path, true), path));
     } catch (e) {
       // NoModificationAllowedError here means another handle (another worker or tab) has the file open.
       throw storageError(e, 'writing', path);
