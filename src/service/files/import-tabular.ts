@@ -3,6 +3,7 @@ import { PondError } from '../../core/errors';
 import type { FileEntryType } from '../../core/entry';
 import type { Transaction } from '../../pond/transaction';
 import { importCsv } from '../../formats/csv';
+import { importSmallCsv, SMALL_CSV_BYTES } from '../../formats/csv-small';
 import { importParquet } from '../../formats/parquet-import';
 import type { ImportResult } from '../../formats/types';
 import { duckDbReady, getDuckDb } from '../../query/duckdb';
@@ -34,8 +35,10 @@ export async function importTabular(
 ): Promise<TabularVersion> {
   const head = new Uint8Array(await file.data.slice(0, 4).arrayBuffer());
   const isParquet = head.length === 4 && PAR1.every((b, i) => head[i] === b);
-  // A CSV is read by DuckDB: its start begins now, beside opening the sink (and the caller's hashing of the file).
-  const engine = isParquet ? undefined : getDuckDb('import');
+  // A small plain CSV before DuckDB is up is read in JS (csv-small.ts), so the first import after start-up does not
+  // wait for DuckDB's start; any other CSV is read by DuckDB, whose start begins now, beside opening the sink.
+  const tryJs = !isParquet && !duckDbReady() && file.data.size <= SMALL_CSV_BYTES;
+  const engine = isParquet || tryJs ? undefined : getDuckDb('import');
   engine?.catch(() => undefined); // awaited below; this only marks it observed should the sink fail first
   // The Parquet output streams into the pond's content store as it is produced: a 1 GB CSV is never held whole.
   const sink = await ContentSink.open(tx.store, uuidv7);
@@ -47,10 +50,22 @@ export async function importTabular(
   };
   let result: ImportResult;
   try {
-    if (engine && !duckDbReady()) opts.onStage?.('starting the query engine');
-    const db = await engine;
-    opts.onStage?.('reading');
-    result = db ? await importCsv(db, file.data, file.name, common) : await importParquet(file.data, file.name, common);
+    // The JS read takes milliseconds, so it names no stage of its own until it has taken the file (when it leaves
+    // the file to DuckDB, the stages are DuckDB's).
+    const js = tryJs ? await importSmallCsv(file.data, file.name, common) : undefined;
+    if (js) {
+      opts.onStage?.('reading');
+      result = js;
+    }
+    else if (isParquet) {
+      opts.onStage?.('reading');
+      result = await importParquet(file.data, file.name, common);
+    } else {
+      if (!duckDbReady()) opts.onStage?.('starting the query engine');
+      const db = await (engine ?? getDuckDb('import'));
+      opts.onStage?.('reading');
+      result = await importCsv(db, file.data, file.name, common);
+    }
   } catch (e) {
     await sink.abort().catch(() => undefined); // the import's own error is the one to report
     throw e;

@@ -60,14 +60,28 @@ describe('the first screen without DuckDB', () => {
     return stages;
   }
 
-  it('a CSV import in a worker whose DuckDB is not started names the stages: starting the query engine, reading, writing', async () => {
+  it('a small plain CSV in a worker whose DuckDB is not started is read without it; one it cannot take names the stages', async () => {
     const c = connect();
     await c.api.createPond('stages');
     expect(await c.api.queryEngineStatus()).toMatchObject({ state: 'not started', starts: 0 });
-    expect(await stagesOf(c, csv('w.csv', 0, 50))).toEqual(['w.csv: starting the query engine', 'w.csv: reading', 'w.csv: writing']);
+    // Read in JS (csv-small.ts): no DuckDB start for it, before or after.
+    expect(await stagesOf(c, csv('w.csv', 0, 50))).toEqual(['w.csv: reading', 'w.csv: writing']);
+    expect(await c.api.queryEngineStatus()).toMatchObject({ state: 'not started', starts: 0 });
+    // Epoch times are DuckDB's to read: the import starts it and says so.
+    const epoch = { name: 'e.csv', data: new Blob([`ts,temp\n${[60, 61, 62].map((h) => `${(T0 + h * HOUR) / 1e6},${h}.5`).join('\n')}\n`]) };
+    expect(await stagesOf(c, epoch)).toEqual(['e.csv: starting the query engine', 'e.csv: reading', 'e.csv: writing']);
     expect(await c.api.queryEngineStatus()).toMatchObject({ state: 'ready', starts: 1, startedBy: 'import' });
     // Once DuckDB is up, an import goes straight to reading.
-    expect(await stagesOf(c, csv('x.csv', 50, 50))).toEqual(['x.csv: reading', 'x.csv: writing']);
+    expect(await stagesOf(c, csv('x.csv', 70, 50))).toEqual(['x.csv: reading', 'x.csv: writing']);
+    // One series of the three, whichever path read each: 50 + 3 + 50 rows, times in order from both paths.
+    const t = tableFromIPC((await c.api.query('SELECT count(*)::INTEGER AS n, min(timestamp) AS lo, max(timestamp) AS hi, sum(temp) AS s FROM source', { source: '/w.series' })).ipc);
+    const expectedSum = [...Array.from({ length: 50 }, (_, i) => i), ...Array.from({ length: 50 }, (_, i) => i + 70)]
+      .reduce((a, i) => a + Number((Math.sin(i / 5) * 10 + (i % 13) / 7).toFixed(3)), 60.5 + 61.5 + 62.5);
+    const row = t.toArray()[0]!.toJSON();
+    expect(row.n).toBe(103);
+    expect(Number(row.lo)).toBe(T0 / 1000);
+    expect(Number(row.hi)).toBe((T0 + 119 * HOUR) / 1000);
+    expect(row.s).toBeCloseTo(expectedSum, 9);
   });
 
   it('startQueryEngine starts DuckDB in the background, and an import then uses that start', async () => {
@@ -75,8 +89,9 @@ describe('the first screen without DuckDB', () => {
     await c.api.createPond('warm-up');
     expect(await c.api.startQueryEngine()).toMatchObject({ state: 'starting', starts: 1, startedBy: 'background' });
     // Whether the start is still under way when the import needs it depends on the machine: either way it is the
-    // same start (no second one), and the import reads and writes after it.
-    const stages = await stagesOf(c, csv('w.csv', 0, 50));
+    // same start (no second one), and the import reads and writes after it. (Epoch times: a CSV only DuckDB reads.)
+    const epoch = { name: 'w.csv', data: new Blob([`ts,temp\n${[1, 2, 3].map((h) => `${(T0 + h * HOUR) / 1e6},${h}.5`).join('\n')}\n`]) };
+    const stages = await stagesOf(c, epoch);
     expect(stages.slice(-2)).toEqual(['w.csv: reading', 'w.csv: writing']);
     expect(stages.slice(0, -2).every((s) => s === 'w.csv: starting the query engine')).toBe(true);
     const s = await c.api.queryEngineStatus();
