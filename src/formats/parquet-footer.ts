@@ -247,3 +247,32 @@ export function rowGroupSpans(footer: Footer, name = 'parquet data'): RowGroupSp
     return { offset: start, length: end - start, rows: num(get(g, 3)) ?? 0, stats };
   });
 }
+
+/**
+ * Top-level columns stored as INT64 timestamps in microseconds (logical type TIMESTAMP(MICROS), or the older
+ * converted type TIMESTAMP_MICROS): the ones whose statistics are µs since the epoch as 8 little-endian bytes.
+ */
+export function microsTimestampColumns(footer: Footer): Set<string> {
+  const out = new Set<string>();
+  const elements = ((get(footer.fields, 2) as ListValue | undefined)?.items ?? []) as Field[][];
+  const rootChildren = Number(get(elements[0] ?? [], 5) ?? 0);
+  const skip = (at: number): number => {
+    const kids = Number(get(elements[at] ?? [], 5) ?? 0);
+    let next = at + 1;
+    for (let k = 0; k < kids && next < elements.length; k++) next = skip(next);
+    return next;
+  };
+  let i = 1;
+  for (let c = 0; c < rootChildren && i < elements.length; c++) {
+    const el = elements[i]!;
+    if (get(el, 1) === 2 && get(el, 5) === undefined) {
+      const logical = get(el, 10) as Field[] | undefined;
+      const timestamp = logical ? (get(logical, 8) as Field[] | undefined) : undefined;
+      const unit = timestamp ? (get(timestamp, 2) as Field[] | undefined) : undefined;
+      const micros = logical ? unit?.some((f) => f.id === 2) === true : get(el, 6) === 10;
+      if (micros) out.add(text.decode(get(el, 4) as Uint8Array));
+    }
+    i = skip(i);
+  }
+  return out;
+}

@@ -69,7 +69,7 @@ export class ParquetPlots {
     for (const [i, v] of selected.entries()) {
       throwIfAborted(o.signal, 'query');
       // A version read by ranges: only the row groups whose times meet the range (none: it adds no row to the chart).
-      const groups = v.ranges ? rowGroupsMeeting((await this.footerOf(source, v)).spans, o.timestampColumn, o.range) : undefined;
+      const groups = v.ranges ? rowGroupsMeeting(await this.footerOf(source, v), o.timestampColumn, o.range) : undefined;
       if (groups?.length === 0) continue;
       const a = await this.arraysOf(source, v, schemas[i]!, o.timestampColumn, o.columns, groups);
       if (!a) return undefined;

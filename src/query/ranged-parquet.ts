@@ -6,7 +6,7 @@ import type { Schema } from 'apache-arrow';
 import type { Table } from 'apache-arrow';
 import { PondError } from '../core/errors';
 import { parquetSchema, parquetToArrow } from '../formats/parquet';
-import { parseFooter, rowGroupSpans, type RowGroupSpan } from '../formats/parquet-footer';
+import { microsTimestampColumns, parseFooter, rowGroupSpans, type RowGroupSpan } from '../formats/parquet-footer';
 import { footerFile } from '../formats/parquet-ranges';
 
 /** A version that can be read by ranges: each read checked against the hash recorded for it. */
@@ -24,27 +24,34 @@ export interface VersionRanges {
 }
 
 /** A ranged version's footer, read once: its schema and its row groups. */
-export interface RangedFooter { schema: Schema; spans: RowGroupSpan[] }
+export interface RangedFooter {
+  schema: Schema;
+  spans: RowGroupSpan[];
+  /** Columns whose statistics are µs timestamps (INT64, TIMESTAMP(MICROS)): only their min/max prune row groups. */
+  micros: Set<string>;
+}
 
 export async function readRangedFooter(r: VersionRanges, name: string): Promise<RangedFooter> {
   const file = footerFile(await r.footer());
-  const spans = rowGroupSpans(parseFooter(file, name), name);
+  const footer = parseFooter(file, name);
+  const spans = rowGroupSpans(footer, name);
   // The footer is checked, and the ranges were computed from it: a disagreement means the attribute is not this file's.
   const agree = spans.length === r.rowGroups && spans.every((s, i) => {
     const at = r.rowGroupAt(i);
     return at.offset === s.offset && at.length === s.length;
   });
   if (!agree) throw new PondError('CORRUPT', `${name}: its recorded row-group ranges do not match its footer`, { detail: { name } });
-  return { schema: await parquetSchema(file, name), spans };
+  return { schema: await parquetSchema(file, name), spans, micros: microsTimestampColumns(footer) };
 }
 
 /**
- * The row groups whose `column` statistics (int64 µs) meet the half-open `range`; a group without both statistics is
- * always read (nothing says it lies outside).
+ * The row groups whose `column` statistics meet the half-open `range` (µs); every group when the column is not
+ * stored as µs timestamps, and any group without both statistics (nothing says it lies outside).
  */
-export function rowGroupsMeeting(spans: RowGroupSpan[], column: string, range: [number, number]): number[] {
+export function rowGroupsMeeting(f: RangedFooter, column: string, range: [number, number]): number[] {
   const out: number[] = [];
-  spans.forEach((s, i) => {
+  if (!f.micros.has(column)) return f.spans.map((_, i) => i);
+  f.spans.forEach((s, i) => {
     const st = s.stats.get(column);
     const min = int64(st?.min);
     const max = int64(st?.max);
