@@ -131,7 +131,7 @@ describe('a large series over a link, by ranges', () => {
     expect(await link.plot(SERIES, ['a.unit'], 400, early)).toEqual(await src.svc.plot(SERIES, ['a.unit'], 400, early));
   });
 
-  it('answers a second open from the cache: no new request for the ranges fetched', async () => {
+  it('answers a second open from the cache: no new request for the ranges fetched, and none at all offline', async () => {
     const src = await sourcePond();
     server = await startStaticPondServer(src.files);
     const cache = new MemoryObjectCache();
@@ -144,6 +144,13 @@ describe('a large series over a link, by ranges', () => {
     await second.openLink(server.url);
     expect(await second.plot(SERIES, ['a.unit'], 400, RANGE)).toEqual(chart);
     expect(server.log.slice(seen).filter((r) => r.path.endsWith(src.blob))).toEqual([]);
+    // The server gone (offline): the pond as of the last visit, and the same chart from the cached ranges.
+    const url = server.url;
+    await server.close();
+    server = undefined;
+    const offline = reader(cache);
+    expect((await offline.openLink(url)).link).toMatchObject({ offline: true });
+    expect(await offline.plot(SERIES, ['a.unit'], 400, RANGE)).toEqual(chart);
   });
 
   it('records no ranges for a small series, and never keeps ranges a caller passes', async () => {
