@@ -127,8 +127,8 @@ export class HttpStore implements Store {
 
   /**
    * `length` bytes from `offset`, by a Range request. A ranged answer (206) cannot be checked against the object's
-   * hash, which covers the whole object: callers that need checked content (loadContent, the oplog reader) read
-   * whole. A server that ignores Range answers the whole object (200): it is checked and cached, and noted in stats.
+   * hash, which covers the whole object: callers that need checked content read whole (loadContent, the oplog
+   * reader) or use readChecked with a hash recorded for the range. A server that ignores Range answers the whole object (200): it is checked and cached, and noted in stats.
    */
   async readRange(path: string, offset: number, length: number): Promise<Uint8Array> {
     checkRange(path, offset, length);
