@@ -2,6 +2,9 @@
 // tables, in backup layout on a slow static host (tests/servers/throttle-server.mjs: 50 ms round trips, 10 Mbit/s,
 // started by tools/bench.mjs). A fresh reader (no cache) opens the link and lists the tree, then draws the first
 // chart as the UI does (plotAuto, 800 px); the baseline is downloading the whole pond's zip over the same link first.
+// Then a zoom into one month (plotAuto draws the raw series there): read by HTTP Range, the footer and the row groups
+// of that month only (the series is written with a week per row group); its baseline is fetching the series whole,
+// as every version was read before ranged reads, over the same link in the same run.
 import { Float64, makeData, makeVector, Table, TimestampMicrosecond } from 'apache-arrow';
 import { arrowToParquet } from '../src/formats/parquet';
 import { MemoryCoordinator } from '../src/pond/coordination';
@@ -16,6 +19,11 @@ const THROTTLE_URL: string | undefined = import.meta.env.VITE_BENCH_THROTTLE_URL
 const PARAMETERS = 10;
 const WIDTH = 800;
 const SERIES = '/site/logger.series';
+/** Rows per row group of the series: a week of 15-minute readings. */
+const WEEK_ROWS = 7 * 96;
+const DAY_US = 86_400_000_000;
+/** The zoomed chart: 30 days from 1 June 2023 (2880 rows of the year's 35 040). */
+const MONTH: [number, number] = [Date.UTC(2023, 5, 1) * 1000, Date.UTC(2023, 5, 1) * 1000 + 30 * DAY_US];
 
 /** A year of 15-minute readings of 10 parameters from 2023-01-01 (smooth waves with a daily cycle, as loggers give). */
 function year(rows: number): Table {
@@ -43,7 +51,7 @@ function serve(ctx: BenchContext): Promise<Served> {
     const svc = new PondService({ host, names: new MemoryPondNames(), coordinator: new MemoryCoordinator() });
     const { id } = await svc.createPond('bench link');
     const t = year(ctx.quick ? 96 * 30 : 365 * 96);
-    const bytes = await arrowToParquet(t);
+    const bytes = await arrowToParquet(t, { rowGroupRows: WEEK_ROWS });
     await svc.transact('bench data', async (tx) => { await tx.writeFile(SERIES, 'file:series', bytes, wideTableMeta(t, 'bench'), { parents: true }); });
     await svc.mknod('temporal-reduce', '/reduce', 'in_pattern: /site/*.series\nout_pattern: /reduced/$0\nresolutions: [1h, 2h, 4h, 12h, 24h]\n');
     await svc.runNode('/reduce');
@@ -60,7 +68,13 @@ function serve(ctx: BenchContext): Promise<Served> {
   return served;
 }
 
-interface LinkRun { treeMs: number; chartMs: number; treeBytes: number; chartBytes: number; drawnBytes: number; source: string; requests: number }
+interface LinkRun {
+  treeMs: number; chartMs: number; treeBytes: number; chartBytes: number; drawnBytes: number; source: string; requests: number;
+  /** The zoomed chart (a month of the raw series): its time, bytes fetched, rows drawn, and the series' size and rows. */
+  zoomMs: number; zoomBytes: number; zoomRows: number; zoomSource: string; seriesBytes: number; seriesRows: number;
+  /** Baseline: the series fetched whole by the same reader (what the zoom cost before ranged reads). */
+  wholeMs: number; wholeBytes: number;
+}
 
 /** One fresh reader: open the link and list the tree, then the first chart of one parameter. */
 async function openAndChart(url: string): Promise<LinkRun> {
@@ -75,7 +89,17 @@ async function openAndChart(url: string): Promise<LinkRun> {
   const link = (await reader.info()).link!;
   // The Parquet the chart drew from: the version(s) of the table (or series) plotAuto chose.
   const drawnBytes = (await reader.versions(plot.source)).reduce((n, v) => n + v.size, 0);
-  return { treeMs, chartMs, treeBytes, chartBytes: link.bytes - treeBytes, drawnBytes, source: plot.source, requests: link.requests };
+  const t1 = performance.now();
+  const zoom = await reader.plotAuto(SERIES, ['P0.unit'], WIDTH, MONTH);
+  const zoomMs = performance.now() - t1;
+  const zoomBytes = (await reader.info()).link!.bytes - link.bytes;
+  const series = (await reader.versions(SERIES)).at(-1)!;
+  const [wholeMs] = await timed(() => reader.readFile(SERIES));
+  const wholeBytes = (await reader.info()).link!.bytes - link.bytes - zoomBytes;
+  return {
+    treeMs, chartMs, treeBytes, chartBytes: link.bytes - treeBytes, drawnBytes, source: plot.source, requests: link.requests,
+    zoomMs, zoomBytes, zoomRows: 30 * 96, zoomSource: zoom.source, seriesBytes: series.size, seriesRows: Number(series.attrs.rows), wholeMs, wholeBytes,
+  };
 }
 
 async function wholeZip(url: string): Promise<number> {
@@ -119,10 +143,28 @@ async function firstChart(ctx: BenchContext): Promise<BenchResult> {
   };
 }
 
+async function zoomedChart(ctx: BenchContext): Promise<BenchResult> {
+  const { runs } = await (measured ??= measure(ctx));
+  const r = runs[0]!;
+  // The Parquet bytes of the rows drawn: the series' bytes in proportion to the rows of the month.
+  const drawn = r.seriesBytes * (r.zoomRows / r.seriesRows);
+  return {
+    figure: median(runs.map((x) => x.zoomMs)), unit: 'ms', baseline: median(runs.map((x) => x.wholeMs)),
+    baselineLabel: `fetch the series whole (${round(r.seriesBytes / 1e3, 1)} kB), as before ranged reads`,
+    notes: `drew ${r.zoomSource}: ${round(r.zoomBytes / 1e3, 1)} kB fetched for ${r.zoomRows} of ${r.seriesRows} rows, whose share of the Parquet is ${round(drawn / 1e3, 1)} kB `
+      + `(${round(r.zoomBytes / drawn, 2)}x; the whole series ${round(r.wholeBytes / 1e3, 1)} kB); a week per row group`,
+    details: { runs, bytesRatio: r.zoomBytes / drawn },
+  };
+}
+
 export const benchmarks: Benchmark[] = [
   { name: 'link/tree', goal: 'link → tree < 1.5 s', met: (r) => r.figure < 1500, run: tree },
   {
     name: 'link/first-chart', goal: 'link → first chart < 3 s; bytes ≤ 2x the Parquet drawn',
     met: (r) => r.figure < 3000 && Number(r.details?.bytesRatio) <= 2, run: firstChart,
+  },
+  {
+    name: 'link/zoomed-chart', goal: 'bytes ≤ 2x the Parquet of the rows drawn; faster than the whole series',
+    met: (r) => Number(r.details?.bytesRatio) <= 2 && r.figure < r.baseline, run: zoomedChart,
   },
 ];

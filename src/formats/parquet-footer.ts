@@ -203,3 +203,76 @@ export function withKeyValue(bytes: Uint8Array, footer: Footer, key: string, val
 export function rowGroupCount(footer: Footer): number {
   return ((get(footer.fields, 4) as ListValue | undefined)?.items.length) ?? 0;
 }
+
+/** Min and max of a column chunk as its footer records them (plain encoding: an INT64 is 8 little-endian bytes). */
+export interface ChunkStats { min?: Uint8Array; max?: Uint8Array }
+
+/** Where one row group's bytes lie in its file, its row count, and its column chunks' statistics by column name. */
+export interface RowGroupSpan { offset: number; length: number; rows: number; stats: Map<string, ChunkStats> }
+
+const num = (v: Value | undefined): number | undefined => (typeof v === 'bigint' ? Number(v) : typeof v === 'number' ? v : undefined);
+
+/**
+ * Each row group's byte span (from its first column chunk's first page, dictionary or data, to its last chunk's end)
+ * and the min/max its chunks record, read from the footer alone. BAD_PARQUET when a chunk lacks its offsets or lies
+ * in another file: such a file cannot be read by ranges.
+ */
+export function rowGroupSpans(footer: Footer, name = 'parquet data'): RowGroupSpan[] {
+  const groups = ((get(footer.fields, 4) as ListValue | undefined)?.items ?? []) as Field[][];
+  return groups.map((g, i) => {
+    let start = Infinity;
+    let end = -Infinity;
+    const stats = new Map<string, ChunkStats>();
+    for (const chunk of ((get(g, 1) as ListValue | undefined)?.items ?? []) as Field[][]) {
+      const meta = get(chunk, 3) as Field[] | undefined;
+      const data = num(get(meta ?? [], 9));
+      const size = num(get(meta ?? [], 7));
+      if (!meta || get(chunk, 1) !== undefined || data === undefined || size === undefined) {
+        throw new PondError('BAD_PARQUET', `${name}: row group ${i} has a column chunk without its offsets (or in another file)`, { detail: { name, rowGroup: i } });
+      }
+      const dict = num(get(meta, 11));
+      const from = dict !== undefined && dict > 0 ? Math.min(dict, data) : data;
+      start = Math.min(start, from);
+      end = Math.max(end, from + size);
+      const path = ((get(meta, 3) as ListValue | undefined)?.items ?? []).map((p) => text.decode(p as Uint8Array)).join('.');
+      const s = get(meta, 12) as Field[] | undefined;
+      if (s) {
+        // min_value/max_value (5, 6) are the exact ones; min/max (2, 1) the deprecated pair older writers set.
+        const min = (get(s, 6) ?? get(s, 2)) as Uint8Array | undefined;
+        const max = (get(s, 5) ?? get(s, 1)) as Uint8Array | undefined;
+        stats.set(path, { ...(min ? { min } : {}), ...(max ? { max } : {}) });
+      }
+    }
+    if (!(start < end)) throw new PondError('BAD_PARQUET', `${name}: row group ${i} has no column chunks`, { detail: { name, rowGroup: i } });
+    return { offset: start, length: end - start, rows: num(get(g, 3)) ?? 0, stats };
+  });
+}
+
+/**
+ * Top-level columns stored as INT64 timestamps in microseconds (logical type TIMESTAMP(MICROS), or the older
+ * converted type TIMESTAMP_MICROS): the ones whose statistics are µs since the epoch as 8 little-endian bytes.
+ */
+export function microsTimestampColumns(footer: Footer): Set<string> {
+  const out = new Set<string>();
+  const elements = ((get(footer.fields, 2) as ListValue | undefined)?.items ?? []) as Field[][];
+  const rootChildren = Number(get(elements[0] ?? [], 5) ?? 0);
+  const skip = (at: number): number => {
+    const kids = Number(get(elements[at] ?? [], 5) ?? 0);
+    let next = at + 1;
+    for (let k = 0; k < kids && next < elements.length; k++) next = skip(next);
+    return next;
+  };
+  let i = 1;
+  for (let c = 0; c < rootChildren && i < elements.length; c++) {
+    const el = elements[i]!;
+    if (get(el, 1) === 2 && get(el, 5) === undefined) {
+      const logical = get(el, 10) as Field[] | undefined;
+      const timestamp = logical ? (get(logical, 8) as Field[] | undefined) : undefined;
+      const unit = timestamp ? (get(timestamp, 2) as Field[] | undefined) : undefined;
+      const micros = logical ? unit?.some((f) => f.id === 2) === true : get(el, 6) === 10;
+      if (micros) out.add(text.decode(get(el, 4) as Uint8Array));
+    }
+    i = skip(i);
+  }
+  return out;
+}

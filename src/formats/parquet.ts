@@ -38,14 +38,14 @@ export async function arrowToParquet(table: Table, options: ParquetWriteOptions 
   return pw.writeParquet(wasmTable, props);
 }
 
-/** Decodes a whole Parquet file to Arrow; `name` is used in the error for bad input. */
-export async function parquetToArrow(bytes: Uint8Array, name = 'parquet data', columns?: string[]): Promise<Table> {
+/** Decodes a whole Parquet file (or only `rowGroups` of it) to Arrow; `name` is used in the error for bad input. */
+export async function parquetToArrow(bytes: Uint8Array, name = 'parquet data', columns?: string[], rowGroups?: number[]): Promise<Table> {
   if (!hasParquetMagic(bytes)) {
     throw new PondError('BAD_PARQUET', `${name}: not a Parquet file (it lacks the PAR1 magic at its start and end)`, { detail: { name } });
   }
   const pw = await loadParquetWasm();
   try {
-    const wasmTable = pw.readParquet(bytes, columns ? { columns } : undefined);
+    const wasmTable = pw.readParquet(bytes, columns || rowGroups ? { ...(columns ? { columns } : {}), ...(rowGroups ? { rowGroups } : {}) } : undefined);
     return tableFromIPC(wasmTable.intoIPCStream());
   } catch (e) {
     throw new PondError('BAD_PARQUET', `${name}: cannot read Parquet: ${String((e as Error)?.message ?? e)}`, { cause: e, detail: { name } });

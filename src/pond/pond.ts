@@ -20,7 +20,7 @@ import { sha256Hex } from './hash';
 import { oplogFilePath, TMP_DIR, tmpPath } from './layout';
 import { readPullJournal, rollBackPull, versionBeforePull } from './pull-journal';
 import { readRebaseJournal, rollBackRebase, versionBeforeRebase } from './rebase/rebase-journal';
-import { Transaction } from './transaction';
+import { Transaction, type ContentAttrs } from './transaction';
 
 export interface OpenOptions {
   /** Open as of this version (time travel); implies read-only. */
@@ -34,6 +34,11 @@ export interface TransactOptions {
   signal?: AbortSignal;
   /** Working directory for relative paths. */
   cwd?: readonly string[];
+  /**
+   * Attributes computed from each file version's content at commit (the service passes the checked Parquet ranges
+   * of large series and tables, formats/parquet-ranges.ts: the pond layer does not read Parquet itself).
+   */
+  contentAttrs?: ContentAttrs;
 }
 
 /** One transaction in the history (`show` / `log`). */
@@ -152,7 +157,7 @@ export class Pond {
     throwIfAborted(opts.signal, command);
     const seq = this.head + 1;
     const ts = nowUs();
-    const rows = await tx.rows(seq, ts);
+    const rows = await tx.rows(seq, ts, opts.contentAttrs);
     const add = await commitRows(this.store, seq, rows, undefined, command, ts, []);
     // Durable now: fold the same rows into the live state exactly as a reopen would.
     const next = this.state.fork();

@@ -15,6 +15,16 @@ interface PendingFile {
   entry: Omit<OplogEntry, 'timestamp' | 'txn_seq'>;
 }
 
+/**
+ * The attribute holding the checked byte ranges of a large Parquet version (formats/parquet-ranges.ts): computed from
+ * the content when the transaction commits, never taken from a caller, so a version's ranges are always its own (an
+ * attribute copied from an earlier version would name another file's bytes).
+ */
+export const RANGES_ATTR = 'parquet_ranges';
+
+/** Attributes computed from a file version's stored content at commit (see ContentAttrs in pond.ts). */
+export type ContentAttrs = (entry: { type: EntryType; size: number; sha256: string | null; inline: Uint8Array | null }, store: Store) => Promise<Record<string, string> | undefined>;
+
 export class Transaction implements FsMutator {
   readonly state: FsState;
   /** The working-directory API over this transaction. */
@@ -60,10 +70,11 @@ export class Transaction implements FsMutator {
       if (node.type === 'directory') rec.children = new Map();
     }
     const version = (rec.versions[rec.versions.length - 1]?.version ?? 0) + 1;
+    const { [RANGES_ATTR]: _stale, ...attrs } = meta.attrs ?? {};
     // A provisional version so reads inside the transaction see it; replay rebuilds it after the commit.
     rec.versions.push({
       version, txnSeq: -1, timestamp: 0, size: content.size, sha256: content.sha256, inline: content.inline,
-      minEventTime: meta.minEventTime ?? null, maxEventTime: meta.maxEventTime ?? null, attrs: meta.attrs ?? {},
+      minEventTime: meta.minEventTime ?? null, maxEventTime: meta.maxEventTime ?? null, attrs,
     });
     rec.partId = node.partId;
     if (node.type === 'directory') {
@@ -73,7 +84,7 @@ export class Transaction implements FsMutator {
         entry: {
           part_id: node.partId, node_id: node.id, entry_type: node.type, version, content: content.inline, sha256: content.sha256,
           size: content.size, min_event_time: meta.minEventTime ?? null, max_event_time: meta.maxEventTime ?? null,
-          extended_attributes: meta.attrs && Object.keys(meta.attrs).length ? JSON.stringify(meta.attrs) : null,
+          extended_attributes: Object.keys(attrs).length ? JSON.stringify(attrs) : null,
         },
       });
     }
@@ -99,7 +110,7 @@ export class Transaction implements FsMutator {
   }
 
   /** The transaction's rows: directory versions first, then files in the order they were written. */
-  async rows(txnSeq: number, timestamp: number): Promise<OplogEntry[]> {
+  async rows(txnSeq: number, timestamp: number, contentAttrs?: ContentAttrs): Promise<OplogEntry[]> {
     const out: OplogEntry[] = [];
     for (const [id, { partId, delta }] of this.dirs) {
       const before = this.base.get(id);
@@ -112,7 +123,12 @@ export class Transaction implements FsMutator {
         size: content.size, min_event_time: null, max_event_time: null, extended_attributes: null, txn_seq: txnSeq,
       });
     }
-    for (const f of this.files) out.push({ ...f.entry, timestamp, txn_seq: txnSeq });
+    for (const f of this.files) {
+      const e = f.entry;
+      const extra = contentAttrs && e.entry_type !== 'directory' ? await contentAttrs({ type: e.entry_type, size: e.size, sha256: e.sha256, inline: e.content }, this.store) : undefined;
+      const attrs = extra && Object.keys(extra).length ? JSON.stringify({ ...(e.extended_attributes ? JSON.parse(e.extended_attributes) as Record<string, string> : {}), ...extra }) : e.extended_attributes;
+      out.push({ ...e, extended_attributes: attrs, timestamp, txn_seq: txnSeq });
+    }
     return out;
   }
 }

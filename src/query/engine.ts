@@ -16,6 +16,7 @@ import { checkUserSql, isReadOnlySql, refusal } from './user-sql';
 import { VersionCache, versionKey, type VersionCacheLimits } from './version-cache';
 import { derivedRelation, leavesOf } from './derived-bind';
 import { isDerived, type AnySource, type DerivedSource, type Relation } from './derived-source';
+import type { VersionRanges } from './ranged-parquet';
 
 /** One stored version of a pond file, as the pond describes it; `load` gives its Parquet bytes. */
 export interface SourceVersion {
@@ -26,6 +27,8 @@ export interface SourceVersion {
   load: () => Promise<Uint8Array>;
   /** The SHA-256 of the version's Parquet bytes, when known: lets DuckDB's cache file keep its decoded rows. */
   contentId?: string;
+  /** Checked ranged reads of its footer and row groups, where they pay (a large version in a pond opened from a link). */
+  ranges?: VersionRanges;
 }
 
 /** A pond file to expose as a view: a series reads as all its versions, a table as its latest. */

@@ -19,6 +19,7 @@ import { fastM4Eligible, m4Compute, PlotColumns, toColumnArray, type ColumnArray
 import { mayIntersect } from './overlaps';
 import { schemaConflicts } from './schema';
 import { versionKey } from './version-cache';
+import { readRangedFooter, readRowGroups, rowGroupsMeeting, type RangedFooter } from './ranged-parquet';
 
 export interface ParquetPlotOptions {
   /** Bytes of decoded plot columns kept (default 256 MiB, like the engine's own plot cache). */
@@ -33,6 +34,8 @@ export class ParquetPlots {
   private readonly cache: PlotColumns;
   /** Footers by version key: which columns a version has, and of what type, without decoding it. */
   private readonly schemas = new Map<string, Schema>();
+  /** Footers of versions read by ranges (by version key): their schema, row groups and time statistics. */
+  private readonly footers = new Map<string, Promise<RangedFooter>>();
   /** Decodes under way, so two charts of one series at once decode it once. */
   private readonly loading = new Map<string, Promise<VersionArrays | undefined>>();
   /** Counts for tests and benchmarks: plots answered here, and versions decoded from Parquet. */
@@ -65,7 +68,10 @@ export class ParquetPlots {
     const arrays: VersionArrays[] = [];
     for (const [i, v] of selected.entries()) {
       throwIfAborted(o.signal, 'query');
-      const a = await this.arraysOf(source, v, schemas[i]!, o.timestampColumn, o.columns);
+      // A version read by ranges: only the row groups whose times meet the range (none: it adds no row to the chart).
+      const groups = v.ranges ? rowGroupsMeeting(await this.footerOf(source, v), o.timestampColumn, o.range) : undefined;
+      if (groups?.length === 0) continue;
+      const a = await this.arraysOf(source, v, schemas[i]!, o.timestampColumn, o.columns, groups);
       if (!a) return undefined;
       arrays.push(a);
     }
@@ -78,7 +84,7 @@ export class ParquetPlots {
     const key = versionKey(source.fileKey, v.version);
     let s = this.schemas.get(key);
     if (!s) {
-      s = await parquetSchema(await v.load(), nameOf(source, v));
+      s = v.ranges ? (await this.footerOf(source, v)).schema : await parquetSchema(await v.load(), nameOf(source, v));
       // A footer's schema is small, but a pond may have many versions: the oldest entries go past a bound.
       if (this.schemas.size >= MAX_SCHEMAS) this.schemas.delete(this.schemas.keys().next().value!);
       this.schemas.set(key, s);
@@ -86,9 +92,25 @@ export class ParquetPlots {
     return s;
   }
 
-  /** A version's time and value arrays: from the LRU, completed with the columns it lacks, or decoded once. */
-  private async arraysOf(source: BindSource, v: SourceVersion, schema: Schema, ts: string, columns: string[]): Promise<VersionArrays | undefined> {
+  /** A ranged version's footer, fetched once (a failed fetch is not kept: the next chart asks again). */
+  private footerOf(source: BindSource, v: SourceVersion): Promise<RangedFooter> {
     const key = versionKey(source.fileKey, v.version);
+    let f = this.footers.get(key);
+    if (!f) {
+      f = readRangedFooter(v.ranges!, nameOf(source, v));
+      f.catch(() => this.footers.delete(key)); // the caller sees the error; a later chart fetches the footer anew
+      if (this.footers.size >= MAX_SCHEMAS) this.footers.delete(this.footers.keys().next().value!);
+      this.footers.set(key, f);
+    }
+    return f;
+  }
+
+  /**
+   * A version's time and value arrays (of row groups `groups` only, for a version read by ranges): from the LRU,
+   * completed with the columns it lacks, or decoded once.
+   */
+  private async arraysOf(source: BindSource, v: SourceVersion, schema: Schema, ts: string, columns: string[], groups?: number[]): Promise<VersionArrays | undefined> {
+    const key = groups ? `${versionKey(source.fileKey, v.version)}#rg${groups.join(',')}` : versionKey(source.fileKey, v.version);
     for (;;) {
       const have = this.cache.get(key);
       if (have && columns.every((c) => have.columns.has(c))) return have;
@@ -101,7 +123,9 @@ export class ParquetPlots {
     const load = (async (): Promise<VersionArrays | undefined> => {
       const names = new Set(schema.fields.map((f) => f.name));
       const read = [...(have ? [] : [ts]), ...missing.filter((c) => names.has(c))];
-      const table = read.length ? await parquetToArrow(await v.load(), nameOf(source, v), read) : undefined;
+      const table = !read.length ? undefined
+        : groups && v.ranges ? await readRowGroups(v.ranges, groups, nameOf(source, v), read)
+          : await parquetToArrow(await v.load(), nameOf(source, v), read);
       if (table) this.counts.decoded++;
       let time = have ? { t: have.t, sorted: have.sorted } : undefined;
       if (!time) {

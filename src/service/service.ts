@@ -39,6 +39,7 @@ import type { ForkSummary, ProgressCallback, PullSummary, RebaseSummary } from '
 import { defaultLinkCache, keepCopy, linkInfo, openLinkPond, publicShareLink, signedShareLink, type OpenedLink } from './link/open-link';
 import type { ObjectCache } from '../storage/object-cache';
 import type { ShareLink } from '../api/pond-api';
+import { parquetRangeAttrs } from '../formats/parquet-ranges';
 
 export interface ServiceDeps {
   host: PondHost;
@@ -334,7 +335,7 @@ export class PondService implements PondApi {
     const o = this.open;
     if (o.pond.readOnly) throw new PondError('READ_ONLY', `cannot ${command.split(' ')[0]}: ${o.readOnlyReason ?? 'the pond is read-only'}`);
     const before = o.pond.version;
-    const result = await o.pond.transact(command, fn, { signal });
+    const result = await o.pond.transact(command, fn, { signal, contentAttrs: parquetRangeAttrs });
     if (o.pond.version !== before) {
       this.deps.coordinator.publish(o.pond.id, o.pond.version);
       o.autoPush?.committed();

@@ -4,6 +4,7 @@ import { PondError } from '../core/errors';
 import type { Pond } from '../pond/pond';
 import type { BindSource } from '../query/engine';
 import type { NodeRecord } from '../tinyfs/node';
+import { linkRanges } from './link/ranged-versions';
 
 /** The bindable form of the table or series `node` found at `path` (shown in errors and version names). */
 export function storedSource(pond: Pond, path: string, node: NodeRecord): BindSource & { path: string } {
@@ -19,7 +20,13 @@ export function storedSource(pond: Pond, path: string, node: NodeRecord): BindSo
     versions: node.versions.map((v) => ({
       version: v.version, minEventTime: v.minEventTime, maxEventTime: v.maxEventTime,
       ...(v.sha256 ? { contentId: v.sha256 } : {}),
+      ...withRanges(linkRanges(pond, v, `${path} v${v.version}`)),
       load: () => pond.readVersion(node.id, v.version, `${path} v${v.version}`),
     })),
   };
+}
+
+/** A link's large versions are read by checked ranges (link/ranged-versions.ts); others whole. */
+function withRanges(ranges: ReturnType<typeof linkRanges>) {
+  return ranges ? { ranges } : {};
 }

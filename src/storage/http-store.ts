@@ -72,6 +72,8 @@ export class HttpStore implements Store {
   private noCheckpointAt = -Infinity;
   private readonly objects: Readonly<Record<string, string>> | undefined;
   private readonly expiresAt: Date | undefined;
+  /** The last object a server sent whole for a range (it ignores Range): its other ranges are cut from it. */
+  private lastWhole: { p: string; bytes: Uint8Array } | undefined;
 
   constructor(baseUrl: string, opts: HttpStoreOptions = {}) {
     this.base = HttpStore.checkBase(baseUrl);
@@ -125,8 +127,8 @@ export class HttpStore implements Store {
 
   /**
    * `length` bytes from `offset`, by a Range request. A ranged answer (206) cannot be checked against the object's
-   * hash, which covers the whole object: callers that need checked content (loadContent, the oplog reader) read
-   * whole. A server that ignores Range answers the whole object (200): it is checked and cached, and noted in stats.
+   * hash, which covers the whole object: callers that need checked content read whole (loadContent, the oplog
+   * reader) or use readChecked with a hash recorded for the range. A server that ignores Range answers the whole object (200): it is checked and cached, and noted in stats.
    */
   async readRange(path: string, offset: number, length: number): Promise<Uint8Array> {
     checkRange(path, offset, length);
@@ -142,6 +144,47 @@ export class HttpStore implements Store {
     this.stats.rangeIgnored = true;
     const whole = await this.accept(p, await this.body(res), res.headers);
     return whole.slice(offset, offset + length);
+  }
+
+  /**
+   * `length` bytes from `offset`, checked against `sha256`, the hash the pond records for exactly that range (a
+   * large Parquet version's footer or row group, formats/parquet-ranges.ts): CORRUPT naming the object and the range
+   * when they differ. Checked ranges are cached under their own keys, so a second view and an offline one fetch
+   * nothing. A server that ignores Range sends the whole object: it is checked against its name and kept, and the
+   * range is cut from it (so are the next ones).
+   */
+  async readChecked(path: string, offset: number, length: number, sha256: string): Promise<Uint8Array> {
+    checkRange(path, offset, length);
+    const p = splitStorePath(path).join('/');
+    const end = offset + length - 1;
+    const url = display(this.urlOf(p));
+    const check = async (bytes: Uint8Array, how: string): Promise<Uint8Array> => {
+      const actual = bytes.length === length ? await sha256Hex(bytes) : `${bytes.length} bytes`;
+      if (actual !== sha256) throw this.refused(corrupt(p, url, `bytes ${offset}-${end}${how}: content ${actual} does not match recorded hash ${sha256} (its version's recorded ranges)`));
+      return bytes;
+    };
+    if (this.lastWhole?.p === p) return check(this.lastWhole.bytes.slice(offset, offset + length), ' (cut from the whole object)');
+    const rangeKey = `${p}?bytes=${offset}-${end}`;
+    const kept = await this.recall(rangeKey);
+    if (kept) return (this.stats.cacheHits++, check(kept, ' (from the cache)'));
+    const whole = await this.cached(p);
+    if (whole) return check(whole.slice(offset, offset + length), ' (cut from the whole object)');
+    if (!LAYOUT.test(p)) throw outsideLayout(p);
+    const res = await this.get(p, [offset, end]);
+    if (!res) throw notFound(p, this.urlOf(p));
+    if (res.status === 416) {
+      await res.body?.cancel();
+      throw this.refused(corrupt(p, url, `bytes ${offset}-${end}: the server says the object ends before them (416), shorter than its recorded size`));
+    }
+    if (res.status === 206) {
+      const bytes = await check(await this.body(res), '');
+      await this.keep(rangeKey, bytes);
+      return bytes;
+    }
+    this.stats.rangeIgnored = true;
+    const all = await this.accept(p, await this.body(res), res.headers);
+    this.lastWhole = { p, bytes: all };
+    return check(all.slice(offset, offset + length), ' (cut from the whole object)');
   }
 
   async size(path: string): Promise<number | undefined> {

@@ -261,4 +261,19 @@ export const CRAFTED: CraftedCase[] = [
       await appendCommit(f, base, (c) => [{ ...c.dir(c.ids['/a/b/temps']!, []), entry_type: 'file:series', part_id: c.ids['/a/b']!, content: null, sha256: sha, size: bytes.length }]);
     },
   },
+  {
+    name: 'a series whose recorded row-group range does not hash to what it records', rule: 'blob-ranges', craft: async (f, base) => {
+      const bytes = noiseBytes(70_000, 12);
+      bytes.set(strToU8('PAR1'), 0);
+      bytes.set(strToU8('PAR1'), bytes.length - 4);
+      const sha = await sha256Hex(bytes);
+      f.set(blobPath(sha), bytes);
+      const footer = [bytes.length - 100, 100, await sha256Hex(bytes.subarray(bytes.length - 100))];
+      const ranges = JSON.stringify([footer, [4, 1000, '0'.repeat(64)]]);
+      await appendCommit(f, base, (c) => [{
+        ...c.dir(c.ids['/a/b/temps']!, []), entry_type: 'file:series', part_id: c.ids['/a/b']!, content: null, sha256: sha, size: bytes.length,
+        extended_attributes: JSON.stringify({ parquet_ranges: ranges }),
+      }]);
+    },
+  },
 ];

@@ -8,6 +8,8 @@ import { sha256Hex, streamingSha256 } from '../hash';
 import { blobPath } from '../layout';
 import type { ProblemSink } from './problems';
 import { isParquetShaped } from './row-rules';
+import { rangesProblem } from './range-rules';
+import { RANGES_ATTR } from '../transaction';
 
 /** A blob and the node versions that use it. */
 export interface BlobUse {
@@ -18,6 +20,8 @@ export interface BlobUse {
   /** Any table or series version uses it (so it must be Parquet). */
   parquet: boolean;
   users: { nodeId: string; version: number; type: EntryType }[];
+  /** The recorded byte ranges (RANGES_ATTR) its versions give, each checked against the blob (range-rules.ts). */
+  ranges: Set<string>;
 }
 
 /** Up to this size a blob is read whole and hashed natively (WebCrypto); larger ones stream through hash-wasm. */
@@ -28,10 +32,11 @@ const CHUNK = 4 * 1024 * 1024;
 export class BlobUses {
   readonly bySha = new Map<string, BlobUse>();
 
-  add(sha256: string, size: number, nodeId: string, version: number, type: EntryType): void {
+  add(sha256: string, size: number, nodeId: string, version: number, type: EntryType, ranges?: string): void {
     let u = this.bySha.get(sha256);
-    if (!u) this.bySha.set(sha256, (u = { sha256, size, sizes: new Set(), parquet: false, users: [] }));
+    if (!u) this.bySha.set(sha256, (u = { sha256, size, sizes: new Set(), parquet: false, users: [], ranges: new Set() }));
     u.sizes.add(size);
+    if (ranges !== undefined) u.ranges.add(ranges);
     if (type === 'file:table' || type === 'file:series') u.parquet = true;
     // One node version is one use, however many files repeat its row (a compaction copies live rows).
     if (!u.users.some((x) => x.nodeId === nodeId && x.version === version)) u.users.push({ nodeId, version, type });
@@ -91,6 +96,10 @@ export async function checkBlobs(store: Store, uses: BlobUses, sink: ProblemSink
       }
       hashed += size;
       if (actual !== u.sha256) { sink.add('blob-hash', path, `does not match recorded hash (it hashes to ${actual.slice(0, 12)}…); ${usedBy()}`); continue; }
+      for (const attr of u.ranges) {
+        const problem = await rangesProblem(store, path, size, attr, whole);
+        if (problem) sink.add('blob-ranges', path, `its recorded ${RANGES_ATTR} ${problem}; ${usedBy()}`);
+      }
     }
     if (u.parquet) {
       const head = await store.readRange(path, 0, 4);

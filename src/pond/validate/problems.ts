@@ -37,6 +37,7 @@ export const RULES = {
   'blob-present': 'every blob a row refers to is present with its recorded size',
   'blob-hash': "every blob hashes to its name (does not match recorded hash otherwise)",
   'parquet-magic': 'series and table versions are Parquet (start and end with PAR1)',
+  'blob-ranges': "a large Parquet version's recorded byte ranges (parquet_ranges: footer, row groups) lie within its blob and hash to what they record",
   'pond-id': 'the snapshot is the pond it claims to be',
   checkpoint: "a Delta checkpoint is whole and says what the JSON commits say at its version (live files, pond id, name), and _last_checkpoint names one",
 } as const;

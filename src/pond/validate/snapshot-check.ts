@@ -15,6 +15,7 @@ import { contentRoot } from './content-root';
 import { ProblemSink, type Problem } from './problems';
 import { checkRows, decodeOplogFile, rowWhere } from './row-rules';
 import { foldNodes, parseDelta, walkTree, type PlacedRow } from './tree-rules';
+import { RANGES_ATTR } from '../transaction';
 
 export interface CheckProgress {
   phase: 'commits' | 'rows' | 'tree' | 'blobs';
@@ -168,7 +169,7 @@ export async function checkSnapshot(store: Store, opts: CheckOptions): Promise<S
       for (let r = 0; r < rows.length; r++) {
         const e = rows[r]!;
         // With `since`, blobs only the device's own rows use were checked when they came.
-        if (e.content === null && e.sha256 !== null && (opts.since === undefined || commit.version > opts.since)) uses.add(e.sha256, e.size, e.node_id, e.version, e.entry_type);
+        if (e.content === null && e.sha256 !== null && (opts.since === undefined || commit.version > opts.since)) uses.add(e.sha256, e.size, e.node_id, e.version, e.entry_type, recordedRanges(e.extended_attributes));
         if (isLive) liveRows.push({ row: e, file: add.path, index: r });
         // Older directory versions (time travel shows them) get their names and types checked here; live ones in the fold.
         else if (e.entry_type === 'directory' && e.content) parseDelta(e.content, add.path, rowWhere(r, e), sink);
@@ -231,4 +232,15 @@ async function checkOplogFile(read: { size: number | undefined; bytes?: Uint8Arr
   if (!rows) return undefined;
   if (String(rows.length) !== add.tags.rows) sink.add('commit-add', at, `records ${add.tags.rows} rows for ${add.path}, which has ${rows.length}`);
   return (await checkRows(rows, add.path, commit, sink)) ? rows : rows.filter((e) => typeof e.node_id === 'string' && Number.isSafeInteger(e.version) && e.version >= 1);
+}
+
+/** A row's recorded Parquet ranges (RANGES_ATTR), when it has them; attributes that are not JSON are row-rules' to report. */
+function recordedRanges(attrs: string | null): string | undefined {
+  if (attrs === null || !attrs.includes(RANGES_ATTR)) return undefined;
+  try {
+    const v = (JSON.parse(attrs) as Record<string, unknown>)[RANGES_ATTR];
+    return typeof v === 'string' ? v : undefined;
+  } catch {
+    return undefined; // not JSON: the row rules report it
+  }
 }

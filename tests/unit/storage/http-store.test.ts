@@ -142,6 +142,48 @@ describe('a pond read over HTTP', () => {
     expect(whole.stats.requests).toBe(1);
   });
 
+  it('checks a range against the hash recorded for it, caches it under its own key, and names a mismatch', async () => {
+    const src = await sourcePond();
+    const [path, bytes] = [...src.files].find(([p]) => p.startsWith('blobs/'))!;
+    const sha = async (b: Uint8Array) => [...new Uint8Array(await crypto.subtle.digest('SHA-256', b as Uint8Array<ArrayBuffer>))].map((x) => x.toString(16).padStart(2, '0')).join('');
+    const want = await sha(bytes.slice(100, 1100));
+    server = await startStaticPondServer(src.files);
+    const cache = new MemoryObjectCache();
+    const store = new HttpStore(server.url, { fetch, cache });
+    expect(await store.readChecked(path, 100, 1000, want)).toEqual(bytes.slice(100, 1100));
+    expect(server.log.at(-1)).toMatchObject({ status: 206, bytes: 1000 });
+    const again = new HttpStore(server.url, { fetch, cache });
+    const sent = server.log.length;
+    expect(await again.readChecked(path, 100, 1000, want)).toEqual(bytes.slice(100, 1100));
+    expect(server.log.length).toBe(sent); // from the cache
+    // A range whose bytes differ from what is recorded for it (here: the hash of other bytes).
+    const other = await sha(bytes.slice(0, 1000));
+    const refused = await store.readChecked(path, 2000, 1000, other).then(() => undefined, (e: unknown) => e);
+    expect(refused).toMatchObject({ code: 'CORRUPT', detail: { key: path } });
+    expect(String((refused as Error).message)).toMatch(/bytes 2000-2999: content [0-9a-f]{64} does not match recorded hash/);
+    expect(store.refusals.map((e) => e.detail?.key)).toContain(path);
+    // Past the object's end (a shorter object than recorded): CORRUPT, not an empty answer.
+    await expect(store.readChecked(path, bytes.length + 10, 5, want)).rejects.toMatchObject({ code: 'CORRUPT', detail: { key: path } });
+  });
+
+  it('cuts checked ranges from the whole object where the server ignores Range, and refuses a tampered whole one', async () => {
+    const src = await sourcePond();
+    const [path, bytes] = [...src.files].find(([p]) => p.startsWith('blobs/'))!;
+    const sha = async (b: Uint8Array) => [...new Uint8Array(await crypto.subtle.digest('SHA-256', b as Uint8Array<ArrayBuffer>))].map((x) => x.toString(16).padStart(2, '0')).join('');
+    server = await startStaticPondServer(src.files, { range: false });
+    const store = new HttpStore(server.url, { fetch }); // no cache: the whole object is kept for the next range
+    expect(await store.readChecked(path, 0, 500, await sha(bytes.slice(0, 500)))).toEqual(bytes.slice(0, 500));
+    expect(await store.readChecked(path, 500, 500, await sha(bytes.slice(500, 1000)))).toEqual(bytes.slice(500, 1000));
+    expect(server.log.filter((r) => r.path.endsWith(path)).map((r) => [r.status, r.bytes])).toEqual([[200, bytes.length]]);
+    expect(store.stats.rangeIgnored).toBe(true);
+    await server.close();
+    const bad = bytes.slice();
+    bad[bytes.length - 20]! ^= 1; // outside the range asked for: the whole object is what is checked
+    server = await startStaticPondServer(new Map([...src.files, [path, bad]]), { range: false });
+    const fresh = new HttpStore(server.url, { fetch });
+    await expect(fresh.readChecked(path, 0, 500, await sha(bytes.slice(0, 500)))).rejects.toMatchObject({ code: 'CORRUPT', detail: { key: path } });
+  });
+
   it('answers a second visit from the cache, and an offline one as of the last visit', async () => {
     const src = await sourcePond();
     server = await startStaticPondServer(src.files);
