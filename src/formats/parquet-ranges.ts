@@ -12,10 +12,12 @@ import { PondError } from '../core/errors';
 import { parseFooter, rowGroupSpans, type RowGroupSpan } from './parquet-footer';
 import type { ContentAttrs } from '../pond/transaction';
 import { blobPath } from '../pond/layout';
+import { sha256Hex } from '../pond/hash';
 
 import { RANGES_ATTR } from '../pond/transaction';
 
 export { RANGES_ATTR };
+
 /**
  * Versions smaller than this are read whole: a footer request plus a row-group request cost two round trips, which
  * on a 50 ms link is worth ~125 kB at 10 Mbit/s; under 256 KiB the whole object is about as quick.
@@ -87,12 +89,6 @@ export function footerFile(footer: Uint8Array): Uint8Array {
   return out;
 }
 
-export async function sha256Hex(bytes: Uint8Array): Promise<string> {
-  const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', bytes as Uint8Array<ArrayBuffer>));
-  let s = '';
-  for (const b of digest) s += b.toString(16).padStart(2, '0');
-  return s;
-}
 
 /**
  * The commit-time attributes of a file version (Pond.transact's contentAttrs): the checked ranges of a series or
