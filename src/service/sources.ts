@@ -5,8 +5,16 @@ import type { Pond } from '../pond/pond';
 import type { BindSource } from '../query/engine';
 import type { NodeRecord } from '../tinyfs/node';
 
-/** The bindable form of the table or series `node` found at `path` (shown in errors and version names). */
-export function storedSource(pond: Pond, path: string, node: NodeRecord): BindSource & { path: string } {
+/** What a stored source reads its versions through: the pond as reads see it (imported nodes included). */
+export interface VersionReader {
+  read(nodeId: string, version?: number, what?: string): Promise<Uint8Array>;
+}
+
+/**
+ * The bindable form of the table or series `node` found at `path` (shown in errors and version names), its versions
+ * read through `reader`: a PondView (an imported node's id routes to its own pond), or a pond itself (its own nodes).
+ */
+export function storedSource(reader: VersionReader | Pond, path: string, node: NodeRecord): BindSource & { path: string } {
   if (node.type !== 'file:table' && node.type !== 'file:series') {
     throw new PondError('WRONG_TYPE', `${path} is a ${node.type}; only tables and series can be queried (copy data in with --format table or series)`, { detail: { path } });
   }
@@ -19,7 +27,7 @@ export function storedSource(pond: Pond, path: string, node: NodeRecord): BindSo
     versions: node.versions.map((v) => ({
       version: v.version, minEventTime: v.minEventTime, maxEventTime: v.maxEventTime,
       ...(v.sha256 ? { contentId: v.sha256 } : {}),
-      load: () => pond.readVersion(node.id, v.version, `${path} v${v.version}`),
+      load: () => ('readVersion' in reader ? reader.readVersion(node.id, v.version, `${path} v${v.version}`) : reader.read(node.id, v.version, `${path} v${v.version}`)),
     })),
   };
 }
