@@ -739,6 +739,7 @@ export class PondService implements PondApi {
       transact: (command, fn, signal) => this.transact(command, fn, signal),
       secrets: this.deps.secrets ?? new MemorySecretStore(),
       plot: (path, columns, width, range) => this.queries.plot(this.open.pond, path, columns, width, range),
+      imports: () => this.importedPonds,
       ...(this.deps.fetch ? { fetch: this.deps.fetch } : {}),
     });
     return this.collectorOps;

@@ -106,6 +106,23 @@ describe('imports through the service (s3rver in node)', () => {
     expect(await bDevice.host.listPondIds()).toContain(cId);
   });
 
+  it('a replica of B on a third device: its mount asks for a pull; a following (read-only) replica fetches C without committing', async () => {
+    const { c, cId, b, bId } = await setUp();
+    await b.importPond('lab', cId, '/imports/c');
+    await b.push('lab');
+    const d = device().tab();
+    await d.remoteAdd({ name: 'lab', bucketUrl: s3.bucketUrl, prefix: (await b.remoteList())[0]!.prefix, ...KEYS });
+    await d.restore('lab', bId);
+    await d.openPond(bId);
+    expect(text(await d.readFile('/own/b.txt'))).toBe('from B');
+    await expect(d.readFile('/imports/c/site/notes.txt')).rejects.toMatchObject({ code: 'NOT_FOUND', detail: { reason: 'pull' } });
+    expect(await d.follow('lab', { everySeconds: 3600 })).toMatchObject({ readOnly: true });
+    const version = (await d.info()).version;
+    expect(await d.refreshImports()).toEqual([expect.objectContaining({ path: '/imports/c', version: (await c.info()).version, committed: false })]);
+    expect((await d.info()).version).toBe(version);
+    expect(text(await d.readFile('/imports/c/site/notes.txt'))).toBe('from C');
+  });
+
   it('the shell: remote import, imports, import-pull, import-remove; usage errors', async () => {
     const { c, cId, b } = await setUp();
     const made = await b.exec(`remote import lab ${cId} /imports/c`);
