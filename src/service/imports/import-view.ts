@@ -54,6 +54,10 @@ export function isImportNode(node: NodeRecord): boolean {
 
 /** The import nodes of `fs` with their paths (configs not yet parsed). */
 export function importNodes(fs: FsState): { path: string; segments: string[]; node: NodeRecord }[] {
+  // A scan of the node table first (as dynamic-dirs.ts does): most ponds have no import, and then no path is built.
+  let any = false;
+  for (const id of fs.ids()) if (isImportNode(fs.get(id)!)) { any = true; break; }
+  if (!any) return [];
   return glob(fs, '/**').filter((m) => isImportNode(m.node)).map((m) => ({ path: formatPath(m.segments), segments: [...m.segments], node: m.node }));
 }
 

@@ -95,6 +95,15 @@ describe('imports through the service (s3rver in node)', () => {
     expect(text(await b.readFile('/imports/c/site/notes.txt'))).toBe('from C');
     await b.openPond((await b.info()).id);
 
+    // A crafted version past C's head (C is on this device): a clear error naming the mount and what to run.
+    await b.transact('craft', (tx) => tx.writeFile('/imports/ahead', 'file:data', new TextEncoder().encode(
+      `remote: lab\nbucket_url: ${s3.bucketUrl}\nprefix: x\npond_id: ${cId}\nversion: 9007199254740991\n`), { attrs: { factory: 'pond-import' } }));
+    const ahead = await b.readFile('/imports/ahead/site/notes.txt').catch((e: unknown) => e);
+    expect(ahead).toMatchObject({ code: 'NOT_FOUND', detail: { reason: 'pull', version: 9007199254740991 } });
+    expect((ahead as Error).message).toContain(`/imports/ahead: this device has pond ${cId} only up to an older version, not version 9007199254740991`);
+    expect(text(await b.readFile('/imports/c/site/notes.txt'))).toBe('from C');
+    await b.remove('/imports/ahead');
+
     const report = await b.fsck();
     expect(report.ok).toBe(true);
     expect(report.imports).toEqual([expect.objectContaining({ path: '/imports/c', remote: 'lab', pondId: cId, version: (await c.info()).version })]);
@@ -143,9 +152,10 @@ describe('imports through the service (s3rver in node)', () => {
     const { b, bId, bDevice } = await setUp();
     // Configs as a crafted zip or backup could carry them (mknod writes the same node an import does).
     await b.mknod('pond-import', '/imports/gone', `remote: lab\nbucket_url: ${s3.bucketUrl}\nprefix: x\npond_id: ${C_ID}\nversion: 2\n`);
-    await b.writeFile('/imports/evil', blobOf(`remote: lab\nbucket_url: ${s3.bucketUrl}\npond_id: ../../${C_ID}\nversion: 99999999999999\n`));
-    // A file whose attrs name the factory, written as a raw config: as a crafted snapshot would hold it.
-    await b.transact('craft', (tx) => tx.writeFile('/imports/evil2', 'file:data', new TextEncoder().encode('version: [1\n'), { attrs: { factory: 'pond-import' } }));
+    // Files whose attrs name the factory, written raw (no check): as a crafted zip or backup would hold them.
+    const craft = (path: string, yaml: string) => b.transact('craft', (tx) => tx.writeFile(path, 'file:data', new TextEncoder().encode(yaml), { attrs: { factory: 'pond-import' } }));
+    await craft('/imports/evil', `remote: lab\nbucket_url: ${s3.bucketUrl}\npond_id: ../../${C_ID}\nversion: 99999999999999\n`);
+    await craft('/imports/evil2', 'version: [1\n');
     const again = bDevice.tab();
     await again.openPond(bId); // B opens
     expect((await again.list('/**')).map((n) => n.path)).toEqual(['/imports', '/imports/evil', '/imports/evil2', '/imports/gone', '/own', '/own/b.txt']);
@@ -156,11 +166,13 @@ describe('imports through the service (s3rver in node)', () => {
     const bad = await again.list('/imports/evil2/*').catch((e: unknown) => e);
     expect(bad).toMatchObject({ code: 'INVALID_INPUT' });
     expect((bad as Error).message).toMatch(/pond-import config: not valid YAML/);
+    const traversal = await again.readFile('/imports/evil/x').catch((e: unknown) => e);
+    expect(traversal).toMatchObject({ code: 'INVALID_INPUT', message: expect.stringContaining(`pond_id "../../${C_ID}" is not a pond id`) });
     expect(text(await again.readFile('/own/b.txt'))).toBe('from B');
     const report = await again.fsck();
     expect(report.ok).toBe(false);
-    expect(report.problems.map((p) => [p.rule, p.where])).toEqual([['import-config', '/imports/evil2']]);
-    expect(report.imports!.map((i) => i.path)).toEqual(['/imports/evil2', '/imports/gone']);
+    expect(report.problems.map((p) => [p.rule, p.where])).toEqual([['import-config', '/imports/evil'], ['import-config', '/imports/evil2']]);
+    expect(report.imports!.map((i) => i.path)).toEqual(['/imports/evil', '/imports/evil2', '/imports/gone']);
     const pulled = await again.refreshImports({ path: '/imports/gone' }).catch((e: unknown) => e);
     expect(pulled).toMatchObject({ code: 'NOT_FOUND' }); // the remote has no such pond: the restore says so
   });
