@@ -639,6 +639,7 @@ export class PondService implements PondApi {
   private async followTick(open: OpenPond, setting: FollowSetting, signal: AbortSignal): Promise<void> {
     try {
       await this.pullInto(open, setting.remote, signal, () => undefined);
+      await this.fetchLackingImports(open, signal);
       setting.lastPulled = Date.now();
       delete setting.lastError;
     } catch (e) {
@@ -725,6 +726,18 @@ export class PondService implements PondApi {
 
   async removeImport(path: string): Promise<void> {
     await this.imports.remove(this.importing, path);
+  }
+
+  /**
+   * A following (read-only) replica fetches the imported ponds its version records but this device lacks, so its
+   * mounts read; nothing is committed. Mounts that read already are left alone (no listing of their remote each tick).
+   */
+  private async fetchLackingImports(open: OpenPond, signal: AbortSignal): Promise<void> {
+    const view = await pondView(open.pond, this.importedPonds);
+    const lacking = (view.mounts ?? []).filter((m) => (m.error?.detail as { reason?: string } | undefined)?.reason === 'pull');
+    const b = { pond: open.pond, transact: this.transact.bind(this) };
+    for (const m of lacking) await this.imports.refresh(b, m.path, { signal, onProgress: () => undefined });
+    if (lacking.length > 0) this.notify();
   }
 
   async listImports(): Promise<ImportInfo[]> {

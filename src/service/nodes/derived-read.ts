@@ -82,8 +82,12 @@ export function pondView(pond: Pond, imports?: ImportedPonds): Promise<PondView>
       },
     };
   })();
-  views.set(pond, { version: pond.version, imports, view });
-  view.catch(() => views.delete(pond)); // a failed expansion is not kept: the next read tries again
+  const entry = { version: pond.version, imports, view };
+  views.set(pond, entry);
+  const forget = () => { if (views.get(pond) === entry) views.delete(pond); };
+  view.catch(forget); // a failed expansion is not kept: the next read tries again
+  // Nor one with a mount that cannot be read yet: its pond may be fetched (import-pull) with no new version here.
+  void view.then((v) => { if (v.mounts?.some((m) => m.error)) forget(); }, () => undefined);
   return view;
 }
 

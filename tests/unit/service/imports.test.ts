@@ -1,7 +1,7 @@
 // Cross-pond imports through the service in node (memory "devices", an in-process s3rver): C pushes, B imports C at
 // /imports/c and reads it like its own files; a refresh shows what C pushed next; the mount is read-only; removing it
 // leaves B as it was; a crafted config gives a clear error and B still opens. SQL and charts: tests/browser/backup/imports-worker.test.ts.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { MemoryPondNames } from '../../../src/service/settings/pond-names';
 import { MemoryRemoteConfigs } from '../../../src/service/backup/remotes';
 import { PondService } from '../../../src/service/service';
@@ -115,7 +115,7 @@ describe('imports through the service (s3rver in node)', () => {
     expect(await bDevice.host.listPondIds()).toContain(cId);
   });
 
-  it('a replica of B on a third device: its mount asks for a pull; a following (read-only) replica fetches C without committing', async () => {
+  it('a replica of B on a third device: its mount asks for a pull; following (read-only), it fetches C by itself and commits nothing', async () => {
     const { c, cId, b, bId } = await setUp();
     await b.importPond('lab', cId, '/imports/c');
     await b.push('lab');
@@ -126,6 +126,8 @@ describe('imports through the service (s3rver in node)', () => {
     expect(text(await d.readFile('/own/b.txt'))).toBe('from B');
     await expect(d.readFile('/imports/c/site/notes.txt')).rejects.toMatchObject({ code: 'NOT_FOUND', detail: { reason: 'pull' } });
     expect(await d.follow('lab', { everySeconds: 3600 })).toMatchObject({ readOnly: true });
+    // Following, the replica fetches by itself the imported pond its version records (no refresh call).
+    await vi.waitFor(async () => expect(text(await d.readFile('/imports/c/site/notes.txt'))).toBe('from C'), { timeout: 10_000, interval: 50 });
     const version = (await d.info()).version;
     expect(await d.refreshImports()).toEqual([expect.objectContaining({ path: '/imports/c', version: (await c.info()).version, committed: false })]);
     expect((await d.info()).version).toBe(version);
