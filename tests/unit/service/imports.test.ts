@@ -134,6 +134,19 @@ describe('imports through the service (s3rver in node)', () => {
     expect(text(await d.readFile('/imports/c/site/notes.txt'))).toBe('from C');
   });
 
+  it('an import cancelled on its first progress leaves B and the device as they were', async () => {
+    const { cId, b, bDevice } = await setUp();
+    const version = (await b.info()).version;
+    const progress: string[] = [];
+    const started = b.importPond('lab', cId, '/imports/c', { opId: 'imp-1', onProgress: (_d, _t, what) => { progress.push(what); void b.cancel('imp-1'); } });
+    await expect(started).rejects.toMatchObject({ code: 'ABORTED' });
+    expect(progress.length).toBeGreaterThan(0);
+    expect((await b.info()).version).toBe(version);
+    expect(await b.listImports()).toEqual([]);
+    expect(await bDevice.host.listPondIds()).not.toContain(cId); // the half-restored copy of C is gone
+    expect((await b.importPond('lab', cId, '/imports/c')).committed).toBe(true); // and the next try completes
+  });
+
   it('the shell: remote import, imports, import-pull, import-remove; usage errors', async () => {
     const { c, cId, b } = await setUp();
     const made = await b.exec(`remote import lab ${cId} /imports/c`);
