@@ -761,6 +761,7 @@ export class PondService implements PondApi {
   async apply(yaml: string, opts: { files?: { name: string; data: Blob }[] } & LongOp = {}): Promise<ApplyResult> {
     const files = opts.files ?? [];
     const ops = planApply(String(yaml ?? ''), files); // the whole file is checked before the transaction starts
+    for (const o of ops) refuseUnderImport(this.open.pond.fs, o.path);
     const result = await this.ops.run(opts, async (signal, onProgress) => {
       const before = this.open.pond.version;
       const operations = await this.transact(`apply ${ops.map((o) => `${o.kind} ${o.path}`).join(', ')}`, (tx) => applyOperations(tx, this.open.pond, ops, files, { signal, onProgress }), signal);

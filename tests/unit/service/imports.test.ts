@@ -78,6 +78,8 @@ describe('imports through the service (s3rver in node)', () => {
     expect((refused as Error).message).toContain('inside the import /imports/c');
     await expect(b.mkdir('/imports/c/new')).rejects.toMatchObject({ code: 'READ_ONLY' });
     await expect(b.remove('/imports/c/site/notes.txt')).rejects.toMatchObject({ code: 'READ_ONLY' });
+    await expect(b.apply('version: v1\nkind: mkdir\nmetadata: {path: /imports/c/site/sub}\n')).rejects.toMatchObject({ code: 'READ_ONLY' });
+    await expect(b.mknod('column-rename', '/imports/c/r', 'rules: []\n')).rejects.toMatchObject({ code: 'READ_ONLY' });
 
     // C writes more and pushes; B's refresh pulls C and records the new version in one commit.
     await c.writeFile('/site/more.txt', blobOf('second'));
