@@ -6,7 +6,7 @@
 import { ROOT_ID } from '../../core/entry';
 import { PondError } from '../../core/errors';
 import type { Pond } from '../../pond/pond';
-import type { ChildRef, NodeRecord } from '../../tinyfs/node';
+import type { ChildRef, NodeRecord, VersionRecord } from '../../tinyfs/node';
 import { latestVersion } from '../../tinyfs/node';
 import { formatPath } from '../../tinyfs/paths';
 import { glob } from '../../tinyfs/resolve';
@@ -90,6 +90,7 @@ export async function withImports(
         view.create({
           ...n, id: mountedId(node.id, id), partId: n.partId === ROOT_ID ? node.id : mountedId(node.id, n.partId),
           ...(n.children ? { children: prefixedChildren(node.id, n.children) } : {}),
+          ...(n.type === 'symlink' ? { versions: n.versions.map((v) => mountedLink(v, path)) } : {}),
         });
       }
       mount.read = (id, version, what) => inside.read(id, version, what);
@@ -104,6 +105,14 @@ export async function withImports(
     view.create({ ...node, type: 'directory', children });
   }
   return { fs: view, mounts };
+}
+
+/** A symlink version of the imported pond: an absolute target names that pond's path, so it goes under the mount. */
+function mountedLink(v: VersionRecord, mountPath: string): VersionRecord {
+  const target = decoder.decode(v.inline ?? new Uint8Array());
+  if (!target.startsWith('/')) return v; // relative: resolves inside the mount as it did in its own pond
+  const inline = new TextEncoder().encode(`${mountPath}${target === '/' ? '' : target}`);
+  return { ...v, inline, size: inline.length };
 }
 
 function prefixedChildren(mountId: string, children: ReadonlyMap<string, ChildRef>): Map<string, ChildRef> {

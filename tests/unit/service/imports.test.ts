@@ -51,6 +51,7 @@ describe('imports through the service (s3rver in node)', () => {
     const c = device().tab();
     const { id: cId } = await c.createPond('tablet C');
     await c.writeFile('/site/notes.txt', blobOf('from C'), { parents: true });
+    await c.symlink('/site/notes.txt', '/latest'); // absolute: names C's path, so under the mount it names the mount's
     await c.remoteAdd(remote);
     await c.push('lab');
     const bDevice = device();
@@ -69,8 +70,10 @@ describe('imports through the service (s3rver in node)', () => {
     expect((await b.info()).version).toBe(before + 1);
     expect(await bDevice.host.listPondIds()).toContain(cId); // C is an ordinary local replica on B's device
     expect((await b.stat('/imports/c')).type).toBe('directory');
-    expect((await b.list('/imports/c/**')).map((n) => n.path)).toEqual(['/imports/c', '/imports/c/site', '/imports/c/site/notes.txt']);
+    expect((await b.list('/imports/c/**')).map((n) => n.path)).toEqual(['/imports/c', '/imports/c/latest', '/imports/c/site', '/imports/c/site/notes.txt']);
     expect(text(await b.readFile('/imports/c/site/notes.txt'))).toBe('from C');
+    expect(text(await b.readFile('/imports/c/latest'))).toBe('from C');
+    expect((await b.stat('/imports/c/latest')).target).toBe('/imports/c/site/notes.txt');
     expect(text(await b.readFile('/own/b.txt'))).toBe('from B');
 
     const refused = await b.writeFile('/imports/c/site/x.txt', blobOf('no')).catch((e: unknown) => e);
