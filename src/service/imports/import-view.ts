@@ -15,6 +15,8 @@ import { IMPORT_FACTORY, parseImportConfig, type PondImportConfig } from './impo
 
 /** Where imported ponds are found on this device (imported-ponds.ts): each as of one version, read-only. */
 export interface ImportedPonds {
+  /** Changes whenever an imported pond is fetched, replaced or deleted on this device: views made before are stale. */
+  readonly generation: number;
   /** The pond `config` names as of its version; a PondError saying what to do when it is not here or lacks it. */
   open(config: PondImportConfig, mountPath: string): Promise<Pond>;
 }

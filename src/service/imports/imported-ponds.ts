@@ -17,6 +17,7 @@ export function pullHint(mountPath: string): string {
 
 export class DeviceImportedPonds implements ImportedPonds {
   private readonly opened = new Map<string, Promise<Pond>>();
+  generation = 0;
 
   constructor(private readonly host: PondHost) {}
 
@@ -34,8 +35,9 @@ export class DeviceImportedPonds implements ImportedPonds {
     return pond;
   }
 
-  /** Forgets the opened versions of `pondId` (it was deleted or replaced on this device). */
+  /** Forgets the opened versions of `pondId` (fetched, replaced or deleted on this device); views are made again. */
   forget(pondId: string): void {
+    this.generation++;
     for (const key of [...this.opened.keys()]) if (key.startsWith(`${pondId}@`)) this.opened.delete(key);
   }
 

@@ -51,7 +51,7 @@ export function transactionView(tx: Transaction): PondView {
   };
 }
 
-const views = new WeakMap<Pond, { version: number; imports: ImportedPonds | undefined; view: Promise<PondView> }>();
+const views = new WeakMap<Pond, { version: number; imports: ImportedPonds | undefined; generation: number | undefined; view: Promise<PondView> }>();
 
 /**
  * The pond as reads see it (dynamic directories laid out, see dynamic-dirs.ts; import mounts laid out when `imports`
@@ -60,7 +60,7 @@ const views = new WeakMap<Pond, { version: number; imports: ImportedPonds | unde
  */
 export function pondView(pond: Pond, imports?: ImportedPonds): Promise<PondView> {
   const known = views.get(pond);
-  if (known?.version === pond.version && known.imports === imports) return known.view;
+  if (known?.version === pond.version && known.imports === imports && known.generation === imports?.generation) return known.view;
   const view = (async (): Promise<PondView> => {
     const readConfig = (node: NodeRecord) => pond.readVersion(node.id, undefined, node.id);
     // An imported pond's own imports are not followed (ponds: undefined): one level, so no cycle between ponds.
@@ -82,7 +82,7 @@ export function pondView(pond: Pond, imports?: ImportedPonds): Promise<PondView>
       },
     };
   })();
-  const entry = { version: pond.version, imports, view };
+  const entry = { version: pond.version, imports, generation: imports?.generation, view };
   views.set(pond, entry);
   const forget = () => { if (views.get(pond) === entry) views.delete(pond); };
   view.catch(forget); // a failed expansion is not kept: the next read tries again
