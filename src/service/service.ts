@@ -708,8 +708,16 @@ export class PondService implements PondApi {
   private get imports(): PondImports {
     return (this.importOps ??= new PondImports({ host: this.deps.host, coordinator: this.deps.coordinator, remotes: this.remotes, ponds: this.importedPonds }));
   }
+  /** The open pond for an import operation; its commit is refused if another pond was opened meanwhile. */
   private get importing() {
-    return { pond: this.open.pond, transact: this.transact.bind(this) };
+    const open = this.open;
+    return {
+      pond: open.pond,
+      transact: <T>(command: string, fn: (tx: Transaction) => Promise<T> | T, signal?: AbortSignal): Promise<T> => {
+        if (this.current !== open) throw new PondError('NOT_FOUND', `the pond was closed before "${command}" could commit; nothing was recorded in it`);
+        return this.transact(command, fn, signal);
+      },
+    };
   }
 
   async importPond(remoteName: string, pondId: string, mountPath: string, opts: LongOp = {}): Promise<ImportSummary> {
