@@ -134,6 +134,9 @@ describe('imports through the service (s3rver in node)', () => {
     await d.openPond(bId);
     expect(text(await d.readFile('/own/b.txt'))).toBe('from B');
     await expect(d.readFile('/imports/c/site/notes.txt')).rejects.toMatchObject({ code: 'NOT_FOUND', detail: { reason: 'pull' } });
+    // The content root is B's own: the same on B (which has C) and here (which has not, yet).
+    const root = (await b.fsck()).root;
+    expect((await d.fsck()).root).toBe(root);
     expect(await d.follow('lab', { everySeconds: 3600 })).toMatchObject({ readOnly: true });
     // Following, the replica fetches by itself the imported pond its version records (no refresh call).
     await vi.waitFor(async () => expect(text(await d.readFile('/imports/c/site/notes.txt'))).toBe('from C'), { timeout: 10_000, interval: 50 });
@@ -141,6 +144,7 @@ describe('imports through the service (s3rver in node)', () => {
     expect(await d.refreshImports()).toEqual([expect.objectContaining({ path: '/imports/c', version: (await c.info()).version, committed: false })]);
     expect((await d.info()).version).toBe(version);
     expect(text(await d.readFile('/imports/c/site/notes.txt'))).toBe('from C');
+    expect((await d.fsck()).root).toBe(root);
   });
 
   it('an import cancelled on its first progress leaves B and the device as they were', async () => {
