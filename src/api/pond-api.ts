@@ -276,6 +276,8 @@ export interface FsckReport {
   problems: FsckProblem[];
   /** Problems past the listed ones, counted only. */
   moreProblems: number;
+  /** The pond's import mounts as recorded (their remote, pond id and version; none of their data is in this pond). */
+  imports?: ImportInfo[];
   checked: { commits: number; oplogFiles: number; rows: number; nodes: number; blobs: number; blobBytesHashed: number };
 }
 
@@ -320,6 +322,31 @@ export interface PushSummary {
   bytesSent: number;
   alreadyThere: number;
   remoteAhead: boolean;
+}
+
+/** One import mount (issue 13): where it is, which remote and pond it shows, and the version of that pond it records. */
+export interface ImportInfo {
+  path: string;
+  remote?: string;
+  bucketUrl?: string;
+  prefix?: string;
+  pondId?: string;
+  version?: number;
+  /** Why its config cannot be read (a config from a crafted zip, say); the other fields are then absent. */
+  problem?: string;
+}
+
+/** What making or refreshing an import did: the version it recorded before (null: new) and now, and what was fetched. */
+export interface ImportSummary {
+  path: string;
+  remote: string;
+  pondId: string;
+  before: number | null;
+  version: number;
+  /** Files restored or pulled into this device's copy of the imported pond. */
+  fetched: number;
+  /** Whether this pond committed the new version (false: unchanged, or a read-only pond that records nothing). */
+  committed: boolean;
 }
 
 /** What a pull brought: the version before and after, and the objects it fetched. */
@@ -599,6 +626,19 @@ export interface PondApi {
   /** Checks the open pond by the snapshot rules (every blob re-hashed unless `quick`) and gives its content root. */
   fsck(opts?: { quick?: boolean } & LongOp): Promise<FsckReport>;
 
+  // --- imports: another pond's backup read in place (src/service/imports/) ---
+  /**
+   * Mounts pond `pondId` of remote `remoteName` read-only at `mountPath` (e.g. /imports/c): restores it on this device
+   * when absent (pulls it when present), then records the remote, pond id and version in one commit here.
+   */
+  importPond(remoteName: string, pondId: string, mountPath: string, opts?: LongOp): Promise<ImportSummary>;
+  /** Pulls every import (or the one at `path`) and records their new versions in one commit (none on a read-only pond). */
+  refreshImports(opts?: { path?: string } & LongOp): Promise<ImportSummary[]>;
+  /** Removes the import at `path` (only its node, one commit); the imported pond stays on this device. */
+  removeImport(path: string): Promise<void>;
+  /** The open pond's imports as recorded. */
+  listImports(): Promise<ImportInfo[]>;
+
   // --- collect and reduce: HydroVu, LakeTech, derived series (src/service/nodes/) ---
   /**
    * Applies a YAML file of mkdir / copy / mknod documents (`version: v1`, `kind`, `metadata: {path}`, `spec`) in one
@@ -698,6 +738,10 @@ export const POND_API_METHODS = [
   'exportPondFiles',
   'importZip',
   'fsck',
+  'importPond',
+  'refreshImports',
+  'removeImport',
+  'listImports',
   'apply',
   'listFactories',
   'mknod',

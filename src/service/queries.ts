@@ -20,6 +20,7 @@ import type { NodeRecord } from '../tinyfs/node';
 import { parsePath } from '../tinyfs/paths';
 import { resolve } from '../tinyfs/resolve';
 import type { Bindings, DescribeInfo, PlotData, QueryResult } from '../api/pond-api';
+import type { ImportedPonds } from './imports/import-view';
 import { anySource, factoryOf, isDerivedNode, pondView, type PondView } from './nodes/derived-read';
 
 const DEFAULT_LIMIT = 10_000;
@@ -49,6 +50,9 @@ export function eventExtent(versions: readonly { minEventTime: number | null; ma
 
 export class Queries {
   private engine: QueryEngine | undefined;
+
+  /** `imports`: where the read view finds imported ponds (import mounts read as the pond's own series). */
+  constructor(private readonly imports: () => ImportedPonds | undefined = () => undefined) {}
   /** Charts of stored tables and series, from their Parquet: the first screen needs no DuckDB (parquet-plot.ts). */
   readonly parquetPlots = new ParquetPlots();
 
@@ -59,7 +63,7 @@ export class Queries {
 
   /** The bindable description of a table, series or derived node. */
   async source(pond: Pond, path: string): Promise<AnySource & { path: string }> {
-    return anySource(await pondView(pond), pond, path);
+    return anySource(await pondView(pond, this.imports()), pond, path);
   }
 
   async query(pond: Pond, sql: string, bindings: Bindings, opts: { limit?: number; signal?: AbortSignal } = {}): Promise<QueryResult> {
@@ -83,7 +87,7 @@ export class Queries {
 
   async describe(pond: Pond, path: string): Promise<DescribeInfo> {
     const src = await this.source(pond, path);
-    const view = await pondView(pond);
+    const view = await pondView(pond, this.imports());
     const node = resolve(view.fs, parsePath(path)).node;
     if (isDerivedNode(node)) return this.describeDerived(view, src, node);
     const last = node.versions[node.versions.length - 1]!;

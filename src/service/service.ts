@@ -40,6 +40,10 @@ import { defaultLinkCache, keepCopy, linkInfo, openLinkPond, publicShareLink, si
 import type { ObjectCache } from '../storage/object-cache';
 import type { ShareLink } from '../api/pond-api';
 import { parquetRangeAttrs } from '../formats/parquet-ranges';
+import type { ImportInfo, ImportSummary } from '../api/pond-api';
+import { DeviceImportedPonds } from './imports/imported-ponds';
+import { PondImports, refuseUnderImport } from './imports/pond-imports';
+import { unreadableMount } from './imports/import-view';
 
 export interface ServiceDeps {
   host: PondHost;
@@ -88,7 +92,7 @@ export class PondService implements PondApi {
   private current: OpenPond | undefined;
   private readonly listeners = new Set<(info: PondInfo) => void>();
   private readonly ops = new Operations();
-  private readonly queries = new Queries();
+  private readonly queries = new Queries(() => this.importedPonds);
 
   private readonly connectOrigins: ConnectOrigins;
   private remoteOriginsSynced: Promise<void> | undefined;
@@ -241,6 +245,7 @@ export class PondService implements PondApi {
     if (!release) throw new PondError('LOCKED', 'another tab has this pond open for writing; close it there first');
     try {
       await this.deps.host.removePond(id);
+      this.importedPondsOnDevice?.forget(id); // an import of it now says to pull it again
       await forgetDecodedVersions(); // DuckDB's cache files may hold the deleted pond's rows, decoded
       await this.deps.names.delete(id);
       await this.connectOrigins.set(`pond:${id}`, []);
@@ -346,25 +351,33 @@ export class PondService implements PondApi {
 
   /** The tree as reads see it: dynamic directories laid out (writes go to the pond itself). */
   private async readView(): Promise<PondView> {
-    return pondView(this.open.pond);
+    return pondView(this.open.pond, this.importedPonds);
+  }
+
+  /** The view, after refusing a path (or glob) under an import mount that cannot be read with that mount's error. */
+  private async readViewAt(path: string): Promise<PondView> {
+    const view = await this.readView();
+    const problem = view.mounts?.length ? unreadableMount(view.mounts, String(path ?? '').split('/').filter((s) => s !== '' && s !== '.')) : undefined;
+    if (problem) throw problem;
+    return view;
   }
 
   async list(pattern: string): Promise<NodeInfo[]> {
-    return glob((await this.readView()).fs, pattern).map((m) => nodeInfo(m.segments, m.node));
+    return glob((await this.readViewAt(pattern)).fs, pattern).map((m) => nodeInfo(m.segments, m.node));
   }
 
   async stat(path: string): Promise<NodeInfo> {
     const segments = parsePath(path);
-    return nodeInfo(segments, resolve((await this.readView()).fs, segments, false).node);
+    return nodeInfo(segments, resolve((await this.readViewAt(path)).fs, segments, false).node);
   }
 
   async versions(path: string): Promise<VersionInfo[]> {
-    return versionInfos(resolve((await this.readView()).fs, parsePath(path)).node);
+    return versionInfos(resolve((await this.readViewAt(path)).fs, parsePath(path)).node);
   }
 
   async readFile(path: string, opts: { version?: number } = {}): Promise<Uint8Array> {
     const segments = parsePath(path);
-    const view = await this.readView();
+    const view = await this.readViewAt(path);
     const node = resolve(view.fs, segments).node;
     if (node.type === 'directory') throw new PondError('IS_A_DIRECTORY', `${formatPath(segments)} is a directory`);
     return view.read(node.id, opts.version, formatPath(segments));
@@ -378,10 +391,12 @@ export class PondService implements PondApi {
   }
 
   async mkdir(path: string, opts: { parents?: boolean } = {}): Promise<void> {
+    refuseUnderImport(this.open.pond.fs, path);
     await this.transact(`mkdir ${opts.parents ? '-p ' : ''}${path}`, (tx) => void tx.wd.mkdir(path, opts));
   }
 
   async writeFile(path: string, data: Uint8Array | Blob, opts: { parents?: boolean } & LongOp = {}): Promise<NodeInfo> {
+    refuseUnderImport(this.open.pond.fs, path);
     return this.ops.run(opts, async (signal, onProgress) => {
       const written = await this.transact(`write ${path}`, async (tx) => {
         const node = await tx.writeFile(path, 'file:data', data, {}, { parents: opts.parents, signal, onProgress: (d, t) => onProgress(d, t, path) });
@@ -395,14 +410,18 @@ export class PondService implements PondApi {
   }
 
   async symlink(target: string, path: string): Promise<void> {
+    refuseUnderImport(this.open.pond.fs, path);
     await this.transact(`ln -s ${target} ${path}`, (tx) => void tx.wd.symlink(target, path));
   }
 
   async remove(path: string, opts: { recursive?: boolean } = {}): Promise<void> {
+    refuseUnderImport(this.open.pond.fs, path); // the mount itself may go (that removes the import), not what it shows
     await this.transact(`rm ${opts.recursive ? '-r ' : ''}${path}`, (tx) => tx.wd.remove(path, opts));
   }
 
   async rename(from: string, to: string): Promise<void> {
+    refuseUnderImport(this.open.pond.fs, from);
+    refuseUnderImport(this.open.pond.fs, to);
     await this.transact(`mv ${from} ${to}`, (tx) => tx.wd.rename(from, to));
   }
 
@@ -411,6 +430,7 @@ export class PondService implements PondApi {
   }
 
   async copyIn(files: { name: string; data: Blob }[], dest: string, opts: CopyOptions & LongOp): Promise<NodeInfo[]> {
+    refuseUnderImport(this.open.pond.fs, dest);
     return this.ops.run(opts, async (signal, onProgress) => {
       const command = `copy ${files.map((f) => f.name).join(' ')} ${dest} --format ${opts.format}${opts.force ? ' --force' : ''}${opts.dayFirst !== undefined ? (opts.dayFirst ? ' --day-first' : ' --month-first') : ''}`;
       const made = await this.transact(command, (tx) => copyIntoPond(tx, files, dest, opts, { signal, onProgress }), signal);
@@ -620,6 +640,7 @@ export class PondService implements PondApi {
   private async followTick(open: OpenPond, setting: FollowSetting, signal: AbortSignal): Promise<void> {
     try {
       await this.pullInto(open, setting.remote, signal, () => undefined);
+      await this.fetchLackingImports(open, signal);
       setting.lastPulled = Date.now();
       delete setting.lastError;
     } catch (e) {
@@ -665,13 +686,72 @@ export class PondService implements PondApi {
         const bytes = p.phase === 'blobs';
         onProgress(bytes ? p.done : 0, bytes ? p.total : undefined, `checking ${p.phase}${bytes ? '' : ` ${p.done}/${p.total}`}${p.path ? `: ${p.path}` : ''}`);
       } });
+      // The imports as recorded; a config that does not parse is a problem of this pond (its node is in the tree).
+      const imports = await this.imports.list(pond);
+      const bad = imports.filter((i) => i.problem !== undefined).map((i) => ({ rule: 'import-config', file: '', where: i.path, message: i.problem! }));
+      const problems = [...r.problems, ...bad];
       return {
-        ok: r.problems.length + r.moreProblems === 0, quick: opts.quick === true, version: r.version, root: r.root, problems: r.problems, moreProblems: r.moreProblems,
+        ok: problems.length + r.moreProblems === 0, quick: opts.quick === true, version: r.version, root: r.root, problems, moreProblems: r.moreProblems,
         checked: { commits: r.commits, oplogFiles: r.oplogFiles, rows: r.rows, nodes: r.nodes, blobs: r.blobs, blobBytesHashed: r.blobBytesHashed },
+        ...(imports.length ? { imports } : {}),
       };
     });
   }
 
+
+  // --- imports: another pond read in place (delegates to imports/pond-imports.ts) ---
+  private importedPondsOnDevice?: DeviceImportedPonds;
+  private importOps?: PondImports;
+  /** This device's imported ponds, as import mounts in the read view open them. */
+  private get importedPonds(): DeviceImportedPonds {
+    return (this.importedPondsOnDevice ??= new DeviceImportedPonds(this.deps.host));
+  }
+  private get imports(): PondImports {
+    return (this.importOps ??= new PondImports({ host: this.deps.host, coordinator: this.deps.coordinator, remotes: this.remotes, ponds: this.importedPonds }));
+  }
+  /** The open pond for an import operation; its commit is refused if another pond was opened meanwhile. */
+  private get importing() {
+    const open = this.open;
+    return {
+      pond: open.pond,
+      transact: <T>(command: string, fn: (tx: Transaction) => Promise<T> | T, signal?: AbortSignal): Promise<T> => {
+        if (this.current !== open) throw new PondError('NOT_FOUND', `the pond was closed before "${command}" could commit; nothing was recorded in it`);
+        return this.transact(command, fn, signal);
+      },
+    };
+  }
+
+  async importPond(remoteName: string, pondId: string, mountPath: string, opts: LongOp = {}): Promise<ImportSummary> {
+    const b = this.importing;
+    return this.ops.run(opts, (signal, onProgress) => this.imports.create(b, remoteName, pondId, mountPath, { signal, onProgress }));
+  }
+
+  async refreshImports(opts: { path?: string } & LongOp = {}): Promise<ImportSummary[]> {
+    const b = this.importing;
+    const r = await this.ops.run(opts, (signal, onProgress) => this.imports.refresh(b, opts.path, { signal, onProgress }));
+    if (r.length > 0 && b.pond.readOnly) this.notify(); // nothing committed, but mounts that lacked their pond now read
+    return r;
+  }
+
+  async removeImport(path: string): Promise<void> {
+    await this.imports.remove(this.importing, path);
+  }
+
+  /**
+   * A following (read-only) replica fetches the imported ponds its version records but this device lacks, so its
+   * mounts read; nothing is committed. Mounts that read already are left alone (no listing of their remote each tick).
+   */
+  private async fetchLackingImports(open: OpenPond, signal: AbortSignal): Promise<void> {
+    const view = await pondView(open.pond, this.importedPonds);
+    const lacking = (view.mounts ?? []).filter((m) => (m.error?.detail as { reason?: string } | undefined)?.reason === 'pull');
+    const b = { pond: open.pond, transact: this.transact.bind(this) };
+    for (const m of lacking) await this.imports.refresh(b, m.path, { signal, onProgress: () => undefined });
+    if (lacking.length > 0) this.notify();
+  }
+
+  async listImports(): Promise<ImportInfo[]> {
+    return this.imports.list(this.open.pond);
+  }
 
   // --- collect and reduce (delegates to nodes/collectors.ts) ---
   private collectorOps: Collectors | undefined;
@@ -681,6 +761,7 @@ export class PondService implements PondApi {
       transact: (command, fn, signal) => this.transact(command, fn, signal),
       secrets: this.deps.secrets ?? new MemorySecretStore(),
       plot: (path, columns, width, range) => this.queries.plot(this.open.pond, path, columns, width, range),
+      imports: () => this.importedPonds,
       ...(this.deps.fetch ? { fetch: this.deps.fetch } : {}),
     });
     return this.collectorOps;
@@ -689,6 +770,7 @@ export class PondService implements PondApi {
   async apply(yaml: string, opts: { files?: { name: string; data: Blob }[] } & LongOp = {}): Promise<ApplyResult> {
     const files = opts.files ?? [];
     const ops = planApply(String(yaml ?? ''), files); // the whole file is checked before the transaction starts
+    for (const o of ops) refuseUnderImport(this.open.pond.fs, o.path);
     const result = await this.ops.run(opts, async (signal, onProgress) => {
       const before = this.open.pond.version;
       const operations = await this.transact(`apply ${ops.map((o) => `${o.kind} ${o.path}`).join(', ')}`, (tx) => applyOperations(tx, this.open.pond, ops, files, { signal, onProgress }), signal);
@@ -703,6 +785,7 @@ export class PondService implements PondApi {
   }
 
   async mknod(factory: NodeFactory, path: string, configYaml: string, opts: { secret?: string } = {}): Promise<NodeInfo> {
+    refuseUnderImport(this.open.pond.fs, path);
     const info = await this.collectors.mknod(factory, path, configYaml, opts);
     if (factoryNamed(factory).kind === 'collect') await this.recordHydroVuOrigins(); // a collector names a server to reach
     return info;

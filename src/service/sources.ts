@@ -6,12 +6,23 @@ import type { BindSource } from '../query/engine';
 import type { NodeRecord } from '../tinyfs/node';
 import { linkRanges } from './link/ranged-versions';
 
-/** The bindable form of the table or series `node` found at `path` (shown in errors and version names). */
-export function storedSource(pond: Pond, path: string, node: NodeRecord): BindSource & { path: string } {
+/** What a stored source reads its versions through: the pond as reads see it (imported nodes included). */
+export interface VersionReader {
+  read(nodeId: string, version?: number, what?: string): Promise<Uint8Array>;
+  /** The pond whose own node `nodeId` is (not an imported one): a link pond's large versions are read by ranges. */
+  ownerOf?(nodeId: string): Pond | undefined;
+}
+
+/**
+ * The bindable form of the table or series `node` found at `path` (shown in errors and version names), its versions
+ * read through `reader`: a PondView (an imported node's id routes to its own pond), or a pond itself (its own nodes).
+ */
+export function storedSource(reader: VersionReader | Pond, path: string, node: NodeRecord): BindSource & { path: string } {
   if (node.type !== 'file:table' && node.type !== 'file:series') {
     throw new PondError('WRONG_TYPE', `${path} is a ${node.type}; only tables and series can be queried (copy data in with --format table or series)`, { detail: { path } });
   }
   const last = node.versions[node.versions.length - 1]!;
+  const owner = 'readVersion' in reader ? reader : reader.ownerOf?.(node.id);
   return {
     path,
     fileKey: node.id,
@@ -20,8 +31,8 @@ export function storedSource(pond: Pond, path: string, node: NodeRecord): BindSo
     versions: node.versions.map((v) => ({
       version: v.version, minEventTime: v.minEventTime, maxEventTime: v.maxEventTime,
       ...(v.sha256 ? { contentId: v.sha256 } : {}),
-      ...withRanges(linkRanges(pond, v, `${path} v${v.version}`)),
-      load: () => pond.readVersion(node.id, v.version, `${path} v${v.version}`),
+      ...withRanges(owner ? linkRanges(owner, v, `${path} v${v.version}`) : undefined),
+      load: () => ('readVersion' in reader ? reader.readVersion(node.id, v.version, `${path} v${v.version}`) : reader.read(node.id, v.version, `${path} v${v.version}`)),
     })),
   };
 }

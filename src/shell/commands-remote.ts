@@ -3,6 +3,7 @@ import { PondError } from '../core/errors';
 import type { AutoPushInfo } from '../api/pond-api';
 import type { Command, ShellContext } from './commands';
 import { parseArgs } from './tokenize';
+import { IMPORT_USAGE, importSubcommand } from './commands-imports';
 
 const HOST = 'host:';
 
@@ -73,7 +74,8 @@ async function remoteCommand(ctx: ShellContext, words: string[]): Promise<void> 
     return;
   }
   if (sub === 'auto-push') return autoPushCommand(ctx, rest);
-  throw new PondError('USAGE', `usage: ${REMOTE_USAGE}`);
+  if (await importSubcommand(ctx, sub, rest)) return;
+  throw new PondError('USAGE', `usage: ${REMOTE_USAGE} | ${IMPORT_USAGE}`);
 }
 
 /** One line per auto-pushing remote: how far its backup is behind, and why it waits or stopped. */
@@ -171,8 +173,8 @@ async function followCommand(ctx: ShellContext, words: string[]): Promise<void> 
 
 export const REMOTE_COMMANDS: Record<string, Command> = {
   remote: {
-    usage: 'remote add|secret|list|remove|ponds …',
-    summary: 'configure S3 backup remotes: add NAME URL [--prefix P] [--key ID --secret S | --presign URL] [--region R] [--remember]; secret NAME SECRET [--remember] gives a forgotten secret again; auto-push NAME on|off pushes the open pond after each commit',
+    usage: 'remote add|secret|list|remove|ponds|import|import-pull|imports|import-remove …',
+    summary: 'configure S3 backup remotes: add NAME URL [--prefix P] [--key ID --secret S | --presign URL] [--region R] [--remember]; secret NAME SECRET [--remember] gives a forgotten secret again; auto-push NAME on|off pushes the open pond after each commit; import NAME POND_ID PATH mounts another pond read-only at PATH, import-pull [PATH] brings imports up to date',
     run: remoteCommand,
   },
   push: {

@@ -277,6 +277,33 @@ export class BackupPanel extends LitElement {
     });
   }
 
+  /** "Import a pond…": another pond's backup mounted read-only at /imports/NAME (issue 13), in one commit here. */
+  private importPond(e: Event): void {
+    e.preventDefault();
+    const form = e.target as HTMLFormElement;
+    const remote = this.field(form, 'remote'), pondId = this.field(form, 'pondId'), name = this.field(form, 'mount');
+    this.start(`Importing ${pondId} from ${remote}…`, async (signal, onProgress) => {
+      const r = await this.long((op) => this.client!.api.importPond(remote, pondId, `/imports/${name}`, op), signal, onProgress);
+      window.dispatchEvent(new Event(PONDS_CHANGED)); // the imported pond's replica is in the pond list now
+      this.revision++;
+      return `Imported pond ${r.pondId} at ${r.path} (version ${r.version}, ${r.fetched} files fetched to this device).`;
+    });
+  }
+
+  private pullImports(): void {
+    this.start('Pulling imports…', async (signal, onProgress) => {
+      const all = await this.long((op) => this.client!.api.refreshImports(op), signal, onProgress);
+      this.revision++;
+      return all.length === 0 ? 'This pond has no imports.'
+        : all.map((r) => `${r.path}: version ${r.version}${r.committed ? ` (was ${r.before})` : ' (up to date)'}`).join('\n');
+    });
+  }
+
+  private readonly imports = new Task(this, {
+    args: () => [this.client, this.revision, this.info?.id, this.info?.version] as const,
+    task: async ([client, , id]) => (client && id ? client.api.listImports() : []),
+  });
+
   /** "Share link": the app's address with `#open=` the pond's folder in the bucket (a public-read prefix). */
   private async share(remote: string): Promise<void> {
     try {
@@ -450,6 +477,18 @@ export class BackupPanel extends LitElement {
           <datalist id="backup-ids">${this.backups.map((id) => html`<option value=${id}></option>`)}</datalist>
           <button type="submit" class="primary" ?disabled=${busy || remotes.length === 0}>Restore</button>
         </form>
+      </section>
+      <section aria-label="Imports">
+        <h2>Import a pond (read it in place)</h2>
+        <p class="muted">Another pond's backup, shown read-only at /imports/NAME and kept up to date by “Pull imports”; this pond records only which pond and version it shows.</p>
+        <form @submit=${(e: Event) => this.importPond(e)}>
+          <label>Remote <select name="remote" required>${remotes.map((r) => html`<option value=${r.name}>${r.name}</option>`)}</select></label>
+          <label>Pond id <input name="pondId" required list="backup-ids" autocomplete="off" /></label>
+          <label>Name (under /imports/) <input name="mount" required pattern="[A-Za-z0-9._-]+" placeholder="site-c" /></label>
+          <button type="submit" class="primary" ?disabled=${busy || remotes.length === 0 || !this.info || this.info.readOnly}>Import a pond…</button>
+        </form>
+        ${(this.imports.value ?? []).length ? html`<ul>${this.imports.value!.map((i) => html`<li>${i.path}: ${i.problem ?? html`imported from ${i.remote} · v${i.version}`}</li>`)}</ul>
+          <div class="row"><button ?disabled=${busy} @click=${() => this.pullImports()}>Pull imports</button></div>` : nothing}
       </section>
       <section aria-label="Zip snapshots">
         <h2>Zip snapshots</h2>

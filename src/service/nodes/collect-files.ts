@@ -13,6 +13,7 @@ import { formatPath, parsePath, validateName } from '../../tinyfs/paths';
 import { glob, tryResolve } from '../../tinyfs/resolve';
 import { wideTableMeta } from './factories/hydrovu';
 import { anySource, isDerivedNode, pondView } from './derived-read';
+import type { ImportedPonds } from '../imports/import-view';
 import type { ExportResult, NodeInfo, TemporalPart } from '../../api/pond-api';
 import { nodeInfo } from '../node-info';
 import type { Progress } from '../operations';
@@ -75,11 +76,11 @@ export function checkTemporal(parts: readonly string[]): TemporalPart[] {
  * in one zip, for tools outside the browser (DuckDB, Spark, pandas read the partition columns from the paths).
  */
 export async function exportSeries(
-  pond: Pond, engine: QueryEngine, pattern: string, temporal: readonly string[], opts: { signal: AbortSignal; onProgress: Progress },
+  pond: Pond, engine: QueryEngine, pattern: string, temporal: readonly string[], opts: { signal: AbortSignal; onProgress: Progress; imports?: ImportedPonds },
 ): Promise<ExportResult> {
   const parts = checkTemporal(temporal);
-  // Derived series export like stored ones: their rows computed from the inputs as they are now.
-  const view = await pondView(pond);
+  // Derived series export like stored ones: their rows computed from the inputs as they are now (imported ones too).
+  const view = await pondView(pond, opts.imports);
   const matches = glob(view.fs, pattern).filter((m) => m.node.type === 'file:series' || m.node.type === 'file:table' || isDerivedNode(m.node));
   if (matches.length === 0) throw new PondError('NOT_FOUND', `export: no series, table or derived node matches ${pattern}`);
   const zip: Zippable = {};

@@ -13,6 +13,7 @@ import { anySource, isDerivedNode, pondView } from './derived-read';
 import { writeNodeConfig } from './write-node';
 import { factoryInfos, factoryNamed, parseNodeConfig, type NodeConfig } from './registry';
 import { exportSeries, importLaketechFiles } from './collect-files';
+import type { ImportedPonds } from '../imports/import-view';
 import { CollectScheduler } from './collect-scheduler';
 import type { SecretStore } from '../settings/collect-secrets';
 import type { AutoPlotData, CollectorStatus, ConfiguredNode, ExportResult, FactoryInfo, FactoryKind, NodeInfo, PlotData, RunResult } from '../../api/pond-api';
@@ -30,6 +31,8 @@ export interface CollectorsDeps {
   plot(path: string, columns: string[], width: number, range?: [number, number]): Promise<PlotData>;
   fetch?: typeof fetch;
   online?: () => boolean;
+  /** Where import mounts find their ponds (imports/), so runs and exports read imported series like the pond's own. */
+  imports?: () => ImportedPonds;
 }
 
 const utf8 = new TextDecoder();
@@ -140,7 +143,7 @@ export class Collectors {
     if (!factory.run) throw new PondError('USAGE', `${path} is a ${factory.name} node: it is computed when read, there is nothing to run`);
     const run = factory.run;
     const secret = factory.takesSecret ? await this.deps.secrets.get(pond.id, path) : undefined;
-    const view = await pondView(pond);
+    const view = await pondView(pond, this.deps.imports?.());
     const reads = { view, source: (p: string) => anySource(view, pond, p), isDerived: isDerivedNode };
     const r = await this.deps.transact(`run ${path}`, (tx) => run({
       tx, pond, path, signal, onProgress, secret, engine: this.engine, reads, ...(this.deps.fetch ? { fetch: this.deps.fetch } : {}),
@@ -264,7 +267,8 @@ export class Collectors {
   }
 
   async exportSeries(pattern: string, temporal: readonly string[], signal: AbortSignal, onProgress: Progress): Promise<ExportResult> {
-    return exportSeries(this.deps.pond(), this.engine, pattern, temporal, { signal, onProgress });
+    const imports = this.deps.imports?.();
+    return exportSeries(this.deps.pond(), this.engine, pattern, temporal, { signal, onProgress, ...(imports ? { imports } : {}) });
   }
 }
 

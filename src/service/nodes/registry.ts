@@ -6,6 +6,7 @@ import type { AnyFactory } from './factory';
 import { columnRenameFactory } from './factories/column-rename';
 import { dynamicDirFactory } from './factories/dynamic-dir';
 import { hydrovuFactory } from './factories/hydrovu';
+import { pondImportFactory } from './factories/pond-import';
 import { sqlDerivedSeriesFactory, sqlDerivedTableFactory } from './factories/sql-derived';
 import { syntheticTimeseriesFactory } from './factories/synthetic-timeseries';
 import { temporalReduceFactory } from './factories/temporal-reduce';
@@ -21,6 +22,7 @@ export const FACTORIES: readonly AnyFactory[] = [
   timeseriesPivotFactory,
   columnRenameFactory,
   syntheticTimeseriesFactory,
+  pondImportFactory,
   // Its entries are derived nodes of the factories above (read lazily: this list is still being built here).
   dynamicDirFactory(
     () => FACTORIES.filter((f) => f.kind === 'derived').map((f) => f.name),

@@ -63,7 +63,7 @@ describe('the factory registry in the shell', () => {
     expect(r.stdout).toMatch(/^ {2}in_pattern: pond glob of input series or derived nodes/m);
     expect(r.stdout).toMatch(/^ {2}input: first form, instead of in_pattern: glob of input series/m);
     expect((await svc.listFactories()).map((f) => f.name)).toEqual([
-      'hydrovu', 'temporal-reduce', 'sql-derived-series', 'sql-derived-table', 'timeseries-join', 'timeseries-pivot', 'column-rename', 'synthetic-timeseries', 'dynamic-dir',
+      'hydrovu', 'temporal-reduce', 'sql-derived-series', 'sql-derived-table', 'timeseries-join', 'timeseries-pivot', 'column-rename', 'synthetic-timeseries', 'pond-import', 'dynamic-dir',
     ]);
     expect(r.stdout).toMatch(/^dynamic-dir \[directory\] /m);
     expect(r.stdout).toMatch(/^column-rename \[transform\] /m);
