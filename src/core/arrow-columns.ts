@@ -3,7 +3,8 @@
 // so code that runs in the app builds its columns here instead.
 import { Binary, Utf8, makeData, makeVector, type DataType, type Vector } from 'apache-arrow';
 
-function validity(isNull: (i: number) => boolean, length: number): { nullBitmap: Uint8Array | undefined; nullCount: number } {
+/** The null bitmap and count of a column whose value `i` is null when `isNull(i)`. */
+export function validity(isNull: (i: number) => boolean, length: number): { nullBitmap: Uint8Array | undefined; nullCount: number } {
   const bitmap = new Uint8Array(Math.ceil(length / 8));
   let nullCount = 0;
   for (let i = 0; i < length; i++) {

@@ -12,8 +12,9 @@
  * does not fit its type); column types that its sniffer gives without doubt (BIGINT, DOUBLE, BOOLEAN, VARCHAR, and
  * ISO DATE/TIMESTAMP) over its 20 480-row sample and that every later row fits; and an ISO time column.
  */
-import { Bool, DateDay, Field, Float64, Int64, makeData, RecordBatch, Schema, Struct, TimestampMicrosecond, Utf8, vectorFromArray, type Data, type DataType, type TypeMap } from 'apache-arrow';
+import { Bool, DateDay, Field, Float64, Int64, makeData, RecordBatch, Schema, Struct, TimestampMicrosecond, Utf8, type Data, type DataType, type TypeMap } from 'apache-arrow';
 import { throwIfAborted } from '../core/errors';
+import { utf8Column, validity } from '../core/arrow-columns';
 import { checkStart } from './csv';
 import { collectSink, writeParquetStream } from './parquet-stream';
 import { describeSchema } from './schema';
@@ -249,22 +250,31 @@ function isoMicros(v: string): bigint | null {
   return BigInt(ms - offsetMin * 60_000) * 1000n + BigInt((frac + '000000').slice(0, 6));
 }
 
-/** Column `c` of `data` as Arrow data of `type` (empty fields are nulls; values already known to fit). */
+/** Column `c` of `data` as Arrow data of `type` (empty fields are nulls; values already known to fit), built from
+ * typed arrays (core/arrow-columns.ts says why not with Arrow's builders). */
 function columnData(data: string[][], c: number, t: SqlType, type: DataType): Data {
   const n = data.length;
-  if (t === 'VARCHAR') return vectorFromArray(data.map((r) => (r[c] === '' ? null : r[c]!)), new Utf8()).data[0]!;
-  if (t === 'BOOLEAN') return vectorFromArray(data.map((r) => (r[c] === '' ? null : r[c]!.toLowerCase() === 'true')), new Bool()).data[0]!;
-  if (t === 'DOUBLE') return vectorFromArray(data.map((r) => (r[c] === '' ? null : Number(r[c]!))), new Float64()).data[0]!;
+  const cell = (r: number) => data[r]![c]!;
+  if (t === 'VARCHAR') return utf8Column(data.map((_, r) => (cell(r) === '' ? null : cell(r)))).data[0]!;
+  const { nullBitmap, nullCount } = validity((r) => cell(r) === '', n);
+  const bitmap = nullBitmap ?? null;
+  if (t === 'BOOLEAN') {
+    const bits = new Uint8Array(Math.ceil(n / 8));
+    for (let r = 0; r < n; r++) if (cell(r).toLowerCase() === 'true') bits[r >> 3]! |= 1 << (r & 7);
+    return makeData({ type: new Bool(), length: n, nullCount, nullBitmap: bitmap, data: bits });
+  }
+  if (t === 'DOUBLE') {
+    const values = new Float64Array(n);
+    for (let r = 0; r < n; r++) if (cell(r) !== '') values[r] = Number(cell(r));
+    return makeData({ type: new Float64(), length: n, nullCount, nullBitmap: bitmap, data: values });
+  }
   const values = t === 'DATE' ? new Int32Array(n) : new BigInt64Array(n);
-  const valid = new Uint8Array(Math.ceil(n / 8));
-  let nulls = 0;
   for (let r = 0; r < n; r++) {
-    const v = data[r]![c]!;
-    if (v === '') { nulls++; continue; }
-    valid[r >> 3]! |= 1 << (r & 7);
+    const v = cell(r);
+    if (v === '') continue;
     if (t === 'BIGINT') (values as BigInt64Array)[r] = BigInt(v);
     else if (t === 'DATE') (values as Int32Array)[r] = Number(isoMicros(v)! / 86_400_000_000n);
     else (values as BigInt64Array)[r] = isoMicros(v)!;
   }
-  return makeData({ type: type as never, length: n, nullCount: nulls, nullBitmap: nulls ? valid : null, data: values as never });
+  return makeData({ type: type as never, length: n, nullCount, nullBitmap: bitmap, data: values as never });
 }
