@@ -10,6 +10,7 @@
 // duckdb-wasm 1.32 can open its main database at an `opfs://` path but cannot ATTACH one (stack-notes.md), hence the
 // main database: the engine's own objects are TEMP, and version-catalog.ts drops anything else it finds there.
 import * as duckdb from '@duckdb/duckdb-wasm';
+import { stopWarmUp } from './cache-warm-up';
 import { tidyCacheDatabase } from './version-catalog';
 
 const SLOTS = 4;
@@ -66,6 +67,7 @@ export async function removeIdleCacheFiles(stem = STEM): Promise<void> {
  */
 export async function closeDatabase(db: duckdb.AsyncDuckDB): Promise<void> {
   const path = opened.get(db);
+  stopWarmUp(db);
   await db.terminate();
   if (path) {
     const root = await navigator.storage.getDirectory();
