@@ -4,7 +4,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import type { AsyncDuckDB } from '@duckdb/duckdb-wasm';
 import { startWarmUp, warmUpOf } from '../../../src/query/cache-warm-up';
-import { startDuckDb } from '../../../src/query/duckdb';
+import { getDuckDb, startDuckDb } from '../../../src/query/duckdb';
 import { QueryEngine } from '../../../src/query/engine';
 import { cacheFileOf, closeDatabase } from '../../../src/query/query-cache-file';
 import { persistentTableName, VersionCatalog } from '../../../src/query/version-catalog';
@@ -135,6 +135,17 @@ describe('cache file warm-up', () => {
       await engine.close();
       await closeDatabase(db);
     }
+  });
+
+  it('the shared DuckDB started in the background stops its warm-up when a step asks for it', async () => {
+    const background = getDuckDb('background');
+    const needed = getDuckDb('query'); // a query (or an import) right after the start
+    const db = await needed;
+    expect(await background).toBe(db);
+    expect(cacheFileOf(db)).not.toBeNull();
+    const report = await warmUpOf(db)!;
+    expect(report.stopped).toBe(true);
+    expect(report.tables).toEqual([]);
   });
 
   it('does not run when DuckDB works in memory', async () => {
