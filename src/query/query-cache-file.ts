@@ -1,6 +1,7 @@
 // Where DuckDB keeps its database: a file in OPFS used as a cache of decoded pond versions (version-cache.ts), so the
 // first query after a restart reads DuckDB's own storage instead of decoding Parquet and handing Arrow to DuckDB
-// again (BENCHMARKS.md: 10 versions × 1M rows, about 3.6 s → the time of a query on a loaded table).
+// again (BENCHMARKS.md: 10 versions × 1M rows, about 3.6 s → the time of a query on a loaded table). Once the file
+// is open, cache-warm-up.ts reads its most recently used versions into DuckDB's buffer pool in the background.
 //
 // Each tab has its own DuckDB, and an OPFS file opened by one DuckDB is locked against the others, so a tab takes one
 // of a few numbered files under a Web Lock it holds for its life (the lock goes when the worker or tab goes). A file
