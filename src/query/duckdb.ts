@@ -5,6 +5,7 @@ import duckdbWasmUrl from '@duckdb/duckdb-wasm/dist/duckdb-eh.wasm?url';
 import duckdbWorkerUrl from '@duckdb/duckdb-wasm/dist/duckdb-browser-eh.worker.js?url';
 import { cacheFileOf, openDatabase, removeIdleCacheFiles, type CacheFileOptions } from './query-cache-file';
 import { VersionCatalog } from './version-catalog';
+import { startWarmUp, stopWarmUp } from './cache-warm-up';
 
 /** How far the shared DuckDB instance got, with the time each stage of its start took. */
 export interface DuckDbStatus {
@@ -43,7 +44,12 @@ export function getDuckDb(by = 'query'): Promise<duckdb.AsyncDuckDB> {
     status.error = String((e as Error)?.message ?? e);
     throw e;
   });
-  return starting;
+  if (by === 'background') return starting;
+  // Real work needs DuckDB now: the cache file's warm-up (cache-warm-up.ts) gives way after its current statement.
+  return starting.then((db) => {
+    stopWarmUp(db);
+    return db;
+  });
 }
 
 /**
@@ -88,11 +94,17 @@ async function startShared(by: string): Promise<duckdb.AsyncDuckDB> {
   return db;
 }
 
+export interface StartOptions extends CacheFileOptions {
+  /** false: no warm-up on the cache file's versions after the start (see cache-warm-up.ts; default on). */
+  warmUp?: boolean;
+}
+
 /**
  * A DuckDB instance: the shared one (`getDuckDb`), or one of its own for benchmarks and tests that need a restart
- * (end it with `closeDatabase`, query-cache-file.ts). `onStage(name, since)` hears each stage's end.
+ * (end it with `closeDatabase`, query-cache-file.ts). `onStage(name, since)` hears each stage's end. With a cache
+ * file, a warm-up of its most recently used versions starts in the background as it returns (`warmUpOf`).
  */
-export async function startDuckDb(opts: CacheFileOptions = {}, onStage: (name: string, since: number) => number = () => performance.now()): Promise<duckdb.AsyncDuckDB> {
+export async function startDuckDb(opts: StartOptions = {}, onStage: (name: string, since: number) => number = () => performance.now()): Promise<duckdb.AsyncDuckDB> {
   let t = performance.now();
   // Through workers/duckdb-streaming.worker.ts: duckdb-wasm then compiles its wasm straight from fetch(), which lets
   // Chromium cache the compiled code (see that file). The real worker script is given as the worker's name.
@@ -112,5 +124,6 @@ export async function startDuckDb(opts: CacheFileOptions = {}, onStage: (name: s
     await conn.close();
   }
   onStage('settings', t);
+  if (opts.warmUp !== false && cacheFileOf(db) !== null) void startWarmUp(db); // never rejects; see warmUpOf
   return db;
 }

@@ -6,6 +6,7 @@ import { SerialQueue } from '../core/serial-queue';
 import { parquetToArrow } from '../formats/parquet';
 import { getDuckDb } from './duckdb';
 import { cacheFileOf } from './query-cache-file';
+import { stopWarmUp } from './cache-warm-up';
 import { VersionCatalog } from './version-catalog';
 import type { M4Options, M4Result } from './m4';
 import { fastM4Eligible, m4Compute, PlotColumns, toColumnArray, toTimeArray, type VersionArrays } from './m4-fast';
@@ -444,6 +445,7 @@ export class QueryEngine {
   private connection(): Promise<Connections> {
     this.connecting ??= (async () => {
       const db = await (this.options.db ?? getDuckDb());
+      stopWarmUp(db); // this engine's statements come first (getDuckDb stops it too; a given instance may not be the shared one)
       const conn = await db.connect();
       const user = await db.connect();
       const catalog = cacheFileOf(db) !== null ? () => VersionCatalog.of(db) : undefined;

@@ -1,6 +1,7 @@
 // Where DuckDB keeps its database: a file in OPFS used as a cache of decoded pond versions (version-cache.ts), so the
 // first query after a restart reads DuckDB's own storage instead of decoding Parquet and handing Arrow to DuckDB
-// again (BENCHMARKS.md: 10 versions × 1M rows, about 3.6 s → the time of a query on a loaded table).
+// again (BENCHMARKS.md: 10 versions × 1M rows, about 3.6 s → the time of a query on a loaded table). Once the file
+// is open, cache-warm-up.ts reads its most recently used versions into DuckDB's buffer pool in the background.
 //
 // Each tab has its own DuckDB, and an OPFS file opened by one DuckDB is locked against the others, so a tab takes one
 // of a few numbered files under a Web Lock it holds for its life (the lock goes when the worker or tab goes). A file
@@ -10,6 +11,7 @@
 // duckdb-wasm 1.32 can open its main database at an `opfs://` path but cannot ATTACH one (stack-notes.md), hence the
 // main database: the engine's own objects are TEMP, and version-catalog.ts drops anything else it finds there.
 import * as duckdb from '@duckdb/duckdb-wasm';
+import { stopWarmUp } from './cache-warm-up';
 import { tidyCacheDatabase } from './version-catalog';
 
 const SLOTS = 4;
@@ -66,6 +68,7 @@ export async function removeIdleCacheFiles(stem = STEM): Promise<void> {
  */
 export async function closeDatabase(db: duckdb.AsyncDuckDB): Promise<void> {
   const path = opened.get(db);
+  stopWarmUp(db);
   await db.terminate();
   if (path) {
     const root = await navigator.storage.getDirectory();
