@@ -9,6 +9,7 @@ import { writeHeadHint } from '../oplog/log-store';
 import { sha256Hex } from '../pond/hash';
 import { SHA256_HEX, blobPath } from '../pond/layout';
 import { finishPull, readPullJournal, rollBackPull, writePullJournal } from '../pond/pull-journal';
+import type { DeviceState } from '../pond/validate/device-state';
 import { checkSnapshot } from '../pond/validate/snapshot-check';
 import { checkPondId, objectKey, pondKeyPrefix } from './config';
 import { downloadBytes, downloadToStore } from './download';
@@ -32,6 +33,11 @@ export interface PullOptions {
    * at that point (as a tab closed then would).
    */
   beforeApply?: () => Promise<void> | void;
+  /**
+   * The open pond's state at `localHead` (Pond.fs and its live files): the check then folds only the new commits'
+   * rows onto it instead of decoding the replica's live oplog files again. Ignored unless it is as of `localHead`.
+   */
+  device?: DeviceState;
 }
 
 export interface PullResult {
@@ -77,7 +83,8 @@ export async function pull(store: Store, remote: S3Remote, pondId: string, local
     progress.set({ phase: 'done' });
     return { before: localHead, after: localHead, fetched: [], bytesFetched: 0, skipped: listed.size };
   }
-  const got = await fetchCommitsAfter(store, remote, pondId, localHead, remoteHead, listed, progress, opts);
+  const device = opts.device?.version === localHead ? opts.device : undefined;
+  const got = await fetchCommitsAfter(store, remote, pondId, localHead, remoteHead, listed, progress, { ...opts, ...(device ? { device } : {}) });
   try {
     await opts.beforeApply?.();
   } catch (e) {
@@ -152,7 +159,7 @@ export async function discardFetched(store: Store, got: Pick<FetchedCommits, 'st
  */
 export async function fetchCommitsAfter(
   store: Store, remote: S3Remote, pondId: string, base: number, remoteHead: number, listed: ReadonlyMap<string, number>,
-  progress: ProgressTracker, opts: { signal?: AbortSignal; concurrency?: number }, checkBase?: Store, stageName = 'pull',
+  progress: ProgressTracker, opts: { signal?: AbortSignal; concurrency?: number; device?: DeviceState }, checkBase?: Store, stageName = 'pull',
 ): Promise<FetchedCommits> {
   const { signal } = opts;
   const stage = stagingDir(stageName);
@@ -227,9 +234,9 @@ export async function fetchCommitsAfter(
     for (let v = base + 1; v <= remoteHead; v++) fetchOne(logPath(v), listed.get(logPath(v))!, 'the bucket listing', false, addsOf(logPath(v)));
     await queue.finished;
     // 4. The pond as it would be, checked by the import and restore rules; what was on the device was checked when
-    // it came (quick), everything new in full (since).
+    // it came (quick), everything new in full (since); with the device's state, only the new rows are folded onto it.
     await checkSnapshot(overlayView(checkBase ?? store, stage), {
-      mode: 'first', quick: true, since: base, verified, pondId, ...(signal ? { signal } : {}), onProgress: checkingProgress(progress),
+      mode: 'first', quick: true, since: base, verified, pondId, ...(signal ? { signal } : {}), ...(opts.device ? { device: opts.device } : {}), onProgress: checkingProgress(progress),
     });
     throwIfAborted(signal, 'pull');
   } catch (e) {
