@@ -20,6 +20,12 @@ import type { S3Remote } from './s3-client';
 import { dropStage, overlayView, stagingDir } from './staging';
 import { checkingProgress } from './validation-progress';
 
+/** Most bytes of commits and oplog files a pull keeps in memory for its check (the rest it reads back). */
+const HELD_LIMIT = 64 * 1024 * 1024;
+
+/** Writes of downloaded objects in flight at once, beside the downloads (each holds its bytes until written). */
+const WRITES_AHEAD = 8;
+
 /** Objects up to this size are downloaded into memory and written in one call; bigger blobs stream to the store. */
 const IN_MEMORY_LIMIT = 8 * 1024 * 1024;
 
@@ -175,6 +181,10 @@ export async function fetchCommitsAfter(
   const placed: string[] = [];
   let newestCompaction: number | undefined;
   const queue = new WorkQueue(opts.concurrency ?? 4);
+  const writes = new WritesInFlight(WRITES_AHEAD);
+  /** Commits and oplog files as downloaded (and written): the check reads them from here, not again from the store. */
+  const held = new Map<string, Uint8Array>();
+  let heldBytes = 0;
   /**
    * Fetches `path` (of the size `sizeFrom` gives); then `next` looks at its bytes for what it needs in turn. Commits go
    * to the staging folder (they are what makes files count); data files go straight to their place, as a transaction
@@ -197,13 +207,17 @@ export async function fetchCommitsAfter(
         if (!isLog) placed.push(path); // before the first byte: a failed pull removes what it began
         // Small objects (all but big blobs) are held whole: written in one store call, and read from memory by `next`.
         got = size <= IN_MEMORY_LIMIT ? await downloadBytes(remote, key, path, size, signal, onBytes, sizeFrom) : await downloadToStore(remote, key, path, size, store, target, signal, onBytes, sizeFrom);
-        if (got.bytes) await store.write(target, got.bytes);
       } catch (e) {
         // A file a commit needs that the bucket lacks is left to the validator, which names it missing with the commit
         // that needs it; a listed commit that went missing is an error here.
         if (mayBeMissing && isPondError(e, 'NOT_FOUND')) return;
         throw e;
       }
+      // The write goes on beside the next downloads (it does not hold a download slot), and what the bytes name is
+      // queued at once: a durable OPFS write costs more than a GET of a small object, and the chain commit → oplog
+      // file → blob would otherwise wait for one at each step. All writes are done before the check reads them.
+      if (got.bytes) await writes.add(store.write(target, got.bytes));
+      if (got.bytes && classifyPondPath(path) !== 'blob' && heldBytes + got.bytes.length <= HELD_LIMIT) { held.set(path, got.bytes); heldBytes += got.bytes.length; }
       verified.set(path, got.sha256);
       fetched.push(path);
       bytesFetched += got.size;
@@ -233,13 +247,15 @@ export async function fetchCommitsAfter(
   try {
     for (let v = base + 1; v <= remoteHead; v++) fetchOne(logPath(v), listed.get(logPath(v))!, 'the bucket listing', false, addsOf(logPath(v)));
     await queue.finished;
+    await writes.finished();
     // 4. The pond as it would be, checked by the import and restore rules; what was on the device was checked when
     // it came (quick), everything new in full (since); with the device's state, only the new rows are folded onto it.
-    await checkSnapshot(overlayView(checkBase ?? store, stage), {
+    await checkSnapshot(heldView(overlayView(checkBase ?? store, stage), held), {
       mode: 'first', quick: true, since: base, verified, pondId, ...(signal ? { signal } : {}), ...(opts.device ? { device: opts.device } : {}), onProgress: checkingProgress(progress),
     });
     throwIfAborted(signal, 'pull');
   } catch (e) {
+    await writes.settled(); // none still writes what is removed next
     await dropStage(store, stage);
     for (const p of placed) await store.remove(p).catch(() => undefined); // e is what matters; a leftover is unreferenced
     if (signal?.aborted && !isPondError(e, 'ABORTED')) throw new PondError('ABORTED', 'pull was cancelled', { cause: e });
@@ -288,6 +304,46 @@ function decodeCommitNamed(version: number, bytes: Uint8Array, key: string) {
     return decodeCommit(version, bytes);
   } catch (e) {
     throw new PondError('CORRUPT', `backup object ${key} is not a commit this app can read: ${(e as Error).message}`, { cause: e, detail: { key } });
+  }
+}
+
+/** A read-only view of `store` (the overlay) in which the paths in `held` (the bytes just written) read from memory. */
+function heldView(store: Store, held: ReadonlyMap<string, Uint8Array>): Store {
+  return {
+    read: async (p) => held.get(p) ?? store.read(p),
+    readRange: async (p, offset, length) => held.get(p)?.subarray(offset, offset + length) ?? store.readRange(p, offset, length),
+    size: async (p) => held.get(p)?.length ?? store.size(p),
+    list: (d) => store.list(d),
+    write: (p, b) => store.write(p, b), createWriter: (p) => store.createWriter(p), move: (a, b) => store.move(a, b),
+    remove: (p) => store.remove(p), removeTree: (d) => store.removeTree(d),
+  };
+}
+
+/** Store writes running beside the downloads, at most `limit` at once (`add` waits for room), every one awaited later. */
+class WritesInFlight {
+  private readonly all: Promise<void>[] = [];
+  private readonly running = new Set<Promise<void>>();
+
+  constructor(private readonly limit: number) {}
+
+  /** Starts counting `write`; resolves once there is room for another (not when `write` is done). */
+  async add(write: Promise<void>): Promise<void> {
+    const tracked = write.finally(() => this.running.delete(tracked));
+    tracked.catch(() => undefined); // judged by finished() or settled(); a failure is not lost, it is kept in `all`
+    this.all.push(tracked);
+    this.running.add(tracked);
+    while (this.running.size >= this.limit) await Promise.race(this.running).catch(() => undefined); // (the same: judged later)
+  }
+
+  /** Every write done; rejects with the first failure. */
+  async finished(): Promise<void> {
+    const failed = (await Promise.allSettled(this.all)).find((r): r is PromiseRejectedResult => r.status === 'rejected');
+    if (failed) throw failed.reason;
+  }
+
+  /** Every write settled, however it ended. */
+  async settled(): Promise<void> {
+    await Promise.allSettled(this.all);
   }
 }
 
