@@ -3,7 +3,7 @@
 // apply them as one step (src/pond/pull-journal.ts says how "one step" holds across a crash).
 import { PondError, isPondError, throwIfAborted } from '../core/errors';
 import type { Store } from '../core/store';
-import { decodeCommit } from '../oplog/delta-log';
+import { LOG_DIR, decodeCommit } from '../oplog/delta-log';
 import { decodeEntries } from '../oplog/entry-codec';
 import { writeHeadHint } from '../oplog/log-store';
 import { sha256Hex } from '../pond/hash';
@@ -185,6 +185,12 @@ export async function fetchCommitsAfter(
   /** Commits and oplog files as downloaded (and written): the check reads them from here, not again from the store. */
   const held = new Map<string, Uint8Array>();
   let heldBytes = 0;
+  // The device's own commit names, listed while the downloads run (1 000 names cost tens of ms in OPFS); nothing else
+  // changes them meanwhile (the caller holds the writer lock). The check takes them with the staged ones.
+  const checked = checkBase ?? store;
+  const deviceLog = checked.list(LOG_DIR);
+  deviceLog.catch(() => undefined); // awaited by the check; if the fetch fails first, nobody waits for it
+  const logNames = async () => [...new Set([...(await deviceLog), ...(await store.list(`${stage}/${LOG_DIR}`))])].sort();
   /**
    * Fetches `path` (of the size `sizeFrom` gives); then `next` looks at its bytes for what it needs in turn. Commits go
    * to the staging folder (they are what makes files count); data files go straight to their place, as a transaction
@@ -250,7 +256,7 @@ export async function fetchCommitsAfter(
     await writes.finished();
     // 4. The pond as it would be, checked by the import and restore rules; what was on the device was checked when
     // it came (quick), everything new in full (since); with the device's state, only the new rows are folded onto it.
-    await checkSnapshot(heldView(overlayView(checkBase ?? store, stage), held), {
+    await checkSnapshot(heldView(overlayView(checked, stage), held, logNames), {
       mode: 'first', quick: true, since: base, verified, pondId, ...(signal ? { signal } : {}), ...(opts.device ? { device: opts.device } : {}), onProgress: checkingProgress(progress),
     });
     throwIfAborted(signal, 'pull');
@@ -307,13 +313,16 @@ function decodeCommitNamed(version: number, bytes: Uint8Array, key: string) {
   }
 }
 
-/** A read-only view of `store` (the overlay) in which the paths in `held` (the bytes just written) read from memory. */
-function heldView(store: Store, held: ReadonlyMap<string, Uint8Array>): Store {
+/**
+ * A view of `store` (the overlay) in which the paths in `held` (the bytes just written) read from memory, and the
+ * listing of `_delta_log` is `logNames` (the same names, listed earlier).
+ */
+function heldView(store: Store, held: ReadonlyMap<string, Uint8Array>, logNames: () => Promise<string[]>): Store {
   return {
     read: async (p) => held.get(p) ?? store.read(p),
     readRange: async (p, offset, length) => held.get(p)?.subarray(offset, offset + length) ?? store.readRange(p, offset, length),
     size: async (p) => held.get(p)?.length ?? store.size(p),
-    list: (d) => store.list(d),
+    list: (d) => (d === LOG_DIR ? logNames() : store.list(d)),
     write: (p, b) => store.write(p, b), createWriter: (p) => store.createWriter(p), move: (a, b) => store.move(a, b),
     remove: (p) => store.remove(p), removeTree: (d) => store.removeTree(d),
   };
