@@ -120,6 +120,8 @@ export async function checkSnapshot(store: Store, opts: CheckOptions): Promise<S
       const batch = versions.slice(Math.max(0, end - n), end);
       const bytes = await Promise.all(batch.map((v) => store.read(logPath(v))));
       for (let j = batch.length - 1; j >= 0 && !found; j--) {
+        // The device's own commits are what its state stands for (reached only when a new one could not be parsed).
+        if (onDevice && batch[j]! <= opts.since!) { found = true; break; }
         const c = parseCommit(batch[j]!, bytes[j]!, sink, opts.pondId);
         if (!c) continue;
         commits.unshift(c);

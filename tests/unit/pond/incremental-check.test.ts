@@ -132,7 +132,7 @@ describe('a pull checked against the device state', () => {
     expect(r.nodes).toBe(5); // /a/b and /a/b/temps are gone from the tree
   });
 
-  it('refuses a reference to an old node that a new commit turned away from nothing (tree-dangling) and a removed name re-added to another type (tree-type)', async () => {
+  it('refuses an old directory naming a node that does not exist (tree-dangling), and a name re-added with a type its node does not have (tree-type)', async () => {
     const ghost = copy(base.files);
     await appendCommit(ghost, base, (c) => [c.dir(c.ids['/a/b']!, [{ name: 'gone', node_id: uuidv7(), entry_type: 'file:data' }])]);
     expectRule(await bothWays(ghost), 'tree-dangling');
@@ -150,6 +150,16 @@ describe('a pull checked against the device state', () => {
     const r = expectGood(await bothWays(files));
     expect(r.oplogFiles).toBe(expectGood(await check(files, false)).oplogFiles); // the device's state was not used
     expect(r.nodes).toBe(6); // /a/big.bin removed; /a/b/temps keeps only the version of the file still live
+  });
+
+  it('in fsck-like `all` mode, a new commit that cannot be parsed is reported alone, as without the device state', async () => {
+    const files = copy(base.files);
+    await appendCommit(files, base, (c) => [c.dir(c.ids['/a']!, [], ['small.txt'])]);
+    files.set('_delta_log/00000000000000000003.json', strToU8('not json\n'));
+    const store = await storeOf(files);
+    const rules = async (withDevice: boolean) => (await checkSnapshot(store, { mode: 'all', quick: true, since: SINCE, pondId: base.pondId, ...(withDevice ? { device } : {}) })).problems.map((p) => p.rule);
+    expect(await rules(true)).toEqual(['commit-json']);
+    expect(await rules(false)).toEqual(['commit-json']);
   });
 
   it('ignores a device state that is not as of `since`', async () => {
