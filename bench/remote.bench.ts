@@ -242,7 +242,10 @@ async function pullVsGets(ctx: BenchContext): Promise<BenchResult> {
     for (let r = 0; r < rounds; r++) {
       for (let k = 0; k < 10; k++) await commit(next++); // (an automatic compaction may make it 11)
       const sent = await sendNew(producer.store, remote, id, inBucket);
-      const head = (await Pond.open(replicaStore, { readOnly: true })).version;
+      // The replica as the app holds it when it pulls: open (the service pulls into the open pond, passing its state).
+      const replica = await Pond.open(replicaStore, { readOnly: true });
+      const head = replica.version;
+      const device = { version: head, state: replica.fs, files: replica.files };
       const gets = async () => {
         const [ms] = await timed(() => runPool(sent, 4, async (p) => { await (await remote.get(objectKey(prefix, id, p))).arrayBuffer(); }));
         getMs.push(ms);
@@ -258,7 +261,7 @@ async function pullVsGets(ctx: BenchContext): Promise<BenchResult> {
         const marks: string[] = [];
         let last = '';
         const onProgress = (q: { phase: string }) => { if (q.phase !== last) { last = q.phase; marks.push(`${q.phase}@${round(performance.now() - t0, 0)}`); } };
-        const [ms, res] = await timed(() => pull(replicaStore, new S3Remote({ bucketUrl: s3Url(), prefix, signing: KEYS }, { fetch: counting.fetch }), id, head, { onProgress }));
+        const [ms, res] = await timed(() => pull(replicaStore, new S3Remote({ bucketUrl: s3Url(), prefix, signing: KEYS }, { fetch: counting.fetch }), id, head, { onProgress, device }));
         ctx.log(`phases: ${marks.join(' ')} end@${round(ms, 0)}`);
         if (res.after !== producer.version || res.fetched.length !== sent.length) throw new Error(`pull brought ${res.fetched.length} objects to version ${res.after}, push sent ${sent.length} to ${producer.version}`);
         pullMs.push(ms);

@@ -133,6 +133,11 @@ export class Pond {
     return this.head;
   }
 
+  /** The live oplog files at this version (what a pull's check folds the new commits after, remote/pull.ts). */
+  get files(): readonly AddAction[] {
+    return this.liveFiles;
+  }
+
   /** The committed TinyFS state (read it with tinyfs/resolve). */
   get fs(): FsState {
     return this.state;

@@ -3,12 +3,13 @@
 // apply them as one step (src/pond/pull-journal.ts says how "one step" holds across a crash).
 import { PondError, isPondError, throwIfAborted } from '../core/errors';
 import type { Store } from '../core/store';
-import { decodeCommit } from '../oplog/delta-log';
+import { LOG_DIR, decodeCommit } from '../oplog/delta-log';
 import { decodeEntries } from '../oplog/entry-codec';
 import { writeHeadHint } from '../oplog/log-store';
 import { sha256Hex } from '../pond/hash';
 import { SHA256_HEX, blobPath } from '../pond/layout';
 import { finishPull, readPullJournal, rollBackPull, writePullJournal } from '../pond/pull-journal';
+import type { DeviceState } from '../pond/validate/device-state';
 import { checkSnapshot } from '../pond/validate/snapshot-check';
 import { checkPondId, objectKey, pondKeyPrefix } from './config';
 import { downloadBytes, downloadToStore } from './download';
@@ -18,6 +19,12 @@ import { listRemotePond } from './push';
 import type { S3Remote } from './s3-client';
 import { dropStage, overlayView, stagingDir } from './staging';
 import { checkingProgress } from './validation-progress';
+
+/** Most bytes of commits and oplog files a pull keeps in memory for its check (the rest it reads back). */
+const HELD_LIMIT = 64 * 1024 * 1024;
+
+/** Writes of downloaded objects in flight at once, beside the downloads (each holds its bytes until written). */
+const WRITES_AHEAD = 8;
 
 /** Objects up to this size are downloaded into memory and written in one call; bigger blobs stream to the store. */
 const IN_MEMORY_LIMIT = 8 * 1024 * 1024;
@@ -32,6 +39,11 @@ export interface PullOptions {
    * at that point (as a tab closed then would).
    */
   beforeApply?: () => Promise<void> | void;
+  /**
+   * The open pond's state at `localHead` (Pond.fs and its live files): the check then folds only the new commits'
+   * rows onto it instead of decoding the replica's live oplog files again. Ignored unless it is as of `localHead`.
+   */
+  device?: DeviceState;
 }
 
 export interface PullResult {
@@ -77,7 +89,8 @@ export async function pull(store: Store, remote: S3Remote, pondId: string, local
     progress.set({ phase: 'done' });
     return { before: localHead, after: localHead, fetched: [], bytesFetched: 0, skipped: listed.size };
   }
-  const got = await fetchCommitsAfter(store, remote, pondId, localHead, remoteHead, listed, progress, opts);
+  const device = opts.device?.version === localHead ? opts.device : undefined;
+  const got = await fetchCommitsAfter(store, remote, pondId, localHead, remoteHead, listed, progress, { ...opts, ...(device ? { device } : {}) });
   try {
     await opts.beforeApply?.();
   } catch (e) {
@@ -152,7 +165,7 @@ export async function discardFetched(store: Store, got: Pick<FetchedCommits, 'st
  */
 export async function fetchCommitsAfter(
   store: Store, remote: S3Remote, pondId: string, base: number, remoteHead: number, listed: ReadonlyMap<string, number>,
-  progress: ProgressTracker, opts: { signal?: AbortSignal; concurrency?: number }, checkBase?: Store, stageName = 'pull',
+  progress: ProgressTracker, opts: { signal?: AbortSignal; concurrency?: number; device?: DeviceState }, checkBase?: Store, stageName = 'pull',
 ): Promise<FetchedCommits> {
   const { signal } = opts;
   const stage = stagingDir(stageName);
@@ -168,6 +181,16 @@ export async function fetchCommitsAfter(
   const placed: string[] = [];
   let newestCompaction: number | undefined;
   const queue = new WorkQueue(opts.concurrency ?? 4);
+  const writes = new WritesInFlight(WRITES_AHEAD);
+  /** Commits and oplog files as downloaded (and written): the check reads them from here, not again from the store. */
+  const held = new Map<string, Uint8Array>();
+  let heldBytes = 0;
+  // The device's own commit names, listed while the downloads run (1 000 names cost tens of ms in OPFS); nothing else
+  // changes them meanwhile (the caller holds the writer lock). The check takes them with the staged ones.
+  const checked = checkBase ?? store;
+  const deviceLog = checked.list(LOG_DIR);
+  deviceLog.catch(() => undefined); // awaited by the check; if the fetch fails first, nobody waits for it
+  const logNames = async () => [...new Set([...(await deviceLog), ...(await store.list(`${stage}/${LOG_DIR}`))])].sort();
   /**
    * Fetches `path` (of the size `sizeFrom` gives); then `next` looks at its bytes for what it needs in turn. Commits go
    * to the staging folder (they are what makes files count); data files go straight to their place, as a transaction
@@ -190,13 +213,17 @@ export async function fetchCommitsAfter(
         if (!isLog) placed.push(path); // before the first byte: a failed pull removes what it began
         // Small objects (all but big blobs) are held whole: written in one store call, and read from memory by `next`.
         got = size <= IN_MEMORY_LIMIT ? await downloadBytes(remote, key, path, size, signal, onBytes, sizeFrom) : await downloadToStore(remote, key, path, size, store, target, signal, onBytes, sizeFrom);
-        if (got.bytes) await store.write(target, got.bytes);
       } catch (e) {
         // A file a commit needs that the bucket lacks is left to the validator, which names it missing with the commit
         // that needs it; a listed commit that went missing is an error here.
         if (mayBeMissing && isPondError(e, 'NOT_FOUND')) return;
         throw e;
       }
+      // The write goes on beside the next downloads (it does not hold a download slot), and what the bytes name is
+      // queued at once: a durable OPFS write costs more than a GET of a small object, and the chain commit → oplog
+      // file → blob would otherwise wait for one at each step. All writes are done before the check reads them.
+      if (got.bytes) await writes.add(store.write(target, got.bytes));
+      if (got.bytes && classifyPondPath(path) !== 'blob' && heldBytes + got.bytes.length <= HELD_LIMIT) { held.set(path, got.bytes); heldBytes += got.bytes.length; }
       verified.set(path, got.sha256);
       fetched.push(path);
       bytesFetched += got.size;
@@ -226,13 +253,15 @@ export async function fetchCommitsAfter(
   try {
     for (let v = base + 1; v <= remoteHead; v++) fetchOne(logPath(v), listed.get(logPath(v))!, 'the bucket listing', false, addsOf(logPath(v)));
     await queue.finished;
+    await writes.finished();
     // 4. The pond as it would be, checked by the import and restore rules; what was on the device was checked when
-    // it came (quick), everything new in full (since).
-    await checkSnapshot(overlayView(checkBase ?? store, stage), {
-      mode: 'first', quick: true, since: base, verified, pondId, ...(signal ? { signal } : {}), onProgress: checkingProgress(progress),
+    // it came (quick), everything new in full (since); with the device's state, only the new rows are folded onto it.
+    await checkSnapshot(heldView(overlayView(checked, stage), held, logNames), {
+      mode: 'first', quick: true, since: base, verified, pondId, ...(signal ? { signal } : {}), ...(opts.device ? { device: opts.device } : {}), onProgress: checkingProgress(progress),
     });
     throwIfAborted(signal, 'pull');
   } catch (e) {
+    await writes.settled(); // none still writes what is removed next
     await dropStage(store, stage);
     for (const p of placed) await store.remove(p).catch(() => undefined); // e is what matters; a leftover is unreferenced
     if (signal?.aborted && !isPondError(e, 'ABORTED')) throw new PondError('ABORTED', 'pull was cancelled', { cause: e });
@@ -281,6 +310,49 @@ function decodeCommitNamed(version: number, bytes: Uint8Array, key: string) {
     return decodeCommit(version, bytes);
   } catch (e) {
     throw new PondError('CORRUPT', `backup object ${key} is not a commit this app can read: ${(e as Error).message}`, { cause: e, detail: { key } });
+  }
+}
+
+/**
+ * A view of `store` (the overlay) in which the paths in `held` (the bytes just written) read from memory, and the
+ * listing of `_delta_log` is `logNames` (the same names, listed earlier).
+ */
+function heldView(store: Store, held: ReadonlyMap<string, Uint8Array>, logNames: () => Promise<string[]>): Store {
+  return {
+    read: async (p) => held.get(p) ?? store.read(p),
+    readRange: async (p, offset, length) => held.get(p)?.subarray(offset, offset + length) ?? store.readRange(p, offset, length),
+    size: async (p) => held.get(p)?.length ?? store.size(p),
+    list: (d) => (d === LOG_DIR ? logNames() : store.list(d)),
+    write: (p, b) => store.write(p, b), createWriter: (p) => store.createWriter(p), move: (a, b) => store.move(a, b),
+    remove: (p) => store.remove(p), removeTree: (d) => store.removeTree(d),
+  };
+}
+
+/** Store writes running beside the downloads, at most `limit` at once (`add` waits for room), every one awaited later. */
+class WritesInFlight {
+  private readonly all: Promise<void>[] = [];
+  private readonly running = new Set<Promise<void>>();
+
+  constructor(private readonly limit: number) {}
+
+  /** Starts counting `write`; resolves once there is room for another (not when `write` is done). */
+  async add(write: Promise<void>): Promise<void> {
+    const tracked = write.finally(() => this.running.delete(tracked));
+    tracked.catch(() => undefined); // judged by finished() or settled(); a failure is not lost, it is kept in `all`
+    this.all.push(tracked);
+    this.running.add(tracked);
+    while (this.running.size >= this.limit) await Promise.race(this.running).catch(() => undefined); // (the same: judged later)
+  }
+
+  /** Every write done; rejects with the first failure. */
+  async finished(): Promise<void> {
+    const failed = (await Promise.allSettled(this.all)).find((r): r is PromiseRejectedResult => r.status === 'rejected');
+    if (failed) throw failed.reason;
+  }
+
+  /** Every write settled, however it ended. */
+  async settled(): Promise<void> {
+    await Promise.allSettled(this.all);
   }
 }
 

@@ -16,6 +16,7 @@ import { ProblemSink, type Problem } from './problems';
 import { checkRows, decodeOplogFile, rowWhere } from './row-rules';
 import { foldNodes, parseDelta, walkTree, type PlacedRow } from './tree-rules';
 import { RANGES_ATTR } from '../transaction';
+import { nodesOfDevice, type DeviceState } from './device-state';
 
 export interface CheckProgress {
   phase: 'commits' | 'rows' | 'tree' | 'blobs';
@@ -45,6 +46,14 @@ export interface CheckOptions {
    * not hashed again, nor their blobs looked at: they were checked when they came.
    */
   since?: number;
+  /**
+   * With `quick` and `since`: the device's own state at `since` (the open pond's), so only the new commits are read and
+   * their rows folded onto it; every rule for the new commits and the whole resulting tree still runs. Not used (the
+   * live files are decoded and folded as without it) when a new commit removes files (a compaction starts the state
+   * again from its own file; any other remove is not what this app writes), adds a path live on the device, or a
+   * checkpoint lies among the new versions: then the device's state is not simply what the new rows come after.
+   */
+  device?: DeviceState;
   /** The pond id the snapshot must carry. */
   pondId?: string;
   /** Most problems kept in `all` mode (the rest are counted). */
@@ -72,6 +81,7 @@ export interface SnapshotReport {
   blobBytesHashed: number;
 }
 
+const CHECKPOINT_FILE = /^\d{20}\.checkpoint\.parquet$/;
 const COMMIT_BATCH = 64; // commit reads in flight at once: OPFS latency overlaps, memory stays small
 const OPLOG_AHEAD = 4; // oplog files read ahead of the one being decoded
 
@@ -96,10 +106,13 @@ export async function checkSnapshot(store: Store, opts: CheckOptions): Promise<S
     }
     return out;
   };
+  // The device's state stands in for its live files while every new commit only adds files it does not have.
+  const deviceLive = new Set(opts.device && opts.since === opts.device.version && opts.quick ? opts.device.files.map((a) => a.path) : []);
+  let onDevice = deviceLive.size > 0 && (versions[versions.length - 1] ?? -1) > opts.since! && !logNames.some((n) => CHECKPOINT_FILE.test(n) && Number(n.slice(0, 20)) > opts.since!);
   if (opts.quick) {
-    // Newest first, back to the commit that starts the live state (version 0 or the newest compaction), as opening does.
-    // Read a batch at a time (4, 8 … up to COMMIT_BATCH: the newest compaction is usually near), parse newest first,
-    // and stop at that commit: nothing older is read as a commit.
+    // Newest first, back to the commit that starts the live state (version 0 or the newest compaction), as opening does,
+    // or with the device's state, back to the first new commit. Read a batch at a time (4, 8 … up to COMMIT_BATCH: the
+    // newest compaction is usually near), parse newest first, and stop at that commit: nothing older is read as a commit.
     let found = false;
     let seenBase = false;
     for (let end = versions.length, n = 4; end > 0 && !found; end -= n, n = Math.min(n * 2, COMMIT_BATCH)) {
@@ -107,16 +120,21 @@ export async function checkSnapshot(store: Store, opts: CheckOptions): Promise<S
       const batch = versions.slice(Math.max(0, end - n), end);
       const bytes = await Promise.all(batch.map((v) => store.read(logPath(v))));
       for (let j = batch.length - 1; j >= 0 && !found; j--) {
+        // The device's own commits are what its state stands for (reached only when a new one could not be parsed).
+        if (onDevice && batch[j]! <= opts.since!) { found = true; break; }
         const c = parseCommit(batch[j]!, bytes[j]!, sink, opts.pondId);
         if (!c) continue;
         commits.unshift(c);
         seenBase ||= c.metaData !== undefined;
-        found = seenBase && (opts.since === undefined || c.version <= opts.since + 1);
+        if (onDevice && c.version > opts.since! && (c.removes.length > 0 || c.adds.some((a) => deviceLive.has(a.path)))) onDevice = false;
+        found = (seenBase || onDevice) && (opts.since === undefined || c.version <= opts.since + 1);
       }
       step('commits', versions.length - Math.max(0, end - n), versions.length);
     }
     pondId ??= commits[0]?.metaData?.id;
+    onDevice &&= !seenBase; // a compaction among the new commits: the live state starts at it, not on the device
   } else {
+    onDevice = false;
     for (let i = 0; i < versions.length; i += COMMIT_BATCH) {
       throwIfAborted(signal, 'checking the pond');
       commits.push(...(await parseBatch(versions.slice(i, i + COMMIT_BATCH))));
@@ -129,7 +147,7 @@ export async function checkSnapshot(store: Store, opts: CheckOptions): Promise<S
   // 2. What is live at the head, as readLog computes it: from the newest commit with metaData forward.
   let base = 0;
   for (const c of commits) if (c.metaData) base = c.version;
-  const live = new Map<string, AddAction>();
+  const live = new Map<string, AddAction>(onDevice ? opts.device!.files.map((a) => [a.path, a]) : []);
   for (const c of commits) {
     if (c.version < base) continue;
     for (const p of c.removes) live.delete(p);
@@ -184,7 +202,7 @@ export async function checkSnapshot(store: Store, opts: CheckOptions): Promise<S
     const bytes = await store.read(blobPath(sha)).catch(() => undefined); // absent: reported with the other blobs below
     if (bytes && (await sha256Hex(bytes)) !== sha) { sink.add('blob-hash', blobPath(sha), 'directory content does not match recorded hash', `${file} ${where}`); return undefined; }
     return bytes;
-  }, sink);
+  }, sink, onDevice ? await nodesOfDevice(opts.device!) : undefined);
   const walked = walkTree(nodes, sink);
   const pathOf = new Map(walked.map((w) => [w.node.id, w.path]));
   step('tree', 1, 1);

@@ -83,10 +83,12 @@ export function parseDelta(bytes: Uint8Array, file: string, where: string, sink:
 
 /**
  * Folds live rows (in commit order) into nodes. `directoryBlob` loads a directory version stored as a blob (hash
- * checked by the caller's loader); undefined when it cannot (already reported).
+ * checked by the caller's loader); undefined when it cannot (already reported). `start`: nodes the rows come after (a
+ * pull's rows onto the device's own tree, device-state.ts), changed in place; rows then obey the same rules against
+ * them (versions after theirs, the same entry type, no name a directory already has).
  */
-export async function foldNodes(rows: readonly PlacedRow[], directoryBlob: (sha256: string, file: string, where: string) => Promise<Uint8Array | undefined>, sink: ProblemSink): Promise<Map<string, TreeNode>> {
-  const nodes = new Map<string, TreeNode>();
+export async function foldNodes(rows: readonly PlacedRow[], directoryBlob: (sha256: string, file: string, where: string) => Promise<Uint8Array | undefined>, sink: ProblemSink, start?: Map<string, TreeNode>): Promise<Map<string, TreeNode>> {
+  const nodes = start ?? new Map<string, TreeNode>();
   const ordered = [...rows].sort((a, b) => a.row.txn_seq - b.row.txn_seq);
   for (const { row: e, file, index } of ordered) {
     const where = rowWhere(index, e);

@@ -184,7 +184,7 @@ export class RemoteOps {
    */
   async pull(pond: Pond, name: string, w: Work): Promise<PullSummary> {
     const remote = await this.client(name);
-    const r = await pond.exclusive(() => pull(pond.store, remote, pond.id, pond.version, { signal: w.signal, onProgress: transferProgress(w.onProgress) }));
+    const r = await pond.exclusive(() => pull(pond.store, remote, pond.id, pond.version, { signal: w.signal, onProgress: transferProgress(w.onProgress), device: { version: pond.version, state: pond.fs, files: pond.files } }));
     return { remote: name, pondId: pond.id, before: r.before, after: r.after, fetched: r.fetched, bytesFetched: r.bytesFetched };
   }
 

@@ -17,6 +17,8 @@ import type { MemoryStore } from '../../../src/storage/memory-store';
 import { memoryBrowser } from '../../helpers/memory-service';
 import { sameFiles } from '../../unit/remote/pond-fixture';
 import { KEYS } from './s3-helpers';
+import { ROOT_ID } from '../../../src/core/entry';
+import { appendCommit, commitCount, pondFiles } from '../../helpers/crafted-snapshots';
 
 const uniq = () => `pull-${crypto.randomUUID().slice(0, 8)}`;
 
@@ -45,8 +47,9 @@ async function producerAndReplica(prefix: string) {
   await b.restore('lab', id);
   await b.openPond(id);
   const storeB = devB.host.stores.get(id)!;
+  const storeA = devA.host.stores.get(id)!;
   const s3 = new S3Remote({ bucketUrl: inject('countedS3Url'), prefix, signing: KEYS });
-  return { a, b, id, storeB, s3 };
+  return { a, b, id, storeA, storeB, s3 };
 }
 
 async function seriesVersions(s: PondService, path = '/site/temp.series'): Promise<number> {
@@ -82,6 +85,12 @@ describe('pull into a replica (s3rver on 127.0.0.1)', () => {
     expect((await b.info()).version).toBe((await a.info()).version);
     expect(await seriesVersions(b)).toBe(3);
     expect(await b.readFile('/raw/second.bin')).toEqual(await a.readFile('/raw/second.bin'));
+    // The pull's check folded only the new commits onto B's open tree; fsck's full check (every commit, file and blob
+    // re-read and re-hashed) is the reference: B is clean and has A's content root.
+    const [fsckA, fsckB] = [await a.fsck(), await b.fsck()];
+    expect(fsckB.problems).toEqual([]);
+    expect(fsckB.ok).toBe(true);
+    expect(fsckB.root).toBe(fsckA.root);
     // Nothing new: one listing and one HEAD.
     const quiet = (await seenAtServer(id)).length;
     expect(await b.pull('lab')).toMatchObject({ before: before + 3, after: before + 3, fetched: [] });
@@ -146,6 +155,27 @@ describe('pull into a replica (s3rver on 127.0.0.1)', () => {
     expect(sameFiles(storeB.snapshot(), filesBefore)).toEqual([]);
     await s3.put(key, good, { 'x-amz-meta-sha256': await sha256Hex(good) });
     expect(await b.pull('lab')).toMatchObject({ after: before + 1 });
+  });
+
+  it('refuses a crafted new commit that makes a cycle with the replica\'s own tree (rule tree-cycle), and leaves it as it was', async () => {
+    const prefix = uniq();
+    const { b, id, s3, storeA, storeB } = await producerAndReplica(prefix);
+    const before = (await b.info()).version;
+    const filesBefore = storeB.snapshot();
+    // On the bucket, as a crafted push would leave it: one more commit in which the old /site lists the root.
+    const files = await pondFiles(storeA);
+    const pondA = await Pond.open(storeA, { readOnly: true });
+    const site = pondA.fs.root!.children!.get('site')!.node_id;
+    await appendCommit(files, { pondId: id, files, ids: { '/site': site } }, (c) => [c.dir(site, [{ name: 'up', node_id: ROOT_ID, entry_type: 'directory' }])]);
+    const v = commitCount(files) - 1;
+    const commit = `_delta_log/${String(v).padStart(20, '0')}.json`;
+    const oplog = [...files.keys()].find((p) => p.startsWith('oplog/') && !storeA.snapshot().has(p))!;
+    for (const p of [oplog, commit]) await s3.put(objectKey(prefix, id, p), files.get(p)!, { 'x-amz-meta-sha256': await sha256Hex(files.get(p)!) });
+    const err = await b.pull('lab').catch((e: unknown) => e);
+    expect(isPondError(err, 'CORRUPT'), String(err)).toBe(true);
+    expect((err as { detail: { rule: string } }).detail.rule).toBe('tree-cycle');
+    expect((await b.info()).version).toBe(before);
+    expect(sameFiles(storeB.snapshot(), filesBefore)).toEqual([]);
   });
 
   it('refuses a new commit whose oplog file or blob the bucket lacks, naming the file and the commit', async () => {
