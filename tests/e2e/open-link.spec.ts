@@ -167,6 +167,9 @@ test('a server without Range support serves the same pond; a tampered blob is CO
   await c.page.goto('/');
   await c.page.waitForFunction(() => !!window.pond, undefined, { timeout: 60_000 });
   await c.page.evaluate(() => window.pond.ready);
+  // Called through the API, not the #open= route (which waits for this itself, ui/open-link.ts): the link's host is
+  // reachable once the service worker controls the page, which on a first visit can come after start-up.
+  await c.page.waitForFunction(() => !!navigator.serviceWorker.controller, undefined, { timeout: 60_000 });
   const failure = await c.page.evaluate(async (url) => {
     await window.pond.api.openLink(url);
     const r = await window.pond.exec('cat /site/temp.series --sql "SELECT count(*) FROM source"');
