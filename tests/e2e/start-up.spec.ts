@@ -22,6 +22,9 @@ async function plantBrokenPond(page: Page): Promise<string> {
 test('start-up with an unopenable pond: its error, export, rename, switch away and back, delete', async ({ page }) => {
   await page.goto('/');
   await expect(page.locator('pond-switcher select option:checked')).toHaveText('Demo pond', { timeout: 60_000 });
+  // The switcher names the demo pond as soon as it exists; its start-up ends (and records it as the pond used last)
+  // once the demo's import is in: only then may the test name another pond as the last one.
+  await page.evaluate(() => window.pond.ready);
   const id = await plantBrokenPond(page);
   await page.reload();
 
