@@ -180,16 +180,16 @@ function columnType(data: string[][], c: number): SqlType | undefined {
   const values = sample.map((r) => r[c]!).filter((v) => v !== '');
   if (values.length === 0) return data.some((r) => r[c] !== '') ? undefined : 'VARCHAR'; // all empty in the sample only: in doubt
   if (values.some((v) => v !== v.trim())) return undefined;
-  let type: SqlType | undefined;
-  if (values.every((v) => BOOL.test(v))) type = 'BOOLEAN';
-  else if (values.every((v) => INT.test(v) && BigInt(v) <= 9223372036854775807n && BigInt(v) >= -9223372036854775808n)) type = 'BIGINT';
-  else if (values.every((v) => FLOAT.test(v) && Number.isFinite(Number(v)))) type = 'DOUBLE';
-  else if (values.every((v) => ISO_DATE.test(v) && isoMicros(v) !== null)) type = 'DATE';
-  else if (values.every((v) => ISO_TIME.test(v) && isoMicros(v) !== null)) {
-    const zoned = values.filter((v) => /(Z|[+-]\d{2}:\d{2})$/.test(v)).length;
-    if (zoned !== 0 && zoned !== values.length) return undefined;
-    type = zoned ? 'TIMESTAMP WITH TIME ZONE' : 'TIMESTAMP';
-  } else {
+  const all = (t: SqlType) => values.every((v) => fits(t, v));
+  let type: SqlType;
+  if (all('BOOLEAN')) type = 'BOOLEAN';
+  else if (all('BIGINT')) type = 'BIGINT';
+  else if (all('DOUBLE')) type = 'DOUBLE';
+  else if (all('DATE')) type = 'DATE';
+  else if (all('TIMESTAMP')) type = 'TIMESTAMP';
+  else if (all('TIMESTAMP WITH TIME ZONE')) type = 'TIMESTAMP WITH TIME ZONE';
+  else if (values.every((v) => ISO_TIME.test(v))) return undefined; // zoned and zone-less times mixed
+  else {
     // Text: unless some value could be read as something else by DuckDB (a number, a time, a date form).
     if (values.some((v) => DOUBTFUL.test(v) || TEXT_TIME_FORMATS.some((f) => f.parse(v) !== null))) return undefined;
     type = 'VARCHAR';
