@@ -22,7 +22,9 @@ export function storedSource(reader: VersionReader | Pond, path: string, node: N
     throw new PondError('WRONG_TYPE', `${path} is a ${node.type}; only tables and series can be queried (copy data in with --format table or series)`, { detail: { path } });
   }
   const last = node.versions[node.versions.length - 1]!;
-  const owner = 'readVersion' in reader ? reader : reader.ownerOf?.(node.id);
+  const own = 'readVersion' in reader;
+  const owner = own ? reader : reader.ownerOf?.(node.id);
+  const read = (version: number, what: string) => (own ? reader.readVersion(node.id, version, what) : reader.read(node.id, version, what));
   return {
     path,
     fileKey: node.id,
@@ -32,7 +34,7 @@ export function storedSource(reader: VersionReader | Pond, path: string, node: N
       version: v.version, minEventTime: v.minEventTime, maxEventTime: v.maxEventTime,
       ...(v.sha256 ? { contentId: v.sha256 } : {}),
       ...withRanges(owner ? linkRanges(owner, v, `${path} v${v.version}`) : undefined),
-      load: () => ('readVersion' in reader ? reader.readVersion(node.id, v.version, `${path} v${v.version}`) : reader.read(node.id, v.version, `${path} v${v.version}`)),
+      load: () => read(v.version, `${path} v${v.version}`),
     })),
   };
 }
