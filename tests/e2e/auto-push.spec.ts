@@ -1,12 +1,11 @@
 // Push by itself in the built app (pond worker → network worker → s3rver on 127.0.0.1): the Backup tab's status line
 // follows the pushes; offline (the browser's own offline mode) the commits wait, counted, without a request, and coming
 // back online sends them; a reload of the page with commits not backed up pushes them.
-import { chromium, expect, test, type BrowserContext, type Page } from '@playwright/test';
+import { expect, test, type BrowserContext, type Page } from '@playwright/test';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-// @ts-expect-error plain .mjs helper shared with the node tools
-import { CHROMIUM_ARGS } from '../../tools/chromium.mjs';
+import { launchProfile, openApp } from '../helpers/browser-profile';
 import { startS3, type LocalS3 } from '../helpers/s3-server';
 
 let s3: LocalS3 | undefined;
@@ -21,15 +20,8 @@ test.afterAll(async () => {
 async function freshProfile(baseURL: string): Promise<{ context: BrowserContext; page: Page }> {
   const dir = mkdtempSync(join(tmpdir(), 'duckpond-autopush-profile-'));
   profiles.push(dir);
-  const context = await chromium.launchPersistentContext(dir, {
-    executablePath: process.env.CHROME_PATH ?? '/usr/bin/chromium', args: CHROMIUM_ARGS as string[], bypassCSP: true, baseURL, serviceWorkers: 'allow',
-  });
-  const page = context.pages()[0] ?? (await context.newPage());
-  await page.goto('/');
-  await page.waitForFunction(() => !!navigator.serviceWorker.controller, undefined, { timeout: 120_000 });
-  await page.waitForFunction(() => !!window.pond, undefined, { timeout: 60_000 });
-  await page.evaluate(() => window.pond.ready);
-  return { context, page };
+  const context = await launchProfile(dir, baseURL);
+  return { context, page: await openApp(context) };
 }
 
 async function exec(page: Page, line: string): Promise<string> {

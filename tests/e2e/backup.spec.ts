@@ -1,12 +1,11 @@
 // Backup and sharing end to end, in the built app: a pond pushed to S3 (s3rver on 127.0.0.1, SigV4 checked,
 // CORS for the preview origin) from one browser profile is restored in a brand-new profile with the same query
 // results; and a zip snapshot made by a real download from the shell is imported in another fresh profile.
-import { chromium, expect, test, type BrowserContext, type Page } from '@playwright/test';
+import { expect, test, type BrowserContext, type Page } from '@playwright/test';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-// @ts-expect-error plain .mjs helper shared with the node tools
-import { CHROMIUM_ARGS } from '../../tools/chromium.mjs';
+import { launchProfile, openApp } from '../helpers/browser-profile';
 import { startS3, type LocalS3 } from '../helpers/s3-server';
 
 const SUMMARY = `cat /site/temp.series --sql "SELECT count(*)::INTEGER AS n, min(temp) AS lo, max(temp) AS hi, round(sum(temp), 3) AS total FROM source"`;
@@ -32,16 +31,8 @@ test.afterAll(async () => {
 async function freshProfile(baseURL: string, existing?: string): Promise<{ context: BrowserContext; page: Page; dir: string }> {
   const dir = existing ?? mkdtempSync(join(tmpdir(), 'duckpond-backup-profile-'));
   if (!existing) profiles.push(dir);
-  const context = await chromium.launchPersistentContext(dir, {
-    executablePath: process.env.CHROME_PATH ?? '/usr/bin/chromium', args: CHROMIUM_ARGS as string[], bypassCSP: true, baseURL, serviceWorkers: 'allow',
-  });
-  const page = context.pages()[0] ?? (await context.newPage());
-  await page.goto('/');
-  await page.waitForFunction(() => !!navigator.serviceWorker.controller, undefined, { timeout: 120_000 });
-  // The first run makes the demo pond: wait for it, or it would race our switch of ponds.
-  await page.waitForFunction(() => !!window.pond, undefined, { timeout: 60_000 });
-  await page.evaluate(() => window.pond.ready);
-  return { context, page, dir };
+  const context = await launchProfile(dir, baseURL);
+  return { context, page: await openApp(context), dir };
 }
 
 /** Runs a shell line from a script; fails the test with its stderr when it fails. */

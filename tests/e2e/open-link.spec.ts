@@ -4,12 +4,11 @@
 // equal the source pond's and the rows written; the bytes the first chart fetched are bounded by the server's own log;
 // a tampered blob is CORRUPT and a missing one is named with its key; a second visit with the server gone works from
 // the cache; "Keep a copy" makes it a local pond.
-import { chromium, expect, test, type BrowserContext, type Page } from '@playwright/test';
+import { expect, test, type BrowserContext, type Page } from '@playwright/test';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-// @ts-expect-error plain .mjs helper shared with the node tools
-import { CHROMIUM_ARGS } from '../../tools/chromium.mjs';
+import { firstPage, launchProfile } from '../helpers/browser-profile';
 import { startStaticPondServer, type StaticPondServer } from '../helpers/static-pond-server';
 import { startS3 } from '../helpers/s3-server';
 import { exportLayout, pondLayout } from '../helpers/pond-layout';
@@ -41,10 +40,8 @@ let sourcePlot: { x: number[]; y: (number | null)[] } | undefined;
 async function freshProfile(baseURL: string, dir?: string): Promise<{ context: BrowserContext; page: Page; dir: string }> {
   const d = dir ?? mkdtempSync(join(tmpdir(), 'duckpond-link-profile-'));
   if (!dir) profiles.push(d);
-  const context = await chromium.launchPersistentContext(d, {
-    executablePath: process.env.CHROME_PATH ?? '/usr/bin/chromium', args: CHROMIUM_ARGS as string[], bypassCSP: true, baseURL, serviceWorkers: 'allow',
-  });
-  return { context, page: context.pages()[0] ?? (await context.newPage()), dir: d };
+  const context = await launchProfile(d, baseURL);
+  return { context, page: await firstPage(context), dir: d };
 }
 
 async function serve(files: Map<string, Uint8Array>, range = true): Promise<StaticPondServer> {
