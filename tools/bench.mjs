@@ -57,7 +57,11 @@ const benchS3 = await (async () => {
   const s3 = new S3rver({ address: '127.0.0.1', port: 0, silent: true, directory: dir, configureBuckets: [{ name: 'bench', configs: [any] }] });
   const { port } = await s3.run();
   process.env.VITE_BENCH_S3_URL = `http://127.0.0.1:${port}/bench`;
-  return { close: async () => { await s3.close(); rmSync(dir, { recursive: true, force: true }); } };
+  // The same s3rver behind a slow link (50 ms round trips, 10 Mbit/s), for the pull over a field link.
+  const { startThrottleProxy } = await import('../tests/servers/throttle-server.mjs');
+  const field = await startThrottleProxy({ target: process.env.VITE_BENCH_S3_URL });
+  process.env.VITE_BENCH_S3_FIELD_URL = field.url;
+  return { close: async () => { await field.close(); await s3.close(); rmSync(dir, { recursive: true, force: true }); } };
 })();
 // --- end of the S3 addition ---
 

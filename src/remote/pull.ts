@@ -202,9 +202,10 @@ export async function fetchCommitsAfter(
     filesTotal++;
     bytesTotal += size;
     progress.set({ phase: 'receiving', filesTotal, bytesTotal });
+    const kind = classifyPondPath(path);
     queue.add(async () => {
       throwIfAborted(signal, 'pull');
-      const isLog = classifyPondPath(path) === 'log';
+      const isLog = kind === 'log';
       const target = isLog ? `${stage}/${path}` : path;
       const key = objectKey(remote.config.prefix, pondId, path);
       const onBytes = (n: number) => progress.bytes(n, path);
@@ -223,13 +224,13 @@ export async function fetchCommitsAfter(
       // queued at once: a durable OPFS write costs more than a GET of a small object, and the chain commit → oplog
       // file → blob would otherwise wait for one at each step. All writes are done before the check reads them.
       if (got.bytes) await writes.add(store.write(target, got.bytes));
-      if (got.bytes && classifyPondPath(path) !== 'blob' && heldBytes + got.bytes.length <= HELD_LIMIT) { held.set(path, got.bytes); heldBytes += got.bytes.length; }
+      if (got.bytes && kind !== 'blob' && heldBytes + got.bytes.length <= HELD_LIMIT) { held.set(path, got.bytes); heldBytes += got.bytes.length; }
       verified.set(path, got.sha256);
       fetched.push(path);
       bytesFetched += got.size;
       progress.file(path);
       await next?.(got.bytes ?? (await store.read(target)));
-    });
+    }, kind === 'blob' ? 2 : kind === 'oplog' ? 1 : 0);
   };
   /** The blobs an oplog file's rows use that this device lacks (a compaction's file names old ones too: those are here). */
   const blobsOf = (path: string) => async (bytes: Uint8Array) => {
@@ -362,7 +363,7 @@ class WritesInFlight {
  * settled (none still writes into the staging folder when the caller drops it).
  */
 class WorkQueue {
-  private readonly waiting: (() => Promise<void>)[] = [];
+  private readonly waiting: { task: () => Promise<void>; depth: number }[] = [];
   private active = 0;
   private failure: { error: unknown } | undefined;
   private settle!: { resolve: () => void; reject: (e: unknown) => void };
@@ -372,14 +373,20 @@ class WorkQueue {
     this.finished.catch(() => undefined); // rejected only once someone awaits it (the pull does)
   }
 
-  add(task: () => Promise<void>): void {
-    this.waiting.push(task);
+  /**
+   * Queues `task`; a higher `depth` goes before every lower one waiting (in order of adding among equals). The pull
+   * gives an oplog file depth 1 and a blob depth 2: what a fetched object names is the end of a chain of round trips,
+   * so it goes ahead of the commits still waiting, and the last chain does not trail the plain fetches.
+   */
+  add(task: () => Promise<void>, depth = 0): void {
+    const at = this.waiting.findIndex((w) => w.depth < depth);
+    this.waiting.splice(at < 0 ? this.waiting.length : at, 0, { task, depth });
     this.pump();
   }
 
   private pump(): void {
     while (!this.failure && this.active < this.limit && this.waiting.length > 0) {
-      const task = this.waiting.shift()!;
+      const { task } = this.waiting.shift()!;
       this.active++;
       task().then(
         () => { this.active--; this.pump(); },
