@@ -165,7 +165,7 @@ export class ImportDialog extends LitElement {
         ${this.format !== 'data' && this.files.length === 1 && TABULAR.test(this.files[0]!.name) ? html`<section aria-label="Preview" data-testid="import-preview-section">
           ${this.previewing && !this.preview ? html`<p class="muted">Reading the first rows…</p>` : nothing}
           ${this.previewError ? html`<p class="error">${errorText(this.previewError)}</p>` : nothing}
-          <import-preview .preview=${this.preview} .dayOrder=${this.dayOrder} ?disabled=${busy || status === TaskStatus.COMPLETE}
+          <import-preview .preview=${this.preview} .dayOrder=${this.dayOrder} ?disabled=${busy || status === TaskStatus.COMPLETE} ?needsTime=${this.format === 'series'}
             @time-column=${(e: CustomEvent<string>) => this.choose('time-column', e.detail)}
             @day-order=${(e: CustomEvent<string>) => this.choose('day-order', e.detail)}></import-preview>
         </section>` : nothing}

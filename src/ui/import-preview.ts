@@ -24,6 +24,8 @@ export class ImportPreviewView extends LitElement {
   @property({ attribute: false }) preview?: ImportPreview;
   @property({ attribute: false }) dayOrder: DayOrderChoice = 'auto';
   @property({ type: Boolean }) disabled = false;
+  /** Whether the import needs a time column (a series does; a table takes a file without one). */
+  @property({ type: Boolean }) needsTime = true;
 
   private emit(name: 'time-column' | 'day-order', detail: string): void {
     this.dispatchEvent(new CustomEvent<string>(name, { detail, bubbles: true, composed: true }));
@@ -44,7 +46,8 @@ export class ImportPreviewView extends LitElement {
     if (!p) return nothing;
     const candidates = p.columns.filter((c) => c.timeCandidate || c.name === p.timestampColumn);
     return html`
-      ${p.time ? this.timeText(p) : html`<p class="warn" data-testid="preview-no-time">No column holds times: ${p.tried.join('; ')}</p>`}
+      ${p.time ? this.timeText(p) : this.needsTime ? html`<p class="warn" data-testid="preview-no-time">No column holds times: ${p.tried.join('; ')}</p>`
+        : html`<p class="muted" data-testid="preview-no-time">No column holds times; a table needs none.</p>`}
       <div class="row">
         ${candidates.length > 0 ? html`<label>Time column
           <select aria-label="Time column" ?disabled=${this.disabled} @change=${(e: Event) => this.emit('time-column', (e.target as HTMLSelectElement).value)}>

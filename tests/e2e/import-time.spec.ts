@@ -71,6 +71,8 @@ test.describe('time columns in the import dialog', () => {
     expect(await page.evaluate(async () => (await window.pond.api.stat('/t/counts.parquet').then(() => 'there', () => 'absent')))).toBe('absent');
     await dialog.getByRole('button', { name: 'Import as a table instead' }).click();
     await expect(dialog.getByTestId('import-result')).toContainText('/t/counts.parquet (v1)');
+    // As a table, the preview no longer warns of the missing times.
+    await expect(dialog.getByTestId('preview-no-time')).toHaveText('No column holds times; a table needs none.');
     expect(await described(page, '/t/counts.parquet')).toMatchObject({ type: 'file:table', timestampColumn: null, rows: [3] });
   });
 
