@@ -24,7 +24,7 @@ export class ImportDialog extends LitElement {
   static override styles = [base, css`
     fieldset { border: 1px solid var(--line); border-radius: 8px; margin: 0 0 12px; }
     label { display: flex; align-items: center; gap: 8px; min-height: 44px; }
-    input[type='radio'] { width: 22px; height: 22px; min-height: 0; }
+    input[type='radio'], input[type='checkbox'] { width: 22px; height: 22px; min-height: 0; flex: none; } /* a long label must not squeeze them */
     input[type='text'] { width: 100%; }
     progress { width: 100%; height: 14px; }
     ul { padding-left: 20px; }
