@@ -6,7 +6,7 @@
 import { LitElement, css, html, nothing } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
 import { Task } from '@lit/task';
-import type { DescribeInfo, NodeInfo, VersionInfo } from '../api/pond-api';
+import type { DescribeInfo, ImportInfo, NodeInfo, VersionInfo } from '../api/pond-api';
 import type { PondClient } from './pond-client';
 import { errorText, fmtBytes, fmtTime, isNumericType, nodeLabel } from './format';
 import { iconFor } from './icons';
@@ -18,6 +18,8 @@ import './table-view';
 
 interface Details {
   node: NodeInfo; versions: VersionInfo[];
+  /** The import mount this entry is part of (another pond's backup read in place), if any. */
+  imported?: ImportInfo;
   /** A derived node as computed now, or why it cannot be computed (with its config text, so it can be put right). */
   derived?: { described: DescribeInfo } | { error: unknown; config: string };
 }
@@ -58,13 +60,15 @@ export class NodeDetails extends LitElement {
       if (!api || !path) return undefined;
       const node = await api.stat(path);
       const versions = node.type === 'directory' ? [] : await api.versions(path);
-      if (!node.derived) return { node, versions };
+      const imported = (await api.listImports()).find((i) => path === i.path || path.startsWith(`${i.path}/`));
+      const found = { node, versions, ...(imported ? { imported } : {}) };
+      if (!node.derived) return found;
       // A derived node's schema and inputs exist only computed: describe() binds it. When that fails (an input that
       // matches nothing, a changed schema), the failure is what the details show, next to the stored config.
       try {
-        return { node, versions, derived: { described: await api.describe(path) } };
+        return { ...found, derived: { described: await api.describe(path) } };
       } catch (error) {
-        return { node, versions, derived: { error, config: new TextDecoder().decode(await api.readFile(path)) } };
+        return { ...found, derived: { error, config: new TextDecoder().decode(await api.readFile(path)) } };
       }
     },
   });
@@ -78,7 +82,7 @@ export class NodeDetails extends LitElement {
     });
   }
 
-  private renderDetails({ node, versions, derived }: Details) {
+  private renderDetails({ node, versions, derived, imported }: Details) {
     if (derived) return this.renderDerived(node, versions, derived);
     const last = versions[versions.length - 1];
     const tabular = node.type === 'file:table' || node.type === 'file:series';
@@ -95,6 +99,8 @@ export class NodeDetails extends LitElement {
           ? html`<dt>Entries</dt><dd>${node.size}</dd>`
           : html`<dt>Size</dt><dd>${fmtBytes(node.size)}</dd><dt>Versions</dt><dd>${versions.length}</dd>`}
         <dt>Modified</dt><dd>${fmtTime(node.modified)}</dd>
+        ${imported ? html`<dt>Imported from</dt><dd data-testid="details-imported">${imported.problem ?? html`pond <code>${imported.pondId}</code>
+          of remote ${imported.remote} at version ${imported.version}; read-only here, refreshed by "Pull imports"`}</dd>` : nothing}
         ${node.target !== undefined ? html`<dt>Target</dt><dd>${node.target}</dd>` : nothing}
         ${node.type === 'file:series' ? html`<dt>Combine</dt><dd><button data-testid="combine-this" @click=${() => this.requestCombine(node.path)}>Combine with other series…</button></dd>` : nothing}
         ${tabular ? html`

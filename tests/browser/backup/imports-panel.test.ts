@@ -6,6 +6,7 @@ import { connectPond } from '../../../src/ui/pond-client';
 import { KEYS, button, mountOn, result, track } from './panel-helpers';
 import { csv, expected, producer } from './producer';
 import '../../../src/ui/backup-panel';
+import '../../../src/ui/node-details';
 
 describe('<backup-panel> imports', () => {
   it('imports C at /imports/NAME from the form, lists it with its remote and version, and pulls C\'s next push', async () => {
@@ -32,6 +33,17 @@ describe('<backup-panel> imports', () => {
     const listed = () => root.querySelector('section[aria-label="Imports"] ul')?.textContent?.replace(/\s+/g, ' ').trim() ?? '';
     await vi.waitFor(() => expect(listed()).toBe(`/imports/site-c: imported from ${name} · v${v1}`));
     expect((await b.api.stat('/imports/site-c')).type).toBe('directory');
+    // The details pane of an entry inside the mount says where it comes from.
+    const details = document.createElement('node-details');
+    details.client = b;
+    details.path = '/imports/site-c/site/temp.series';
+    document.body.append(details);
+    const importedText = () => details.shadowRoot?.querySelector('[data-testid="details-imported"]')?.textContent?.replace(/\s+/g, ' ').trim();
+    await vi.waitFor(() => expect(importedText()).toBe(`pond ${cId} of remote ${name} at version ${v1}; read-only here, refreshed by "Pull imports"`), { timeout: 10_000 });
+    details.path = '/imports'; // the folder that holds the mount is this pond's own
+    await vi.waitFor(() => expect(details.shadowRoot?.querySelector('[data-testid="details-path"]')?.textContent?.trim()).toMatch(/(^|\s)\/imports$/));
+    expect(importedText()).toBeUndefined();
+    details.remove();
 
     await c.copyIn([csv(2, 10)], '/site/temp.series', { format: 'series' });
     await c.push(name);
