@@ -281,7 +281,10 @@ async function pullVsGets(ctx: BenchContext, link: 'loopback' | 'field'): Promis
         extra.push(counting.counts.list + counting.counts.head + counting.counts.get + counting.counts.other - (sent.length + 1));
         objects = sent.length;
       };
-      if (r % 2 === 0) { await pulls(); await gets(); await getsAndWrites(); } else { await getsAndWrites(); await gets(); await pulls(); }
+      // Each timed step starts from the same quiet: whichever came first after the set-up (the sends, the replica's
+      // open) ran 1.5–2x slower than when it came last, for pull and GETs alike.
+      const settled = async <T>(step: () => Promise<T>) => { collectGarbage(); await new Promise((r) => setTimeout(r, 300)); return step(); };
+      if (r % 2 === 0) { await settled(pulls); await settled(gets); await settled(getsAndWrites); } else { await settled(getsAndWrites); await settled(gets); await settled(pulls); }
     }
     const p = median(pullMs), g = median(getMs);
     ctx.log(`pull of 10 commits (${objects} objects): ${pullMs.map((x) => round(x)).join(', ')} ms; plain GETs: ${getMs.map((x) => round(x)).join(', ')} ms; GETs + OPFS writes: ${getWriteMs.map((x) => round(x)).join(', ')} ms`);
