@@ -1,0 +1,188 @@
+// In Chromium: SQL over a large series opened by a signed link (s3rver on 127.0.0.1, presigned ranged GETs) fetches
+// the footer and only the row groups its time filter needs, each checked against the hash its writer recorded, and
+// answers exactly what the same SQL answers on the source pond (which reads the version whole). The bound on bytes
+// comes from parquet-wasm's own reading of the file (each row group's compressed size and its first and last time),
+// not from the code under test.
+import { afterAll, describe, expect, it } from 'vitest';
+import { Float64, makeData, makeVector, Table, tableFromIPC, TimestampMicrosecond } from 'apache-arrow';
+import { loadParquetWasm } from '../../../src/core/parquet-wasm';
+import { arrowToParquet, parquetToArrow } from '../../../src/formats/parquet';
+import { MemoryCoordinator } from '../../../src/pond/coordination';
+import { objectKey } from '../../../src/remote/config';
+import { signedLink } from '../../../src/remote/link-bundle';
+import { wideTableMeta } from '../../../src/service/nodes/factories/hydrovu';
+import { PondService } from '../../../src/service/service';
+import { MemoryPondNames } from '../../../src/service/settings/pond-names';
+import { CacheStorageObjectCache } from '../../../src/storage/object-cache';
+import { MemoryPondHost } from '../../../src/storage/pond-host';
+import { keyRemote } from '../remote/s3-helpers';
+
+const SERIES = '/site/logger.series';
+const ROWS = 365 * 96; // a year of 15-minute readings
+const GROUP_ROWS = 2_920; // 12 row groups of about a month each
+const START = Date.UTC(2023, 0, 1) * 1000;
+const STEP = 900_000_000;
+const MARCH: [number, number] = [Date.UTC(2023, 2, 1) * 1000, Date.UTC(2023, 3, 1) * 1000];
+
+function readings(): Table {
+  const ts = new BigInt64Array(ROWS);
+  const a = new Float64Array(ROWS);
+  const b = new Float64Array(ROWS);
+  let x = 10;
+  for (let i = 0; i < ROWS; i++) {
+    ts[i] = BigInt(START + i * STEP);
+    a[i] = x += Math.sin(i * 12.9898) * 0.37; // does not compress: the file is large enough for ranges
+    b[i] = Math.cos(i * 78.233) * 5;
+  }
+  return new Table({
+    timestamp: makeVector(makeData({ type: new TimestampMicrosecond(), length: ROWS, data: ts })),
+    'a.unit': makeVector(makeData({ type: new Float64(), length: ROWS, data: a })),
+    'b.unit': makeVector(makeData({ type: new Float64(), length: ROWS, data: b })),
+  });
+}
+
+interface Sent { url: string; status: number; length: number }
+
+function recordingFetch() {
+  const log: Sent[] = [];
+  const f = async (input: RequestInfo | URL, init?: RequestInit): Promise<Response> => {
+    const res = await fetch(input, init);
+    log.push({ url: String(input), status: res.status, length: Number(res.headers.get('content-length') ?? -1) });
+    return res;
+  };
+  return { log, fetch: f as typeof fetch };
+}
+
+const caches_: string[] = [];
+afterAll(async () => {
+  for (const c of caches_) await caches.delete(c);
+});
+
+/** A fresh profile (its own Cache Storage) with the link open, and what it fetches of the blob from now on. */
+async function openFresh(link: string, blob: string) {
+  const name = `test-link-sql-${crypto.randomUUID().slice(0, 8)}`;
+  caches_.push(name);
+  const rec = recordingFetch();
+  const svc = new PondService({ host: new MemoryPondHost(), names: new MemoryPondNames(), coordinator: new MemoryCoordinator(), linkCache: new CacheStorageObjectCache(name), fetch: rec.fetch });
+  await svc.openLink(link);
+  const from = rec.log.length;
+  const fetched = () => rec.log.slice(from).filter((r) => new URL(r.url).pathname.endsWith(blob));
+  return { svc, fetched, bytes: () => fetched().reduce((n, r) => n + r.length, 0) };
+}
+
+const rowsOf = async (svc: PondService, sql: string) => tableFromIPC((await svc.query(sql, { s: SERIES }, { limit: 1e9 })).ipc).toArray().map((r) => JSON.stringify(r.toJSON(), (_, v: unknown) => (typeof v === 'bigint' ? String(v) : v)));
+
+let setup: Promise<{ src: PondService; bytes: Uint8Array; blob: string; link: string; footer: number; groups: { bytes: number; first: number; last: number }[]; remote: ReturnType<typeof keyRemote>; prefix: string; id: string; recorded: [number, number, string][] }> | undefined;
+
+function source() {
+  setup ??= (async () => {
+    const host = new MemoryPondHost();
+    const src = new PondService({ host, names: new MemoryPondNames(), coordinator: new MemoryCoordinator() });
+    const { id } = await src.createPond('link-sql');
+    const t = readings();
+    const bytes = await arrowToParquet(t, { rowGroupRows: GROUP_ROWS });
+    await src.transact('data', async (tx) => { await tx.writeFile(SERIES, 'file:series', bytes, wideTableMeta(t, 'test'), { parents: true }); });
+    const store = host.stores.get(id)!;
+    const files = [...store.snapshot()].filter(([p]) => /^(_delta_log|oplog|blobs)\//.test(p));
+    const [blob] = files.find(([, b]) => b.length === bytes.length)!;
+    const prefix = `link-sql-${crypto.randomUUID().slice(0, 8)}`;
+    const remote = keyRemote(undefined, prefix);
+    for (const [p, b] of files) await remote.put(objectKey(prefix, id, p), b);
+    const link = (await signedLink(remote, store, id, 3600)).bundleUrl;
+    // The file's row groups as parquet-wasm reads them: compressed bytes, first and last time.
+    const pw = await loadParquetWasm();
+    const meta = (await pw.ParquetFile.fromFile(new Blob([bytes as Uint8Array<ArrayBuffer>]))).metadata();
+    const groups: { bytes: number; first: number; last: number }[] = [];
+    for (let i = 0; i < meta.numRowGroups(); i++) {
+      const times = (await parquetToArrow(bytes, 'check', ['timestamp'], [i])).getChild('timestamp')!;
+      groups.push({ bytes: meta.rowGroup(i).compressedSize(), first: Number(times.get(0)) * 1000, last: Number(times.get(times.length - 1)) * 1000 });
+    }
+    const footer = new DataView(bytes.buffer, bytes.byteOffset + bytes.length - 8, 4).getUint32(0, true) + 8;
+    const recorded = JSON.parse((await src.versions(SERIES)).at(-1)!.attrs.parquet_ranges!) as [number, number, string][];
+    return { src, bytes, blob, link, footer, groups, remote, prefix, id, recorded };
+  })();
+  return setup;
+}
+
+/** The footer and the row groups whose times meet [start, end): the most a query of that range may fetch. */
+async function boundFor([start, end]: [number, number]) {
+  const s = await source();
+  const meeting = s.groups.filter((g) => g.first < end && g.last >= start);
+  return { meeting: meeting.length, bytes: s.footer + meeting.reduce((n, g) => n + g.bytes, 0) };
+}
+
+const MARCH_SQL = {
+  rows: `SELECT * FROM s WHERE timestamp >= '2023-03-01' AND timestamp < '2023-04-01' ORDER BY timestamp`,
+  cte: `WITH m AS (SELECT timestamp, "a.unit" AS a FROM s) SELECT count(*) AS n, sum(a) AS total, min(timestamp) AS first, max(timestamp) AS last FROM (SELECT * FROM m WHERE timestamp BETWEEN TIMESTAMP '2023-03-01' AND TIMESTAMP '2023-03-31 23:59:59')`,
+  bucket: `SELECT time_bucket(INTERVAL 1 DAY, timestamp) AS day, avg("a.unit") AS a, max("b.unit") AS b FROM s WHERE timestamp >= '2023-03-01'::TIMESTAMP AND timestamp < '2023-04-01'::TIMESTAMP GROUP BY day ORDER BY day`,
+};
+
+describe('SQL over a large series by a signed S3 link, by ranges (Chromium, real duckdb-wasm)', () => {
+  for (const [what, sql] of Object.entries(MARCH_SQL)) {
+    it(`a one-month query (${what}) answers as the source pond does from the footer and that month's row groups`, async () => {
+      const s = await source();
+      const bound = await boundFor(MARCH);
+      expect(bound.meeting).toBe(2); // March lies across the ends of two month-long row groups
+      const expected = await rowsOf(s.src, sql);
+      expect(expected.length).toBeGreaterThan(0);
+      const r = await openFresh(s.link, s.blob);
+      expect(await rowsOf(r.svc, sql)).toEqual(expected);
+      expect(r.fetched().every((x) => x.status === 206)).toBe(true);
+      expect(r.bytes()).toBeGreaterThan(0);
+      expect(r.bytes()).toBeLessThanOrEqual(bound.bytes);
+      expect(r.bytes()).toBeLessThan(s.bytes.length / 4);
+    });
+  }
+
+  it('a query with no time filter, or an OR across columns, reads every row group and is still exact; a narrower one after fetches nothing more', async () => {
+    const s = await source();
+    const r = await openFresh(s.link, s.blob);
+    const marchOr = `SELECT count(*) AS n, sum("a.unit") AS a FROM s WHERE timestamp >= '2023-03-01' OR "b.unit" > 4.9`;
+    expect(await rowsOf(r.svc, marchOr)).toEqual(await rowsOf(s.src, marchOr));
+    const all = s.footer + s.groups.reduce((n, g) => n + g.bytes, 0);
+    expect(r.bytes()).toBeGreaterThanOrEqual(all - s.footer); // every row group was needed
+    expect(r.bytes()).toBeLessThanOrEqual(all);
+    const whole = `SELECT count(*) AS n, sum("a.unit") AS a, min(timestamp) AS first, max(timestamp) AS last FROM s`;
+    expect(await rowsOf(r.svc, whole)).toEqual(await rowsOf(s.src, whole));
+    const seen = r.fetched().length;
+    expect(await rowsOf(r.svc, MARCH_SQL.rows)).toEqual(await rowsOf(s.src, MARCH_SQL.rows));
+    expect(r.fetched().length).toBe(seen);
+  });
+
+  it('widens as later queries need more: a month, then a quarter, then the year, each exact', async () => {
+    const s = await source();
+    const r = await openFresh(s.link, s.blob);
+    const q = (from: string, to: string) => `SELECT count(*) AS n, avg("a.unit") AS a, min(timestamp) AS first FROM s WHERE timestamp >= '${from}' AND timestamp < '${to}'`;
+    expect(await rowsOf(r.svc, q('2023-03-01', '2023-04-01'))).toEqual(await rowsOf(s.src, q('2023-03-01', '2023-04-01')));
+    const month = r.bytes();
+    expect(await rowsOf(r.svc, q('2023-01-01', '2023-04-01'))).toEqual(await rowsOf(s.src, q('2023-01-01', '2023-04-01')));
+    expect(r.bytes()).toBeGreaterThan(month);
+    expect(r.bytes()).toBeLessThanOrEqual((await boundFor([Date.UTC(2023, 0, 1) * 1000, Date.UTC(2023, 3, 1) * 1000])).bytes);
+    expect(await rowsOf(r.svc, q('2022-01-01', '2025-01-01'))).toEqual(await rowsOf(s.src, q('2022-01-01', '2025-01-01')));
+  });
+
+  it('refuses a tampered row group the query needs as CORRUPT naming the version; a month it does not need still answers', async () => {
+    const s = await source();
+    const bad = s.bytes.slice();
+    const march = s.groups.findIndex((g) => g.first < MARCH[1] && g.last >= MARCH[0]);
+    const [offset, length] = s.recorded[1 + march]!;
+    bad[offset + Math.floor(length / 2)]! ^= 0x20;
+    const prefix = `${s.prefix}-bad`;
+    const remote = keyRemote(undefined, prefix);
+    // The same pond under another prefix, its blob altered in the bucket.
+    const host = new MemoryPondHost();
+    const src = new PondService({ host, names: new MemoryPondNames(), coordinator: new MemoryCoordinator() });
+    const { id } = await src.createPond('link-sql-bad');
+    const t = readings();
+    await src.transact('data', async (tx) => { await tx.writeFile(SERIES, 'file:series', s.bytes, wideTableMeta(t, 'test'), { parents: true }); });
+    const files = [...host.stores.get(id)!.snapshot()].filter(([p]) => /^(_delta_log|oplog|blobs)\//.test(p));
+    for (const [p, b] of files) await remote.put(objectKey(prefix, id, p), p.endsWith(s.blob) ? bad : b);
+    const link = (await signedLink(remote, host.stores.get(id)!, id, 3600)).bundleUrl;
+    const r = await openFresh(link, s.blob);
+    const refused = await rowsOf(r.svc, MARCH_SQL.rows).then(() => undefined, (e: unknown) => e);
+    expect(refused).toMatchObject({ code: 'CORRUPT' });
+    expect(String((refused as Error).message)).toContain(`${SERIES} v1`);
+    const late = `SELECT count(*) AS n, sum("a.unit") AS a FROM s WHERE timestamp >= '2023-10-01'`;
+    expect(await rowsOf(r.svc, late)).toEqual(await rowsOf(s.src, late));
+  });
+});
