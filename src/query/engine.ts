@@ -52,6 +52,8 @@ export interface BindOptions {
 
 export interface QueryOptions {
   signal?: AbortSignal;
+  /** Bytes fetched of the row groups a statement over a link needs (done, total, what is fetched). */
+  onProgress?: (done: number, total: number | undefined, what: string) => void;
 }
 
 /** A page of rows for `cat`, with the total so a viewer can size its scroll bar. */
@@ -200,7 +202,7 @@ export class QueryEngine {
         const tables: string[] = [];
         for (const leaf of bound.leaves) tables.push(...(await this.materialise(c, leaf, o.signal, pinned)));
         // Materialised whole, whatever range is plotted: every row group of a version read by ranges is read.
-        await c.ranged.fillAll(tables, o.signal);
+        await c.ranged.fillAll(tables, { signal: o.signal });
         const table = `__pond_d${++materialisedCount}`;
         await run(c.conn, `CREATE TEMP TABLE ${ident(table)} AS ${sql}`);
         const schema = (await c.conn.query(`SELECT * FROM ${ident(table)} LIMIT 0`)).schema;
@@ -295,10 +297,11 @@ export class QueryEngine {
         }
       });
     }
-    return this.run('user', sql, opts);
+    return this.run('user', sql, opts, statements.length);
   }
 
-  private async run(lane: Lane, sql: string, opts: QueryOptions): Promise<Table> {
+  /** Runs `sql` (`statements` statements: the engine's own SQL is always one) on the lane's connection. */
+  private async run(lane: Lane, sql: string, opts: QueryOptions, statements = 1): Promise<Table> {
     return this.exclusive(opts.signal, async (c) => {
       const { cache } = c;
       const conn = lane === 'user' ? c.user : c.conn;
@@ -330,7 +333,7 @@ export class QueryEngine {
       // reads (ranged-tables.ts). Our own SQL reaches such tables only through the views it names; a person's may
       // through views of their own, so any may.
       const fill = async () => {
-        if (c.ranged.pending && (lane === 'user' || views.some(readsByRanges))) await c.ranged.fillFor(conn, sql, opts.signal);
+        if (c.ranged.pending && (lane === 'user' || views.some(readsByRanges))) await c.ranged.fillFor(conn, sql, { signal: opts.signal, onProgress: opts.onProgress, statements });
       };
       try {
         await ensure(views);

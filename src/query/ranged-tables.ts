@@ -15,9 +15,9 @@
 import type { AsyncDuckDBConnection } from '@duckdb/duckdb-wasm';
 import { Field, Schema, Table, Timestamp, Type } from 'apache-arrow';
 import { throwIfAborted } from '../core/errors';
-import { readRangedFooter, readRowGroups, type RangedFooter, type VersionRanges } from './ranged-parquet';
+import { readRangedFooter, readRowGroups, type RangedFooter, type RowGroupReadOptions, type VersionRanges } from './ranged-parquet';
 import { hull, meets, planScans, scanInterval, UNBOUNDED, type TimeInterval } from './plan-time-filters';
-import { queryError } from './sql';
+import { duckDbMessage, queryError } from './sql';
 import { withoutTimeZones } from './schema';
 import { versionKey, type VersionCache } from './version-cache';
 
@@ -29,6 +29,17 @@ export interface RangedVersion {
   /** For errors: "<path> v<n>". */
   name: string;
   timestampColumn: string | undefined;
+}
+
+/** Cancel and progress (bytes of row groups fetched of those the statement needs) of fetching for a statement. */
+export interface FillOptions {
+  signal?: AbortSignal;
+  /**
+   * Statements in `sql` (default 1). EXPLAIN plans only the first of several (and a later one may read a view an
+   * earlier one makes), so a text of several fetches every row group.
+   */
+  statements?: number;
+  onProgress?: (done: number, total: number, what: string) => void;
 }
 
 /** A bound ranged version's table and which of its row groups it holds now. */
@@ -83,20 +94,38 @@ export class RangedTables {
    * Fetches into their tables the row groups statement `sql` may read on `conn`, by its plan. A statement whose plan
    * cannot be had (EXPLAIN refuses it) fetches every row group of every bound ranged version: nothing says which it reads.
    */
-  async fillFor(conn: AsyncDuckDBConnection, sql: string, signal: AbortSignal | undefined): Promise<void> {
+  async fillFor(conn: AsyncDuckDBConnection, sql: string, opts: FillOptions = {}): Promise<void> {
     if (!this.pending) return;
-    const needed = await this.neededBy(conn, sql);
-    for (const [table, interval] of needed ?? [...this.held.keys()].map((t) => [t, UNBOUNDED] as const)) {
-      throwIfAborted(signal, 'query');
-      await this.fill(table, interval);
-    }
+    const needed = (opts.statements ?? 1) === 1 ? await this.neededBy(conn, sql) : undefined;
+    if (!needed && (opts.statements ?? 1) === 1 && !(await prepares(conn, sql))) return; // it fails as it is, with its own error
+    await this.fillTables(needed ? [...needed] : [...this.held.keys()].map((t) => [t, UNBOUNDED] as const), opts);
   }
 
   /** Fetches every row group of the ranged versions among `tables` (a derived result materialised whole reads all). */
-  async fillAll(tables: Iterable<string>, signal: AbortSignal | undefined): Promise<void> {
-    for (const table of tables) {
-      throwIfAborted(signal, 'query');
-      await this.fill(table, UNBOUNDED);
+  async fillAll(tables: Iterable<string>, opts: FillOptions = {}): Promise<void> {
+    await this.fillTables([...tables].map((t) => [t, UNBOUNDED] as const), opts);
+  }
+
+  /** Adds to each table the row groups whose times meet its interval that it lacks, reporting bytes fetched of all. */
+  private async fillTables(wanted: (readonly [string, TimeInterval])[], opts: FillOptions): Promise<void> {
+    const plans = wanted.flatMap(([table, interval]) => {
+      const h = this.held.get(table);
+      if (!h || !this.cache.peek(h.key)) return [];
+      const missing = h.bounds.flatMap((b, i) => (!h.groups.includes(i) && meets(interval, b.min, b.max) ? [i] : []));
+      return missing.length ? [{ h, missing }] : [];
+    });
+    const total = plans.reduce((n, p) => n + p.missing.reduce((m, i) => m + p.h.v.ranges.rowGroupAt(i).length, 0), 0);
+    let done = 0;
+    for (const { h, missing } of plans) {
+      throwIfAborted(opts.signal, 'query');
+      const groups = [...h.groups, ...missing].sort((a, b) => a - b);
+      const onGroup = (i: number, bytes: number) => {
+        if (!missing.includes(i)) return; // held already: read again from the link's cache, not fetched
+        done += bytes;
+        opts.onProgress?.(done, total, `fetching ${h.v.name}`);
+      };
+      await this.cache.reload(h.key, () => this.decode(h.v, h.footer, groups, { signal: opts.signal, onGroup }));
+      h.groups = groups;
     }
   }
 
@@ -109,17 +138,6 @@ export class RangedTables {
   forget(fileKey?: string): void {
     for (const key of [...this.footers.keys()]) if (fileKey === undefined || key.startsWith(`${fileKey}\u0000`)) this.footers.delete(key);
     for (const [table, h] of [...this.held]) if (fileKey === undefined || h.v.fileKey === fileKey) this.held.delete(table);
-  }
-
-  /** Adds to `table` the row groups whose times meet `interval` that it lacks. */
-  private async fill(table: string, interval: TimeInterval): Promise<void> {
-    const h = this.held.get(table);
-    if (!h || !this.cache.peek(h.key)) return;
-    const missing = h.bounds.flatMap((b, i) => (!h.groups.includes(i) && meets(interval, b.min, b.max) ? [i] : []));
-    if (missing.length === 0) return;
-    const groups = [...h.groups, ...missing].sort((a, b) => a - b);
-    await this.cache.reload(h.key, () => this.decode(h.v, h.footer, groups));
-    h.groups = groups;
   }
 
   /**
@@ -166,10 +184,10 @@ export class RangedTables {
   }
 
   /** Row groups `groups` of a version (fetched, checked, decoded in the file's order), or none: its empty table. */
-  private async decode(v: RangedVersion, footer: RangedFooter, groups: number[]): Promise<Table> {
+  private async decode(v: RangedVersion, footer: RangedFooter, groups: number[], opts: RowGroupReadOptions = {}): Promise<Table> {
     if (groups.length === 0) return new Table(zoneless(footer.schema));
     this.counts.decoded += groups.length;
-    return withoutTimeZones(await readRowGroups(v.ranges, groups, v.name, footer.schema.fields.map((f) => f.name)));
+    return withoutTimeZones(await readRowGroups(v.ranges, groups, v.name, footer.schema.fields.map((f) => f.name), opts));
   }
 }
 
@@ -178,6 +196,23 @@ function zoneless(schema: Schema): Schema {
   const zoned = (f: Field) => f.type.typeId === Type.Timestamp && Boolean((f.type as Timestamp).timezone);
   if (!schema.fields.some(zoned)) return schema;
   return new Schema(schema.fields.map((f) => (zoned(f) ? new Field(f.name, new Timestamp((f.type as Timestamp).unit, null), f.nullable) : f)));
+}
+
+/**
+ * Whether `sql` (one statement EXPLAIN would not plan) may run: false only when DuckDB cannot parse or bind it, an
+ * error of its text that running it reports the same way whatever the tables hold, so nothing need be fetched for
+ * it (a typo must not fetch the pond). Any other refusal to prepare (a statement DuckDB runs as several, like some
+ * PIVOTs) says nothing: true.
+ */
+async function prepares(conn: AsyncDuckDBConnection, sql: string): Promise<boolean> {
+  let prepared: Awaited<ReturnType<AsyncDuckDBConnection['prepare']>>;
+  try {
+    prepared = await conn.prepare(sql);
+  } catch (e) {
+    return !/^(Parser|Binder|Catalog) Error/.test(duckDbMessage(e)); // expected: the statement's own error
+  }
+  await prepared.close();
+  return true;
 }
 
 function int64(b: Uint8Array | undefined): bigint | undefined {

@@ -171,6 +171,42 @@ describe('SQL over a large series by a signed S3 link, by ranges (Chromium, real
     expect(r.bytes()).toBeLessThanOrEqual((await boundFor(MARCH)).bytes);
   });
 
+  it('reports the bytes of the row groups it fetches, and is cancelled between them; the same query then answers exactly', async () => {
+    const s = await source();
+    const r = await openFresh(s.link, s.blob);
+    const sql = `SELECT count(*) AS n, max("a.unit") AS top FROM s WHERE timestamp >= '2023-02-01' AND timestamp < '2023-08-01'`;
+    const meeting = s.groups.filter((g) => g.first < Date.UTC(2023, 7, 1) * 1000 && g.last >= Date.UTC(2023, 1, 1) * 1000);
+    expect(meeting.length).toBeGreaterThan(2);
+    const cancelled: [number, number | undefined, string][] = [];
+    const refused = await r.svc.query(sql, { s: SERIES }, {
+      opId: 'q1', onProgress: (done, total, what) => { cancelled.push([done, total, what]); r.svc.cancel('q1'); },
+    }).then(() => undefined, (e: unknown) => e);
+    expect(refused).toMatchObject({ code: 'ABORTED' });
+    expect(cancelled.length).toBeGreaterThan(0);
+    const fetchedBeforeCancel = r.fetched().length;
+    expect(fetchedBeforeCancel).toBeLessThan(1 + meeting.length); // stopped before the last row group
+    const reports: [number, number | undefined, string][] = [];
+    expect(await rowsOf(r.svc, sql)).toEqual(await rowsOf(s.src, sql));
+    await r.svc.query(`SELECT count(*) FROM s WHERE timestamp >= '2023-08-01' AND timestamp < '2023-09-01'`, { s: SERIES }, { onProgress: (d, t, w) => reports.push([d, t, w]) });
+    const total = reports.at(-1)![1]!;
+    expect(reports.at(-1)![0]).toBe(total);
+    expect(reports.at(-1)![2]).toContain(`${SERIES} v1`);
+    expect(total).toBeGreaterThan(0);
+    expect(total).toBeLessThanOrEqual(s.groups.filter((g) => g.first < Date.UTC(2023, 8, 1) * 1000 && g.last >= Date.UTC(2023, 7, 1) * 1000).reduce((n, g) => n + g.bytes, 0));
+  });
+
+  it('reads every row group for a text of several statements, and runs each once (a table made by one, read after)', async () => {
+    const s = await source();
+    const r = await openFresh(s.link, s.blob);
+    // EXPLAIN plans only the first statement of a text (and duckdb-wasm runs the rest): a text of several is not planned.
+    await r.svc.query(`SELECT 1 AS one; CREATE TEMP TABLE june AS SELECT * FROM s WHERE timestamp >= '2023-06-01' AND timestamp < '2023-07-01'`, { s: SERIES });
+    const expected = await rowsOf(s.src, `SELECT count(*) AS n, min("b.unit") AS low FROM s WHERE timestamp >= '2023-06-01' AND timestamp < '2023-07-01'`);
+    const got = tableFromIPC((await r.svc.query(`SELECT count(*) AS n, min("b.unit") AS low FROM june`, {})).ipc).toArray().map((x) => JSON.stringify(x.toJSON(), (_, v: unknown) => (typeof v === 'bigint' ? String(v) : v)));
+    expect(got).toEqual(expected);
+    const view = `CREATE OR REPLACE TEMP VIEW july AS SELECT * FROM s WHERE timestamp >= '2023-07-01' AND timestamp < '2023-08-01'; SELECT count(*) AS n, min("b.unit") AS low FROM july`;
+    expect(await rowsOf(r.svc, view)).toEqual(await rowsOf(s.src, `SELECT count(*) AS n, min("b.unit") AS low FROM s WHERE timestamp >= '2023-07-01' AND timestamp < '2023-08-01'`));
+  });
+
   it('widens as later queries need more: a month, then a quarter, then the year, each exact', async () => {
     const s = await source();
     const r = await openFresh(s.link, s.blob);
