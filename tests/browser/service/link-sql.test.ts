@@ -207,6 +207,18 @@ describe('SQL over a large series by a signed S3 link, by ranges (Chromium, real
     expect(await rowsOf(r.svc, view)).toEqual(await rowsOf(s.src, `SELECT count(*) AS n, min("b.unit") AS low FROM s WHERE timestamp >= '2023-07-01' AND timestamp < '2023-08-01'`));
   });
 
+  it('fetches nothing for a statement DuckDB cannot parse or bind: its error, named as for a local pond', async () => {
+    const s = await source();
+    const r = await openFresh(s.link, s.blob);
+    for (const bad of [`SELECT * FROM s WHERE`, `SELECT nosuch FROM s WHERE timestamp >= '2023-03-01'`]) {
+      const e = await r.svc.query(bad, { s: SERIES }).then(() => undefined, (x: unknown) => x);
+      const local = await s.src.query(bad, { s: SERIES }).then(() => undefined, (x: unknown) => x);
+      expect(e).toMatchObject({ code: 'QUERY' });
+      expect((e as Error).message).toBe((local as Error).message);
+    }
+    expect(r.fetched().length).toBeLessThanOrEqual(1); // the footer (bound by the first) at most: no row group
+  });
+
   it('widens as later queries need more: a month, then a quarter, then the year, each exact', async () => {
     const s = await source();
     const r = await openFresh(s.link, s.blob);
