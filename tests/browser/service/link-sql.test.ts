@@ -4,7 +4,7 @@
 // comes from parquet-wasm's own reading of the file (each row group's compressed size and its first and last time),
 // not from the code under test.
 import { afterAll, describe, expect, it } from 'vitest';
-import { Float64, makeData, makeVector, Table, tableFromIPC, TimestampMicrosecond } from 'apache-arrow';
+import { Float64, makeData, makeVector, Table, tableFromIPC, TimestampMicrosecond, Utf8, vectorFromArray } from 'apache-arrow';
 import { loadParquetWasm } from '../../../src/core/parquet-wasm';
 import { arrowToParquet, parquetToArrow } from '../../../src/formats/parquet';
 import { MemoryCoordinator } from '../../../src/pond/coordination';
@@ -40,6 +40,8 @@ function readings(): Table {
     timestamp: makeVector(makeData({ type: new TimestampMicrosecond(), length: ROWS, data: ts })),
     'a.unit': makeVector(makeData({ type: new Float64(), length: ROWS, data: a })),
     'b.unit': makeVector(makeData({ type: new Float64(), length: ROWS, data: b, nullBitmap: valid, nullCount: -1 })),
+    // A text column: the empty table a version starts as must type it as the row groups decoded into it will.
+    site: vectorFromArray(Array.from({ length: ROWS }, (_, i) => `station ${i % 3}`), new Utf8()),
   });
 }
 
@@ -115,6 +117,7 @@ async function boundFor([start, end]: [number, number]) {
 
 const MARCH_SQL = {
   rows: `SELECT * FROM s WHERE timestamp >= '2023-03-01' AND timestamp < '2023-04-01' ORDER BY timestamp`,
+  text: `SELECT site, count(*) AS n, avg("a.unit") AS a FROM s WHERE timestamp >= '2023-03-01' AND timestamp < '2023-04-01' AND site <> 'station 1' GROUP BY site ORDER BY site`,
   cte: `WITH m AS (SELECT timestamp, "a.unit" AS a FROM s) SELECT count(*) AS n, sum(a) AS total, min(timestamp) AS first, max(timestamp) AS last FROM (SELECT * FROM m WHERE timestamp BETWEEN TIMESTAMP '2023-03-01' AND TIMESTAMP '2023-03-31 23:59:59')`,
   bucket: `SELECT time_bucket(INTERVAL 1 DAY, timestamp) AS day, avg("a.unit") AS a, max("b.unit") AS b FROM s WHERE timestamp >= '2023-03-01'::TIMESTAMP AND timestamp < '2023-04-01'::TIMESTAMP GROUP BY day ORDER BY day`,
 };
