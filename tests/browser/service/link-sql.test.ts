@@ -234,6 +234,41 @@ describe('SQL over a large series by a signed S3 link, by ranges (Chromium, real
     expect(await rowsOf(r.svc, q('2022-01-01', '2025-01-01'))).toEqual(await rowsOf(s.src, q('2022-01-01', '2025-01-01')));
   });
 
+  it('a series of two large versions (half a year each): a query across their boundary reads a few row groups of each, exactly', async () => {
+    const t = readings();
+    const half = ROWS / 2;
+    const host = new MemoryPondHost();
+    const src = new PondService({ host, names: new MemoryPondNames(), coordinator: new MemoryCoordinator() });
+    const { id } = await src.createPond('link-sql-two');
+    const parts = [t.slice(0, half), t.slice(half)];
+    const blobs: Uint8Array[] = [];
+    for (const [i, part] of parts.entries()) {
+      const bytes = await arrowToParquet(part, { rowGroupRows: GROUP_ROWS });
+      blobs.push(bytes);
+      await src.transact(`half ${i}`, async (tx) => { await tx.writeFile(SERIES, 'file:series', bytes, wideTableMeta(part, 'test'), { parents: true }); });
+    }
+    const versions = await src.versions(SERIES);
+    expect(versions.map((v) => v.attrs.parquet_ranges !== undefined)).toEqual([true, true]);
+    const prefix = `link-sql-two-${crypto.randomUUID().slice(0, 8)}`;
+    const remote = keyRemote(undefined, prefix);
+    const files = [...host.stores.get(id)!.snapshot()].filter(([p]) => /^(_delta_log|oplog|blobs)\//.test(p));
+    for (const [p, b] of files) await remote.put(objectKey(prefix, id, p), b);
+    const link = (await signedLink(remote, host.stores.get(id)!, id, 3600)).bundleUrl;
+    const names = blobs.map((b) => files.find(([, x]) => x.length === b.length)![0]);
+    const sql = `SELECT time_bucket(INTERVAL 1 DAY, timestamp) AS day, count(*) AS n, avg("a.unit") AS a FROM s WHERE timestamp >= '2023-06-15' AND timestamp < '2023-07-15' GROUP BY day ORDER BY day`;
+    const rec = recordingFetch();
+    const svc = new PondService({ host: new MemoryPondHost(), names: new MemoryPondNames(), coordinator: new MemoryCoordinator(), linkCache: new CacheStorageObjectCache(`${prefix}-cache`), fetch: rec.fetch });
+    caches_.push(`${prefix}-cache`);
+    await svc.openLink(link);
+    const from = rec.log.length;
+    expect(await rowsOf(svc, sql)).toEqual(await rowsOf(src, sql));
+    const sent = (blob: string) => rec.log.slice(from).filter((r) => new URL(r.url).pathname.endsWith(blob)).reduce((n, r) => n + r.length, 0);
+    for (const [i, name] of names.entries()) {
+      expect(sent(name)).toBeGreaterThan(0);
+      expect(sent(name)).toBeLessThan(blobs[i]!.length / 2); // its footer and the row groups next to the boundary
+    }
+  });
+
   it('refuses a tampered row group the query needs as CORRUPT naming the version; a month it does not need still answers', async () => {
     const s = await source();
     const bad = s.bytes.slice();
