@@ -332,8 +332,8 @@ export class QueryEngine {
       // A version read by ranges holds only the row groups statements needed so far: this one's plan says which it
       // reads (ranged-tables.ts). Our own SQL reaches such tables only through the views it names; a person's may
       // through views of their own, so any may.
-      const fill = async () => {
-        if (c.ranged.pending && (lane === 'user' || views.some(readsByRanges))) await c.ranged.fillFor(conn, sql, { signal: opts.signal, onProgress: opts.onProgress, statements });
+      const fill = async (any = lane === 'user') => {
+        if (c.ranged.pending && (any || views.some(readsByRanges))) await c.ranged.fillFor(conn, sql, { signal: opts.signal, onProgress: opts.onProgress, statements });
       };
       try {
         await ensure(views);
@@ -350,7 +350,7 @@ export class QueryEngine {
           // scan: load everything bound and try once more.
           if (!(isPondError(e, 'QUERY') && /__pond_(c\d+_v\d+|p_[0-9a-f]+)/.test(e.message))) throw e;
           await ensure([...this.bound.values()]);
-          await fill();
+          await fill(true);
           return await execute(conn, sql, opts.signal);
         }
       } finally {

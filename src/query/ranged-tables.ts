@@ -31,6 +31,14 @@ export interface RangedVersion {
   timestampColumn: string | undefined;
 }
 
+/**
+ * The version cache's key of a version read by ranges: not the whole version's key, since its table holds only some
+ * row groups, and the same version may be read whole later in this engine (a link kept as a copy on this device).
+ */
+export function rangedKey(fileKey: string, version: number): string {
+  return `${versionKey(fileKey, version)}\u0000ranges`;
+}
+
 /** Cancel and progress (bytes of row groups fetched of those the statement needs) of fetching for a statement. */
 export interface FillOptions {
   signal?: AbortSignal;
@@ -62,8 +70,6 @@ export class RangedTables {
   private readonly footers = new Map<string, Promise<RangedFooter>>();
   /** Ranged versions whose table exists, by table name. */
   private readonly held = new Map<string, Held>();
-  /** Counts for tests and benchmarks: plans read, and row groups decoded into tables. */
-  readonly counts = { plans: 0, decoded: 0 };
 
   constructor(private readonly conn: AsyncDuckDBConnection, private readonly cache: VersionCache) {}
 
@@ -76,7 +82,7 @@ export class RangedTables {
   /** Makes version `v`'s table exist (empty when new: only its footer is fetched) and pins it (its key to `pin`). */
   async acquire(v: RangedVersion, pin: (key: string) => void): Promise<{ table: string; schema: Schema }> {
     const footer = await this.footer(v);
-    const key = versionKey(v.fileKey, v.version);
+    const key = rangedKey(v.fileKey, v.version);
     const e = await this.cache.acquire(key, () => this.decode(v, footer, []));
     pin(key);
     if (!this.held.has(e.table)) {
@@ -145,7 +151,6 @@ export class RangedTables {
    * scans); undefined when the plan cannot be had.
    */
   private async neededBy(conn: AsyncDuckDBConnection, sql: string): Promise<Map<string, TimeInterval> | undefined> {
-    this.counts.plans++;
     let plan: unknown;
     // The option is instance-wide (DuckDB refuses it per connection). This engine's statements run one at a time;
     // another engine's statement planned meanwhile is only planned without statistics, never answered otherwise.
@@ -186,7 +191,6 @@ export class RangedTables {
   /** Row groups `groups` of a version (fetched, checked, decoded in the file's order), or none: its empty table. */
   private async decode(v: RangedVersion, footer: RangedFooter, groups: number[], opts: RowGroupReadOptions = {}): Promise<Table> {
     if (groups.length === 0) return new Table(zoneless(footer.schema));
-    this.counts.decoded += groups.length;
     return withoutTimeZones(await readRowGroups(v.ranges, groups, v.name, footer.schema.fields.map((f) => f.name), opts));
   }
 }

@@ -269,6 +269,16 @@ describe('SQL over a large series by a signed S3 link, by ranges (Chromium, real
     }
   });
 
+  it('after "Keep a copy" (the same nodes, now read whole) answers from the whole versions, not the row groups a link query held', async () => {
+    const s = await source();
+    const r = await openFresh(s.link, s.blob);
+    const whole = `SELECT count(*) AS n, min(timestamp) AS first, max(timestamp) AS last FROM s`;
+    expect(await rowsOf(r.svc, MARCH_SQL.text)).toEqual(await rowsOf(s.src, MARCH_SQL.text)); // the link's table holds March
+    await r.svc.keepLinkCopy({ name: 'kept' });
+    expect((await r.svc.info()).link).toBeFalsy();
+    expect(await rowsOf(r.svc, whole)).toEqual(await rowsOf(s.src, whole));
+  });
+
   it('refuses a tampered row group the query needs as CORRUPT naming the version; a month it does not need still answers', async () => {
     const s = await source();
     const bad = s.bytes.slice();
