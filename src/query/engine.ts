@@ -18,6 +18,7 @@ import { VersionCache, versionKey, type VersionCacheLimits } from './version-cac
 import { derivedRelation, leavesOf } from './derived-bind';
 import { isDerived, type AnySource, type DerivedSource, type Relation } from './derived-source';
 import type { VersionRanges } from './ranged-parquet';
+import { RangedTables } from './ranged-tables';
 
 /** One stored version of a pond file, as the pond describes it; `load` gives its Parquet bytes. */
 export interface SourceVersion {
@@ -51,6 +52,8 @@ export interface BindOptions {
 
 export interface QueryOptions {
   signal?: AbortSignal;
+  /** Bytes fetched of the row groups a statement over a link needs (done, total, what is fetched). */
+  onProgress?: (done: number, total: number | undefined, what: string) => void;
 }
 
 /** A page of rows for `cat`, with the total so a viewer can size its scroll bar. */
@@ -79,6 +82,8 @@ interface Connections {
   /** Runs SQL a person typed (`userQuery`); it sees the bound views through copies of its own. */
   user: AsyncDuckDBConnection;
   cache: VersionCache;
+  /** Versions read by ranges: their tables hold the row groups statements have needed (ranged-tables.ts). */
+  ranged: RangedTables;
 }
 
 /** Which connection a statement runs on. */
@@ -142,11 +147,13 @@ export class QueryEngine {
     // A derived view's range filters its result; its inputs are read whole (a join's rows come from all of them).
     const leaves = leavesOf(source).map((leaf) => selectVersions(leaf, isDerived(source) ? undefined : range));
     const b: Bound = { source, timeRange: range, leaves };
-    await this.exclusive(opts.signal, async ({ conn, cache }) => {
+    await this.exclusive(opts.signal, async (c) => {
+      const { conn, cache } = c;
       const tables: string[][] = [];
       const key = tableName.toLowerCase();
+      const pinned: string[] = [];
       try {
-        for (const leaf of leaves) tables.push(await this.materialise(cache, leaf, opts.signal));
+        for (const leaf of leaves) tables.push(await this.materialise(c, leaf, opts.signal, pinned));
         if (isDerived(source)) b.derivedSql = await this.derivedViewSql(conn, source, leaves, tables);
         const body = b.derivedSql === undefined ? viewSql(leaves[0]!, tables[0]!, range)
           : range && source.timestampColumn ? `SELECT * FROM (${b.derivedSql}) WHERE ${timeRangePredicate(source.timestampColumn, range)}` : b.derivedSql;
@@ -159,8 +166,7 @@ export class QueryEngine {
           this.viewSql.set(key, sql);
         }
       } finally {
-        // Only what was loaded is pinned: a failed load released its own.
-        leaves.slice(0, tables.length).forEach((leaf) => { for (const v of leaf.selected) cache.release(versionKey(leaf.source.fileKey, v.version)); });
+        for (const k of pinned) cache.release(k);
       }
       this.bound.set(key, b);
       await cache.trim();
@@ -193,10 +199,10 @@ export class QueryEngine {
     if (!m) {
       const pinned: string[] = [];
       try {
-        for (const leaf of bound.leaves) {
-          await this.materialise(c.cache, leaf, o.signal);
-          pinned.push(...leaf.selected.map((v) => versionKey(leaf.source.fileKey, v.version)));
-        }
+        const tables: string[] = [];
+        for (const leaf of bound.leaves) tables.push(...(await this.materialise(c, leaf, o.signal, pinned)));
+        // Materialised whole, whatever range is plotted: every row group of a version read by ranges is read.
+        await c.ranged.fillAll(tables, { signal: o.signal });
         const table = `__pond_d${++materialisedCount}`;
         await run(c.conn, `CREATE TEMP TABLE ${ident(table)} AS ${sql}`);
         const schema = (await c.conn.query(`SELECT * FROM ${ident(table)} LIMIT 0`)).schema;
@@ -236,9 +242,10 @@ export class QueryEngine {
 
   /** Drops the cached versions of a file, e.g. after the pond removed it. */
   async forget(fileKey: string): Promise<void> {
-    await this.exclusive(undefined, ({ cache }) => {
+    await this.exclusive(undefined, async ({ cache, ranged }) => {
       this.invalidate(); // the pond may have rewritten the file: results over it are stale
-      return cache.dropFile(fileKey);
+      await cache.dropFile(fileKey);
+      ranged.forget(fileKey);
     });
   }
 
@@ -290,10 +297,11 @@ export class QueryEngine {
         }
       });
     }
-    return this.run('user', sql, opts);
+    return this.run('user', sql, opts, statements.length);
   }
 
-  private async run(lane: Lane, sql: string, opts: QueryOptions): Promise<Table> {
+  /** Runs `sql` (`statements` statements: the engine's own SQL is always one) on the lane's connection. */
+  private async run(lane: Lane, sql: string, opts: QueryOptions, statements = 1): Promise<Table> {
     return this.exclusive(opts.signal, async (c) => {
       const { cache } = c;
       const conn = lane === 'user' ? c.user : c.conn;
@@ -319,10 +327,13 @@ export class QueryEngine {
       const pinned: string[] = [];
       // A view's versions may have been evicted since it was bound: load them again before DuckDB binds it.
       const ensure = async (views: Bound[]) => {
-        for (const b of views) for (const leaf of b.leaves) {
-          await this.materialise(cache, leaf, opts.signal);
-          pinned.push(...leaf.selected.map((v) => versionKey(leaf.source.fileKey, v.version)));
-        }
+        for (const b of views) for (const leaf of b.leaves) await this.materialise(c, leaf, opts.signal, pinned);
+      };
+      // A version read by ranges holds only the row groups statements needed so far: this one's plan says which it
+      // reads (ranged-tables.ts). Our own SQL reaches such tables only through the views it names; a person's may
+      // through views of their own, so any may.
+      const fill = async (any = lane === 'user') => {
+        if (c.ranged.pending && (any || views.some(readsByRanges))) await c.ranged.fillFor(conn, sql, { signal: opts.signal, onProgress: opts.onProgress, statements });
       };
       try {
         await ensure(views);
@@ -330,6 +341,7 @@ export class QueryEngine {
         await cache.trim();
         try {
           const cacheable = readOnly && CACHEABLE.test(sql) && views.length > 0 && this.maxResultBytes() > 0 && !VOLATILE.test(sql) && (await this.readsOnlyVersions(conn, key, sql, cache));
+          await fill();
           const table = await execute(conn, sql, opts.signal);
           if (cacheable) this.remember(key, table, lane === 'engine' ? new Set(views.map((v) => this.nameOf(v))) : ANY_VIEW);
           return table;
@@ -338,6 +350,7 @@ export class QueryEngine {
           // scan: load everything bound and try once more.
           if (!(isPondError(e, 'QUERY') && /__pond_(c\d+_v\d+|p_[0-9a-f]+)/.test(e.message))) throw e;
           await ensure([...this.bound.values()]);
+          await fill(true);
           return await execute(conn, sql, opts.signal);
         }
       } finally {
@@ -392,6 +405,8 @@ export class QueryEngine {
       if (!bound || bound.source.timestampColumn !== o.timestampColumn) return undefined;
       if (isDerived(bound.source)) return this.derivedM4(connections, bound, o);
       const b = { source: bound.source, selected: bound.leaves[0]!.selected, timeRange: bound.timeRange };
+      // A version read by ranges holds in DuckDB only the row groups statements needed: the SQL form fetches what it reads.
+      if (b.selected.some((v) => v.ranges)) return undefined;
       const wanted = b.selected.filter((v) => mayIntersect(v, o.range));
       const pinned: string[] = [];
       try {
@@ -426,8 +441,9 @@ export class QueryEngine {
   /** Drops views and cached tables and closes the connections. */
   async close(): Promise<void> {
     if (!this.connecting) return;
-    await this.exclusive(undefined, async ({ conn, user, cache }) => {
+    await this.exclusive(undefined, async ({ conn, user, cache, ranged }) => {
       await cache.dropFile();
+      ranged.forget();
       cache.detach();
       this.invalidate();
       this.viewSql.clear();
@@ -449,7 +465,10 @@ export class QueryEngine {
       const conn = await db.connect();
       const user = await db.connect();
       const catalog = cacheFileOf(db) !== null ? () => VersionCatalog.of(db) : undefined;
-      return { conn, user, cache: new VersionCache(conn, this.options, (table) => this.plot.drop(table), catalog) };
+      let ranged: RangedTables | undefined;
+      const cache = new VersionCache(conn, this.options, (table) => { this.plot.drop(table); ranged?.evicted(table); }, catalog);
+      ranged = new RangedTables(conn, cache);
+      return { conn, user, cache, ranged };
     })();
     return this.connecting;
   }
@@ -588,25 +607,32 @@ export class QueryEngine {
     return next;
   }
 
-  /** Loads (or finds) and pins every selected version of a stored source, checking their schemas agree. */
-  private async materialise(cache: VersionCache, b: Leaf, signal: AbortSignal | undefined): Promise<string[]> {
+  /**
+   * Loads (or finds) and pins every selected version of a stored source, checking their schemas agree; the keys pinned
+   * go to `pinned`, for the caller to release (also when this throws). A version read by ranges is bound from its
+   * footer: its table holds the row groups statements have needed so far, none at first (ranged-tables.ts).
+   */
+  private async materialise(c: Connections, b: Leaf, signal: AbortSignal | undefined, pinned: string[]): Promise<string[]> {
     const tables: string[] = [];
     const schemas: Schema[] = [];
-    const acquired: string[] = [];
-    try {
-      for (const v of b.selected) {
-        throwIfAborted(signal, 'query');
+    const what = b.source.path ?? b.source.fileKey;
+    for (const v of b.selected) {
+      throwIfAborted(signal, 'query');
+      const name = `${what} v${v.version}`;
+      let schema: Schema;
+      if (v.ranges) {
+        const r = await c.ranged.acquire({ fileKey: b.source.fileKey, version: v.version, ranges: v.ranges, name, timestampColumn: b.source.timestampColumn }, (k) => pinned.push(k));
+        schema = r.schema;
+        tables.push(r.table);
+      } else {
         const key = versionKey(b.source.fileKey, v.version);
-        const name = `${b.source.path ?? b.source.fileKey} v${v.version}`;
-        const c = await cache.acquire(key, async () => withoutTimeZones(await parquetToArrow(await v.load(), name)), v.contentId);
-        acquired.push(key);
-        if (schemas.length > 0) checkSchemaCompatible(mergedSchema(schemas), c.schema, `version ${v.version} of ${b.source.path ?? b.source.fileKey}`);
-        schemas.push(c.schema);
-        tables.push(c.table);
+        const e = await c.cache.acquire(key, async () => withoutTimeZones(await parquetToArrow(await v.load(), name)), v.contentId);
+        pinned.push(key);
+        schema = e.schema;
+        tables.push(e.table);
       }
-    } catch (e) {
-      for (const k of acquired) cache.release(k);
-      throw e;
+      if (schemas.length > 0) checkSchemaCompatible(mergedSchema(schemas), schema, `version ${v.version} of ${what}`);
+      schemas.push(schema);
     }
     return tables;
   }
@@ -642,6 +668,11 @@ function selectVersions(source: BindSource, range: [number, number] | undefined)
   const sorted = [...source.versions].sort((a, b) => a.version - b.version);
   const candidates = source.kind === 'table' ? sorted.slice(-1) : sorted;
   return { source, selected: range ? candidates.filter((v) => mayIntersect(v, range)) : candidates };
+}
+
+/** Whether a view reads a version by ranges (whose row groups a statement's plan decides to fetch). */
+function readsByRanges(b: Bound): boolean {
+  return b.leaves.some((leaf) => leaf.selected.some((v) => v.ranges));
 }
 
 /** The view over a stored source's cached version tables. */

@@ -4,7 +4,7 @@
 // read: parquet-wasm decodes only the row groups it is asked for), so the decoder sees the file as written.
 import type { Schema } from 'apache-arrow';
 import type { Table } from 'apache-arrow';
-import { PondError } from '../core/errors';
+import { PondError, throwIfAborted } from '../core/errors';
 import { parquetSchema, parquetToArrow } from '../formats/parquet';
 import { microsTimestampColumns, parseFooter, rowGroupSpans, type RowGroupSpan } from '../formats/parquet-footer';
 import { footerFile } from '../formats/parquet-ranges';
@@ -65,12 +65,24 @@ function int64(b: Uint8Array | undefined): number | undefined {
   return Number(new DataView(b.buffer, b.byteOffset, 8).getBigInt64(0, true));
 }
 
+/** Cancel, and a report after each row group read (its index and length), for a long read by ranges. */
+export interface RowGroupReadOptions {
+  signal?: AbortSignal;
+  onGroup?: (group: number, bytes: number) => void;
+}
+
 /** The named columns of row groups `groups` only, fetched by ranges and decoded. */
-export async function readRowGroups(r: VersionRanges, groups: number[], name: string, columns: string[]): Promise<Table> {
+export async function readRowGroups(r: VersionRanges, groups: number[], name: string, columns: string[], opts: RowGroupReadOptions = {}): Promise<Table> {
   const file = new Uint8Array(r.size);
   const footer = await r.footer();
   file.set(footer, r.size - footer.length);
   file.set([0x50, 0x41, 0x52, 0x31], 0);
-  for (const i of groups) file.set(await r.rowGroup(i), r.rowGroupAt(i).offset);
+  for (const i of groups) {
+    throwIfAborted(opts.signal, 'query');
+    const bytes = await r.rowGroup(i);
+    file.set(bytes, r.rowGroupAt(i).offset);
+    opts.onGroup?.(i, bytes.length);
+  }
+  throwIfAborted(opts.signal, 'query');
   return parquetToArrow(file, name, columns, groups);
 }

@@ -137,6 +137,19 @@ export class VersionCache {
     return e;
   }
 
+  /**
+   * Decodes a cached version anew into its table (a version read by ranges, which now holds more of its row groups:
+   * ranged-tables.ts); its pins and recency stay. Not for versions kept in the cache file (named by their content).
+   */
+  async reload(key: string, decode: () => Promise<Table>): Promise<void> {
+    const e = this.entries.get(key);
+    if (!e || e.contentId) return;
+    const loaded = await this.load(e.table, decode);
+    this.rows += loaded.rows - e.rows;
+    this.bytes += loaded.bytes - e.bytes;
+    this.entries.set(key, { ...e, ...loaded });
+  }
+
   /** Decodes a version into a new DuckDB table `table` (replacing any table of that name). */
   private async load(table: string, decode: () => Promise<Table>): Promise<{ rows: number; bytes: number; schema: Schema }> {
     const arrow = await decode();

@@ -11,7 +11,7 @@ import { m4, m4Sql } from '../query/m4';
 import { ParquetPlots } from '../query/parquet-plot';
 import { leavesOf } from '../query/derived-bind';
 import { isDerived, type AnySource } from '../query/derived-source';
-import { QueryEngine } from '../query/engine';
+import { QueryEngine, type QueryOptions } from '../query/engine';
 import { ident } from '../query/sql';
 import { arrowToParquet } from '../formats/parquet';
 import { detectOverlaps } from '../query/overlaps';
@@ -66,7 +66,7 @@ export class Queries {
     return anySource(await pondView(pond, this.imports()), pond, path);
   }
 
-  async query(pond: Pond, sql: string, bindings: Bindings, opts: { limit?: number; signal?: AbortSignal } = {}): Promise<QueryResult> {
+  async query(pond: Pond, sql: string, bindings: Bindings, opts: { limit?: number; signal?: AbortSignal; onProgress?: QueryOptions['onProgress'] } = {}): Promise<QueryResult> {
     const names = Object.keys(bindings);
     for (const name of names) {
       const b = bindings[name]!;
@@ -76,7 +76,7 @@ export class Queries {
     const limit = opts.limit ?? DEFAULT_LIMIT;
     if (!Number.isSafeInteger(limit) || limit < 0) throw new PondError('INVALID_INPUT', `limit must be a whole number, got ${limit}`);
     // SQL from the API is typed by a person (or built by the UI from their input): checked and run apart.
-    const table: Table = await this.db.userQuery(sql, { signal: opts.signal });
+    const table: Table = await this.db.userQuery(sql, { signal: opts.signal, onProgress: opts.onProgress });
     const kept = table.numRows > limit ? table.slice(0, limit) : table;
     return {
       ipc: tableToIPC(kept, 'stream'),

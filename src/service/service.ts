@@ -444,7 +444,7 @@ export class PondService implements PondApi {
   }
 
   async query(sql: string, bindings: Bindings, opts: { limit?: number } & LongOp = {}): Promise<QueryResult> {
-    return this.ops.run(opts, (signal) => this.queries.query(this.open.pond, sql, bindings, { limit: opts.limit, signal }));
+    return this.ops.run(opts, (signal, onProgress) => this.queries.query(this.open.pond, sql, bindings, { limit: opts.limit, signal, onProgress }));
   }
 
   async describe(path: string): Promise<DescribeInfo> {
