@@ -2,7 +2,10 @@
 // Probe (not a test): restarts the built app N times in one persistent Chromium profile and prints, per start, the
 // wasm code-cache trace events Blink emits (v8.wasm.moduleCacheHit / compiledModule / cachedModule, category
 // disabled-by-default-devtools.timeline) with the thread they came from, and DuckDB's start stages.
-// Usage: node tools/wasm-cache-probe.mjs URL [restarts] [--fresh]
+// Usage: node tools/wasm-cache-probe.mjs URL [restarts] [--fresh | --no-sw]   (URL: a `vite preview` of the build)
+//   --fresh  a new profile for each start; --no-sw  service workers blocked (the HTTP cache only)
+//   PROBE_DIR=dir  keep the profile there; PROBE_ARGS='--js-flags=…'  extra Chromium flags (e.g. V8's
+//   --wasm-caching-threshold / --wasm-caching-timeout-ms, to see the cache without much use)
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
