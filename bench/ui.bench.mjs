@@ -15,6 +15,10 @@
 //   ui/sql-tab-{cold,warm}      one GROUP BY over a 3M-row table through the SQL tab (typed, Run, rows shown) against
 //                               the same query through the shell (`pond.exec('cat … --sql …')`), each after its own
 //                               reload (cold) and repeated in that page with another literal (warm, no result cache)
+//   ui/duckdb-code-cache        DuckDB's `instantiate` stage on restarts of a profile whose DuckDB was used before each
+//                               close (its module from Chromium's wasm code cache) against a fresh profile's second
+//                               start (bench/wasm-cache.bench.mjs); ui/duckdb-code-cache-first-pass the same starts'
+//                               first pass over a fixed set of statements
 // Offline: a second profile with the service worker allowed, one online visit until "Ready to work offline",
 // then the browser context is set offline. Times are from navigation start (performance.now() of the page).
 import { spawnSync } from 'node:child_process';
@@ -25,6 +29,7 @@ import { join } from 'node:path';
 import { preview } from 'vite';
 import { chromium } from 'playwright-core';
 import { CHROMIUM_ARGS, findChromium } from '../tools/chromium.mjs';
+import { duckDbCodeCache } from './wasm-cache.bench.mjs';
 
 const GOALS = { tree: 1000, chart: 3000, zoom: 100, firstChart: 1500, firstImport: 1500 };
 const DEMO = '/sensors/lake-station/water.series';
@@ -87,7 +92,7 @@ const freePort = () => new Promise((resolve) => { const s = netServer(); s.liste
 export async function runUiBenchmarks({ root, filters, quick, log = console.log }) {
   const want = (name) => filters.some((f) => name.startsWith(f));
   const wantGroup = (prefix) => filters.some((f) => prefix.startsWith(f) || f.startsWith(prefix));
-  const outDir = 'dist-bench-ui';
+  const outDir = process.env.E2E_OUT_DIR ?? 'dist-bench-ui'; // its own folder when two checkouts bench at once
   log('> building the app (vite build)…');
   const built = spawnSync('npx', ['vite', 'build', '--outDir', outDir, '--emptyOutDir', '--logLevel', 'error'], { cwd: root, stdio: 'inherit' });
   if (built.status !== 0) throw new Error('vite build failed');
@@ -155,6 +160,12 @@ export async function runUiBenchmarks({ root, filters, quick, log = console.log 
     if (want('ui/zoom-10M')) await zoom(online, quick ? 1 : 10);
     if (wantGroup('ui/sql-tab')) await sqlTabAgainstShell(online);
     await online.close();
+
+    if (want('ui/duckdb-code-cache')) {
+      const r = await duckDbCodeCache({ url, executablePath, args: CHROMIUM_ARGS, repeats, log });
+      add('ui/duckdb-code-cache', 'instantiate faster than without the cache', r.instantiate.figure, r.instantiate.baseline, "fresh profile's second start", r.instantiate.notes, r.instantiate.baseline);
+      add('ui/duckdb-code-cache-first-pass', 'first queries faster than without the cache', r.firstPass.figure, r.firstPass.baseline, "fresh profile's second start", r.firstPass.notes, r.firstPass.baseline);
+    }
 
     if (wantGroup('ui/start-offline') || want('ui/first-chart-offline') || want('ui/first-import-24k')) {
       const sw = await launch('allow');
