@@ -17,6 +17,7 @@ export interface CheckedObject {
 export async function downloadChecked(
   remote: S3Remote, key: string, path: string, listedSize: number, writer: StoreWriter | undefined,
   signal: AbortSignal | undefined, onBytes: (n: number) => void, stallMs = STALL_MS, sizeFrom = 'the bucket listing',
+  sizeIsLimit = false,
 ): Promise<CheckedObject> {
   const res = await remote.get(key, signal);
   const recorded = res.headers.get('x-amz-meta-sha256');
@@ -39,7 +40,7 @@ export async function downloadChecked(
     }
   }
   const sha256 = hasher.hex();
-  if (size !== listedSize) throw corrupt(key, path, `has ${size} bytes, ${sizeFrom} says ${listedSize}`);
+  if (size !== listedSize && !sizeIsLimit) throw corrupt(key, path, `has ${size} bytes, ${sizeFrom} says ${listedSize}`);
   if (recorded === null) {
     throw corrupt(key, path, 'carries no x-amz-meta-sha256 (not pushed by DuckPond, or the bucket CORS rule does not expose x-amz-meta-sha256)');
   }
@@ -84,14 +85,40 @@ export async function downloadBytes(
     const collect: StoreWriter = { write: async (c) => void chunks.push(c.slice()), close: async () => undefined, abort: async () => undefined };
     try {
       const got = await downloadChecked(remote, key, path, listedSize, collect, signal, onBytes, STALL_MS, sizeFrom);
-      const bytes = new Uint8Array(got.size);
-      let at = 0;
-      for (const c of chunks) { bytes.set(c, at); at += c.length; }
-      return { ...got, bytes };
+      return { ...got, bytes: joined(chunks, got.size) };
     } catch (e) {
       if (!isPondError(e, 'STALLED') || attempt >= 3) throw e;
     }
   }
+}
+
+/**
+ * `key` fetched before anything says it exists or how big it is (a pull asks for the next commits while it lists
+ * them): at most `limit` bytes, checked against its recorded hash as any download; null when that did not work out.
+ * The caller compares its size with the listing's before using it, and fetches it the usual way when null.
+ */
+export async function downloadProbe(
+  remote: S3Remote, key: string, path: string, limit: number, signal: AbortSignal | undefined,
+): Promise<(CheckedObject & { bytes: Uint8Array }) | null> {
+  const chunks: Uint8Array[] = [];
+  const collect: StoreWriter = { write: async (c) => void chunks.push(c.slice()), close: async () => undefined, abort: async () => undefined };
+  let got: CheckedObject;
+  try {
+    got = await downloadChecked(remote, key, path, limit, collect, signal, () => undefined, STALL_MS, 'the limit for a guessed commit', true);
+  } catch (e) {
+    if (signal?.aborted) throw e;
+    // A probe is a guess: whatever it met (no such commit yet, one bigger than `limit`, a bad body) is met again, and
+    // reported, by the download the listing then asks for, or does not matter when the listing does not name it.
+    return null;
+  }
+  return { ...got, bytes: joined(chunks, got.size) };
+}
+
+function joined(chunks: Uint8Array[], size: number): Uint8Array {
+  const bytes = new Uint8Array(size);
+  let at = 0;
+  for (const c of chunks) { bytes.set(c, at); at += c.length; }
+  return bytes;
 }
 
 /**

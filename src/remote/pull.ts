@@ -12,7 +12,7 @@ import { finishPull, readPullJournal, rollBackPull, writePullJournal } from '../
 import type { DeviceState } from '../pond/validate/device-state';
 import { checkSnapshot } from '../pond/validate/snapshot-check';
 import { checkPondId, objectKey, pondKeyPrefix } from './config';
-import { downloadBytes, downloadToStore } from './download';
+import { downloadBytes, downloadProbe, downloadToStore } from './download';
 import { classifyPondPath, consecutiveLogs, logPath, logVersionOf, sortForWrite } from './layout';
 import { ProgressTracker, type ProgressCallback } from './progress';
 import { listRemotePond } from './push';
@@ -34,6 +34,8 @@ export interface PullOptions {
   onProgress?: ProgressCallback;
   /** Objects in flight at once (default 4). */
   concurrency?: number;
+  /** Commits guessed at while listing (default: the download slots the listing and the HEAD leave free). */
+  probes?: number;
   /**
    * Called once everything is fetched and checked, just before the journal is written. Tests use it to stop a pull
    * at that point (as a tab closed then would).
@@ -73,7 +75,11 @@ export async function pull(store: Store, remote: S3Remote, pondId: string, local
   // Only what is after the head: the commits (and checkpoint files, which sort among them and are not needed). The
   // files they need are then named by them: oplog files by their add actions (with sizes), blobs by the rows.
   const base = pondKeyPrefix(remote.config.prefix, pondId);
-  // The listing and the comparison of this pond's head with the backup's commit of that number go out together.
+  // The listing and the comparison of this pond's head with the backup's commit of that number go out together, and
+  // so do guesses at the next commits, in the download slots those two leave free: over a field link that round trip
+  // is as long as any, and each commit starts a chain of them (its oplog file, then blobs). A guess is used only where
+  // the listing confirms it (the same size; its hash was checked as any download's).
+  const early = probeCommits(remote, pondId, localHead, opts.probes ?? Math.max(0, (opts.concurrency ?? 4) - 2), signal);
   const [{ listed, remoteHead }, head] = await Promise.all([listCommitsAfter(remote, pondId, localHead, signal), compareCommit(store, remote, pondId, localHead, signal)]);
   if (head === 'missing') {
     // The backup does not have this pond's head: it is behind (or not there at all). Its own head, from a full listing.
@@ -90,7 +96,7 @@ export async function pull(store: Store, remote: S3Remote, pondId: string, local
     return { before: localHead, after: localHead, fetched: [], bytesFetched: 0, skipped: listed.size };
   }
   const device = opts.device?.version === localHead ? opts.device : undefined;
-  const got = await fetchCommitsAfter(store, remote, pondId, localHead, remoteHead, listed, progress, { ...opts, ...(device ? { device } : {}) });
+  const got = await fetchCommitsAfter(store, remote, pondId, localHead, remoteHead, listed, progress, { ...opts, ...(device ? { device } : {}), early });
   try {
     await opts.beforeApply?.();
   } catch (e) {
@@ -136,6 +142,22 @@ export async function listCommitsAfter(remote: S3Remote, pondId: string, after: 
   return { listed, remoteHead };
 }
 
+/** The largest commit a guess takes (commits are small JSON; a bigger one is fetched once the listing names it). */
+const PROBE_LIMIT = 1024 * 1024;
+
+type Probe = Promise<Awaited<ReturnType<typeof downloadProbe>>>;
+
+/** GETs of commits `after + 1 … after + n`, before the listing says whether they exist (see downloadProbe). */
+function probeCommits(remote: S3Remote, pondId: string, after: number, n: number, signal?: AbortSignal): Map<string, Probe> {
+  const out = new Map<string, Probe>();
+  for (let v = after + 1; v <= after + n; v++) {
+    const p = downloadProbe(remote, objectKey(remote.config.prefix, pondId, logPath(v)), logPath(v), PROBE_LIMIT, signal);
+    p.catch(() => undefined); // rejects only when cancelled, which the pull reports itself; may never be awaited
+    out.set(logPath(v), p);
+  }
+  return out;
+}
+
 /** What fetchCommitsAfter brought: commits staged under `stage`, data files already in place (unreferenced). */
 export interface FetchedCommits {
   stage: string;
@@ -165,7 +187,7 @@ export async function discardFetched(store: Store, got: Pick<FetchedCommits, 'st
  */
 export async function fetchCommitsAfter(
   store: Store, remote: S3Remote, pondId: string, base: number, remoteHead: number, listed: ReadonlyMap<string, number>,
-  progress: ProgressTracker, opts: { signal?: AbortSignal; concurrency?: number; device?: DeviceState }, checkBase?: Store, stageName = 'pull',
+  progress: ProgressTracker, opts: { signal?: AbortSignal; concurrency?: number; device?: DeviceState; early?: ReadonlyMap<string, Probe> }, checkBase?: Store, stageName = 'pull',
 ): Promise<FetchedCommits> {
   const { signal } = opts;
   const stage = stagingDir(stageName);
@@ -212,8 +234,14 @@ export async function fetchCommitsAfter(
       let got: { sha256: string; size: number; bytes?: Uint8Array };
       try {
         if (!isLog) placed.push(path); // before the first byte: a failed pull removes what it began
-        // Small objects (all but big blobs) are held whole: written in one store call, and read from memory by `next`.
-        got = size <= IN_MEMORY_LIMIT ? await downloadBytes(remote, key, path, size, signal, onBytes, sizeFrom) : await downloadToStore(remote, key, path, size, store, target, signal, onBytes, sizeFrom);
+        const guessed = await opts.early?.get(path);
+        if (guessed && guessed.size === size) {
+          onBytes(size);
+          got = guessed;
+        } else {
+          // Small objects (all but big blobs) are held whole: written in one store call, read from memory by `next`.
+          got = size <= IN_MEMORY_LIMIT ? await downloadBytes(remote, key, path, size, signal, onBytes, sizeFrom) : await downloadToStore(remote, key, path, size, store, target, signal, onBytes, sizeFrom);
+        }
       } catch (e) {
         // A file a commit needs that the bucket lacks is left to the validator, which names it missing with the commit
         // that needs it; a listed commit that went missing is an error here.
