@@ -9,13 +9,12 @@ import { loadParquetWasm } from '../../../src/core/parquet-wasm';
 import { arrowToParquet, parquetToArrow } from '../../../src/formats/parquet';
 import { MemoryCoordinator } from '../../../src/pond/coordination';
 import { objectKey } from '../../../src/remote/config';
-import { signedLink } from '../../../src/remote/link-bundle';
 import { wideTableMeta } from '../../../src/service/nodes/factories/hydrovu';
 import { PondService } from '../../../src/service/service';
 import { MemoryPondNames } from '../../../src/service/settings/pond-names';
 import { CacheStorageObjectCache } from '../../../src/storage/object-cache';
 import { MemoryPondHost } from '../../../src/storage/pond-host';
-import { keyRemote } from '../remote/s3-helpers';
+import { publishToBucket, sourcePond } from './link-source';
 
 const SERIES = '/site/logger.series';
 const ROWS = 24_000;
@@ -64,19 +63,13 @@ function reader(cacheName: string, f: typeof fetch) {
 
 describe('a large series over a signed S3 link, by ranges (Chromium, Cache Storage)', () => {
   it('fetches the footer and the row groups drawn, checked; a second open takes them from the cache; a tampered one is CORRUPT', async () => {
-    const host = new MemoryPondHost();
-    const src = new PondService({ host, names: new MemoryPondNames(), coordinator: new MemoryCoordinator() });
-    const { id } = await src.createPond('ranged');
+    const { host, src, id } = await sourcePond('ranged');
     const t = readings();
     const bytes = await arrowToParquet(t, { rowGroupRows: GROUP_ROWS });
     await src.transact('data', async (tx) => { await tx.writeFile(SERIES, 'file:series', bytes, wideTableMeta(t, 'test'), { parents: true }); });
-    const store = host.stores.get(id)!;
-    const files = [...store.snapshot()].filter(([p]) => /^(_delta_log|oplog|blobs)\//.test(p));
-    const [blob] = files.find(([, b]) => b.length === bytes.length)!;
     const prefix = `ranges-${crypto.randomUUID().slice(0, 8)}`;
-    const remote = keyRemote(undefined, prefix);
-    for (const [p, b] of files) await remote.put(objectKey(prefix, id, p), b);
-    const link = await signedLink(remote, store, id, 3600);
+    const { files, remote, link } = await publishToBucket(host, id, prefix);
+    const [blob] = files.find(([, b]) => b.length === bytes.length)!;
 
     // The bound, from parquet-wasm's reading of the file: the footer, and the row groups whose times meet RANGE.
     const pw = await loadParquetWasm();
@@ -96,7 +89,7 @@ describe('a large series over a signed S3 link, by ranges (Chromium, Cache Stora
     const cacheName = `test-link-ranges-${prefix}`;
     const first = recordingFetch();
     const a = reader(cacheName, first.fetch);
-    await a.openLink(link.bundleUrl);
+    await a.openLink(link);
     const opened = first.log.length;
     expect(await a.plot(SERIES, ['a.unit'], 400, RANGE)).toEqual(expected);
     const ranged = first.log.slice(opened).filter((r) => new URL(r.url).pathname.endsWith(blob));
@@ -109,7 +102,7 @@ describe('a large series over a signed S3 link, by ranges (Chromium, Cache Stora
     // A second open (a new service, the same Cache Storage): the same chart, no request for the blob.
     const second = recordingFetch();
     const b = reader(cacheName, second.fetch);
-    await b.openLink(link.bundleUrl);
+    await b.openLink(link);
     expect(await b.plot(SERIES, ['a.unit'], 400, RANGE)).toEqual(expected);
     expect(second.log.filter((r) => new URL(r.url).pathname.endsWith(blob))).toEqual([]);
 
@@ -119,7 +112,7 @@ describe('a large series over a signed S3 link, by ranges (Chromium, Cache Stora
     bad[recorded[1 + 4]![0] + 100]! ^= 0x20;
     await remote.put(objectKey(prefix, id, blob), bad);
     const c = reader(`${cacheName}-fresh`, recordingFetch().fetch);
-    await c.openLink(link.bundleUrl);
+    await c.openLink(link);
     await expect(c.plot(SERIES, ['a.unit'], 400, RANGE)).rejects.toMatchObject({ code: 'CORRUPT', detail: { key: blob } });
   });
 });

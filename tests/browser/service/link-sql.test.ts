@@ -8,14 +8,13 @@ import { Float64, makeData, makeVector, Table, tableFromIPC, TimestampMicrosecon
 import { loadParquetWasm } from '../../../src/core/parquet-wasm';
 import { arrowToParquet, parquetToArrow } from '../../../src/formats/parquet';
 import { MemoryCoordinator } from '../../../src/pond/coordination';
-import { objectKey } from '../../../src/remote/config';
-import { signedLink } from '../../../src/remote/link-bundle';
 import { wideTableMeta } from '../../../src/service/nodes/factories/hydrovu';
 import { PondService } from '../../../src/service/service';
 import { MemoryPondNames } from '../../../src/service/settings/pond-names';
 import { CacheStorageObjectCache } from '../../../src/storage/object-cache';
 import { MemoryPondHost } from '../../../src/storage/pond-host';
 import { keyRemote } from '../remote/s3-helpers';
+import { publishToBucket, sourcePond } from './link-source';
 
 const SERIES = '/site/logger.series';
 const ROWS = 365 * 96; // a year of 15-minute readings
@@ -80,19 +79,13 @@ let setup: Promise<{ src: PondService; bytes: Uint8Array; blob: string; link: st
 
 function source() {
   setup ??= (async () => {
-    const host = new MemoryPondHost();
-    const src = new PondService({ host, names: new MemoryPondNames(), coordinator: new MemoryCoordinator() });
-    const { id } = await src.createPond('link-sql');
+    const { host, src, id } = await sourcePond('link-sql');
     const t = readings();
     const bytes = await arrowToParquet(t, { rowGroupRows: GROUP_ROWS });
     await src.transact('data', async (tx) => { await tx.writeFile(SERIES, 'file:series', bytes, wideTableMeta(t, 'test'), { parents: true }); });
-    const store = host.stores.get(id)!;
-    const files = [...store.snapshot()].filter(([p]) => /^(_delta_log|oplog|blobs)\//.test(p));
-    const [blob] = files.find(([, b]) => b.length === bytes.length)!;
     const prefix = `link-sql-${crypto.randomUUID().slice(0, 8)}`;
-    const remote = keyRemote(undefined, prefix);
-    for (const [p, b] of files) await remote.put(objectKey(prefix, id, p), b);
-    const link = (await signedLink(remote, store, id, 3600)).bundleUrl;
+    const { files, remote, link } = await publishToBucket(host, id, prefix);
+    const [blob] = files.find(([, b]) => b.length === bytes.length)!;
     // The file's row groups as parquet-wasm reads them: compressed bytes, first and last time.
     const pw = await loadParquetWasm();
     const meta = (await pw.ParquetFile.fromFile(new Blob([bytes as Uint8Array<ArrayBuffer>]))).metadata();
@@ -237,9 +230,7 @@ describe('SQL over a large series by a signed S3 link, by ranges (Chromium, real
   it('a series of two large versions (half a year each): a query across their boundary reads a few row groups of each, exactly', async () => {
     const t = readings();
     const half = ROWS / 2;
-    const host = new MemoryPondHost();
-    const src = new PondService({ host, names: new MemoryPondNames(), coordinator: new MemoryCoordinator() });
-    const { id } = await src.createPond('link-sql-two');
+    const { host, src, id } = await sourcePond('link-sql-two');
     const parts = [t.slice(0, half), t.slice(half)];
     const blobs: Uint8Array[] = [];
     for (const [i, part] of parts.entries()) {
@@ -250,10 +241,7 @@ describe('SQL over a large series by a signed S3 link, by ranges (Chromium, real
     const versions = await src.versions(SERIES);
     expect(versions.map((v) => v.attrs.parquet_ranges !== undefined)).toEqual([true, true]);
     const prefix = `link-sql-two-${crypto.randomUUID().slice(0, 8)}`;
-    const remote = keyRemote(undefined, prefix);
-    const files = [...host.stores.get(id)!.snapshot()].filter(([p]) => /^(_delta_log|oplog|blobs)\//.test(p));
-    for (const [p, b] of files) await remote.put(objectKey(prefix, id, p), b);
-    const link = (await signedLink(remote, host.stores.get(id)!, id, 3600)).bundleUrl;
+    const { files, link } = await publishToBucket(host, id, prefix);
     const names = blobs.map((b) => files.find(([, x]) => x.length === b.length)![0]);
     const sql = `SELECT time_bucket(INTERVAL 1 DAY, timestamp) AS day, count(*) AS n, avg("a.unit") AS a FROM s WHERE timestamp >= '2023-06-15' AND timestamp < '2023-07-15' GROUP BY day ORDER BY day`;
     const rec = recordingFetch();
@@ -285,17 +273,11 @@ describe('SQL over a large series by a signed S3 link, by ranges (Chromium, real
     const march = s.groups.findIndex((g) => g.first < MARCH[1] && g.last >= MARCH[0]);
     const [offset, length] = s.recorded[1 + march]!;
     bad[offset + Math.floor(length / 2)]! ^= 0x20;
-    const prefix = `${s.prefix}-bad`;
-    const remote = keyRemote(undefined, prefix);
     // The same pond under another prefix, its blob altered in the bucket.
-    const host = new MemoryPondHost();
-    const src = new PondService({ host, names: new MemoryPondNames(), coordinator: new MemoryCoordinator() });
-    const { id } = await src.createPond('link-sql-bad');
+    const { host, src, id } = await sourcePond('link-sql-bad');
     const t = readings();
     await src.transact('data', async (tx) => { await tx.writeFile(SERIES, 'file:series', s.bytes, wideTableMeta(t, 'test'), { parents: true }); });
-    const files = [...host.stores.get(id)!.snapshot()].filter(([p]) => /^(_delta_log|oplog|blobs)\//.test(p));
-    for (const [p, b] of files) await remote.put(objectKey(prefix, id, p), p.endsWith(s.blob) ? bad : b);
-    const link = (await signedLink(remote, host.stores.get(id)!, id, 3600)).bundleUrl;
+    const { link } = await publishToBucket(host, id, `${s.prefix}-bad`, (p, b) => (p.endsWith(s.blob) ? bad : b));
     const r = await openFresh(link, s.blob);
     const refused = await rowsOf(r.svc, MARCH_SQL.rows).then(() => undefined, (e: unknown) => e);
     expect(refused).toMatchObject({ code: 'CORRUPT' });
