@@ -81,11 +81,10 @@ export async function downloadBytes(
 ): Promise<CheckedObject & { bytes: Uint8Array }> {
   for (let attempt = 1; ; attempt++) {
     if (signal?.aborted) throw new PondError('ABORTED', `download of ${key} was cancelled`, { cause: signal.reason });
-    const chunks: Uint8Array[] = [];
-    const collect: StoreWriter = { write: async (c) => void chunks.push(c.slice()), close: async () => undefined, abort: async () => undefined };
+    const memory = memoryWriter();
     try {
-      const got = await downloadChecked(remote, key, path, listedSize, collect, signal, onBytes, STALL_MS, sizeFrom);
-      return { ...got, bytes: joined(chunks, got.size) };
+      const got = await downloadChecked(remote, key, path, listedSize, memory.writer, signal, onBytes, STALL_MS, sizeFrom);
+      return { ...got, bytes: memory.bytes(got.size) };
     } catch (e) {
       if (!isPondError(e, 'STALLED') || attempt >= 3) throw e;
     }
@@ -100,25 +99,31 @@ export async function downloadBytes(
 export async function downloadProbe(
   remote: S3Remote, key: string, path: string, limit: number, signal: AbortSignal | undefined,
 ): Promise<(CheckedObject & { bytes: Uint8Array }) | null> {
-  const chunks: Uint8Array[] = [];
-  const collect: StoreWriter = { write: async (c) => void chunks.push(c.slice()), close: async () => undefined, abort: async () => undefined };
+  const memory = memoryWriter();
   let got: CheckedObject;
   try {
-    got = await downloadChecked(remote, key, path, limit, collect, signal, () => undefined, STALL_MS, 'the limit for a guessed commit', true);
+    got = await downloadChecked(remote, key, path, limit, memory.writer, signal, () => undefined, STALL_MS, 'the limit for a guessed commit', true);
   } catch (e) {
     if (signal?.aborted) throw e;
     // A probe is a guess: whatever it met (no such commit yet, one bigger than `limit`, a bad body) is met again, and
     // reported, by the download the listing then asks for, or does not matter when the listing does not name it.
     return null;
   }
-  return { ...got, bytes: joined(chunks, got.size) };
+  return { ...got, bytes: memory.bytes(got.size) };
 }
 
-function joined(chunks: Uint8Array[], size: number): Uint8Array {
-  const bytes = new Uint8Array(size);
-  let at = 0;
-  for (const c of chunks) { bytes.set(c, at); at += c.length; }
-  return bytes;
+/** A writer that keeps what it is given in memory; `bytes(size)` joins it (`size`: the total written). */
+function memoryWriter(): { writer: StoreWriter; bytes(size: number): Uint8Array } {
+  const chunks: Uint8Array[] = [];
+  return {
+    writer: { write: async (c) => void chunks.push(c.slice()), close: async () => undefined, abort: async () => undefined },
+    bytes(size) {
+      const out = new Uint8Array(size);
+      let at = 0;
+      for (const c of chunks) { out.set(c, at); at += c.length; }
+      return out;
+    },
+  };
 }
 
 /**

@@ -34,8 +34,6 @@ export interface PullOptions {
   onProgress?: ProgressCallback;
   /** Objects in flight at once (default 4). */
   concurrency?: number;
-  /** Commits guessed at while listing (default: the download slots the listing and the HEAD leave free). */
-  probes?: number;
   /**
    * Called once everything is fetched and checked, just before the journal is written. Tests use it to stop a pull
    * at that point (as a tab closed then would).
@@ -79,7 +77,7 @@ export async function pull(store: Store, remote: S3Remote, pondId: string, local
   // so do guesses at the next commits, in the download slots those two leave free: over a field link that round trip
   // is as long as any, and each commit starts a chain of them (its oplog file, then blobs). A guess is used only where
   // the listing confirms it (the same size; its hash was checked as any download's).
-  const early = probeCommits(remote, pondId, localHead, opts.probes ?? Math.max(0, (opts.concurrency ?? 4) - 2), signal);
+  const early = probeCommits(remote, pondId, localHead, Math.max(0, (opts.concurrency ?? 4) - 2), signal);
   const [{ listed, remoteHead }, head] = await Promise.all([listCommitsAfter(remote, pondId, localHead, signal), compareCommit(store, remote, pondId, localHead, signal)]);
   if (head === 'missing') {
     // The backup does not have this pond's head: it is behind (or not there at all). Its own head, from a full listing.
