@@ -12,7 +12,7 @@ import type { M4Options, M4Result } from './m4';
 import { fastM4Eligible, m4Compute, PlotColumns, toColumnArray, toTimeArray, type VersionArrays } from './m4-fast';
 import { mayIntersect } from './overlaps';
 import { checkSchemaCompatible, mergedSchema, withoutTimeZones } from './schema';
-import { ident, queryError, timeRangePredicate } from './sql';
+import { ident, queryError, runSql, timeRangePredicate } from './sql';
 import { checkUserSql, isReadOnlySql, refusal } from './user-sql';
 import { VersionCache, versionKey, type VersionCacheLimits } from './version-cache';
 import { derivedRelation, leavesOf } from './derived-bind';
@@ -162,7 +162,7 @@ export class QueryEngine {
         if (this.viewSql.get(key) !== sql) {
           this.invalidateView(key);
           this.viewSql.delete(key);
-          await run(conn, sql).catch((e: unknown) => { throw isDerived(source) ? derivedError(source, e) : e; });
+          await runSql(conn, sql).catch((e: unknown) => { throw isDerived(source) ? derivedError(source, e) : e; });
           this.viewSql.set(key, sql);
         }
       } finally {
@@ -204,7 +204,7 @@ export class QueryEngine {
         // Materialised whole, whatever range is plotted: every row group of a version read by ranges is read.
         await c.ranged.fillAll(tables, { signal: o.signal });
         const table = `__pond_d${++materialisedCount}`;
-        await run(c.conn, `CREATE TEMP TABLE ${ident(table)} AS ${sql}`);
+        await runSql(c.conn, `CREATE TEMP TABLE ${ident(table)} AS ${sql}`);
         const schema = (await c.conn.query(`SELECT * FROM ${ident(table)} LIMIT 0`)).schema;
         m = { table, schema };
       } finally {
@@ -215,7 +215,7 @@ export class QueryEngine {
         if (this.materialised.size <= MATERIALISED_MAX) break;
         this.materialised.delete(k);
         this.plot.drop(old.table);
-        await run(c.conn, `DROP TABLE IF EXISTS ${ident(old.table)}`);
+        await runSql(c.conn, `DROP TABLE IF EXISTS ${ident(old.table)}`);
       }
     } else {
       this.materialised.delete(sql); // refresh recency
@@ -235,8 +235,8 @@ export class QueryEngine {
       this.viewSql.delete(tableName.toLowerCase());
       this.userViewSql.delete(tableName.toLowerCase());
       this.invalidate();
-      await run(conn, `DROP VIEW IF EXISTS ${ident(tableName)}`);
-      await run(user, `DROP VIEW IF EXISTS ${ident(tableName)}`);
+      await runSql(conn, `DROP VIEW IF EXISTS ${ident(tableName)}`);
+      await runSql(user, `DROP VIEW IF EXISTS ${ident(tableName)}`);
     });
   }
 
@@ -450,7 +450,7 @@ export class QueryEngine {
       this.userViewSql.clear();
       this.plot.clear();
       this.bound.clear();
-      for (const m of this.materialised.values()) await run(conn, `DROP TABLE IF EXISTS ${ident(m.table)}`);
+      for (const m of this.materialised.values()) await runSql(conn, `DROP TABLE IF EXISTS ${ident(m.table)}`);
       this.materialised.clear();
       await user.close();
       await conn.close();
@@ -486,7 +486,7 @@ export class QueryEngine {
       if (sql === undefined || this.userViewSql.get(key) === sql) continue;
       await ensure([b]);
       this.userViewSql.delete(key);
-      await run(c.user, sql);
+      await runSql(c.user, sql);
       this.userViewSql.set(key, sql);
     }
   }
@@ -715,13 +715,6 @@ function planReadsOnly(plan: unknown, isVersion: (table: string) => boolean): bo
   return (plan as Parameters<typeof ok>[0][]).every(ok);
 }
 
-async function run(conn: AsyncDuckDBConnection, sql: string): Promise<void> {
-  try {
-    await conn.query(sql);
-  } catch (e) {
-    throw queryError(sql, e);
-  }
-}
 
 /**
  * Runs one statement through duckdb-wasm's pending-query path (`send`), the only one `cancelSent` can stop:

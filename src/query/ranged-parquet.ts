@@ -60,9 +60,15 @@ export function rowGroupsMeeting(f: RangedFooter, column: string, range: [number
   return out;
 }
 
-function int64(b: Uint8Array | undefined): number | undefined {
+/** A row group statistic stored as a plain INT64 (8 bytes, little-endian), or undefined when it is not one. */
+export function statInt64(b: Uint8Array | undefined): bigint | undefined {
   if (!b || b.length !== 8) return undefined;
-  return Number(new DataView(b.buffer, b.byteOffset, 8).getBigInt64(0, true));
+  return new DataView(b.buffer, b.byteOffset, 8).getBigInt64(0, true);
+}
+
+function int64(b: Uint8Array | undefined): number | undefined {
+  const v = statInt64(b);
+  return v === undefined ? undefined : Number(v);
 }
 
 /** Cancel, and a report after each row group read (its index and length), for a long read by ranges. */

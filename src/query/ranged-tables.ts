@@ -15,9 +15,9 @@
 import type { AsyncDuckDBConnection } from '@duckdb/duckdb-wasm';
 import { Field, Schema, Table, Timestamp, Type } from 'apache-arrow';
 import { throwIfAborted } from '../core/errors';
-import { readRangedFooter, readRowGroups, type RangedFooter, type RowGroupReadOptions, type VersionRanges } from './ranged-parquet';
+import { readRangedFooter, readRowGroups, statInt64, type RangedFooter, type RowGroupReadOptions, type VersionRanges } from './ranged-parquet';
 import { hull, meets, planScans, scanInterval, UNBOUNDED, type TimeInterval } from './plan-time-filters';
-import { duckDbMessage, queryError } from './sql';
+import { duckDbMessage, runSql } from './sql';
 import { withoutTimeZones } from './schema';
 import { versionKey, type VersionCache } from './version-cache';
 
@@ -89,7 +89,7 @@ export class RangedTables {
       const ts = v.timestampColumn;
       const bounds = footer.spans.map((s) => {
         const st = ts !== undefined && footer.micros.has(ts) ? s.stats.get(ts) : undefined;
-        return { min: int64(st?.min), max: int64(st?.max) };
+        return { min: statInt64(st?.min), max: statInt64(st?.max) };
       });
       this.held.set(e.table, { v, key, footer, groups: [], bounds });
     }
@@ -154,14 +154,14 @@ export class RangedTables {
     let plan: unknown;
     // The option is instance-wide (DuckDB refuses it per connection). This engine's statements run one at a time;
     // another engine's statement planned meanwhile is only planned without statistics, never answered otherwise.
-    await run(this.conn, `SET GLOBAL disabled_optimizers = 'statistics_propagation'`);
+    await runSql(this.conn, `SET GLOBAL disabled_optimizers = 'statistics_propagation'`);
     try {
       const t = await conn.query(`EXPLAIN (FORMAT JSON) ${sql}`);
       plan = JSON.parse(String(t.getChild('explain_value')?.get(0) ?? 'null'));
     } catch {
       return undefined; // not a statement EXPLAIN plans, or one that will fail with its own error: fetch all
     } finally {
-      await run(this.conn, 'RESET GLOBAL disabled_optimizers');
+      await runSql(this.conn, 'RESET GLOBAL disabled_optimizers');
     }
     const scans = planScans(plan);
     if (!scans) return undefined;
@@ -219,15 +219,3 @@ async function prepares(conn: AsyncDuckDBConnection, sql: string): Promise<boole
   return true;
 }
 
-function int64(b: Uint8Array | undefined): bigint | undefined {
-  if (!b || b.length !== 8) return undefined;
-  return new DataView(b.buffer, b.byteOffset, 8).getBigInt64(0, true);
-}
-
-async function run(conn: AsyncDuckDBConnection, sql: string): Promise<void> {
-  try {
-    await conn.query(sql);
-  } catch (e) {
-    throw queryError(sql, e);
-  }
-}

@@ -1,5 +1,7 @@
 // Small SQL-building helpers shared by the query layer. Everything user-supplied that reaches SQL text goes
 // through `ident` or a numeric check here, so the builders elsewhere never concatenate raw names.
+import type { AsyncDuckDBConnection } from '@duckdb/duckdb-wasm';
+import type { Table } from 'apache-arrow';
 import { PondError } from '../core/errors';
 
 /** A double-quoted SQL identifier (column, table or view name); embedded quotes are doubled. */
@@ -110,4 +112,13 @@ export function queryError(sql: string, e: unknown): PondError {
   const position = parseErrorPosition(message);
   const firstLine = message.split('\n')[0] ?? message;
   return new PondError('QUERY', firstLine, { cause: e, detail: { sql, duckdbMessage: message, ...(position ? { position } : {}) } });
+}
+
+/** Runs one statement of ours on `conn`; a DuckDB failure becomes PondError QUERY naming it (queryError). */
+export async function runSql(conn: AsyncDuckDBConnection, sql: string): Promise<Table> {
+  try {
+    return await conn.query(sql);
+  } catch (e) {
+    throw queryError(sql, e);
+  }
 }

@@ -8,7 +8,7 @@
 import type { AsyncDuckDB, AsyncDuckDBConnection } from '@duckdb/duckdb-wasm';
 import { SerialQueue } from '../core/serial-queue';
 import { Table, tableFromIPC, tableToIPC, type Schema } from 'apache-arrow';
-import { ident, queryError } from './sql';
+import { ident, runSql } from './sql';
 
 const CATALOG = '__pond_version_catalog';
 /** Persistent version tables are named by their content: `__pond_p_` and 32 hex digits of the SHA-256. */
@@ -34,13 +34,6 @@ export function isPersistentTableName(table: string): boolean {
   return /^__pond_p_[0-9a-f]{1,32}$/.test(table);
 }
 
-async function run(conn: AsyncDuckDBConnection, sql: string): Promise<Table> {
-  try {
-    return await conn.query(sql);
-  } catch (e) {
-    throw queryError(sql, e);
-  }
-}
 
 function schemaToText(schema: Schema): string {
   const bytes = tableToIPC(new Table(schema), 'stream');
@@ -61,18 +54,18 @@ function schemaFromText(text: string): Schema {
  * table is gone, and drops every other table or view of the main database (what a crash or a person left there).
  */
 export async function tidyCacheDatabase(conn: AsyncDuckDBConnection): Promise<void> {
-  await run(conn, `CREATE TABLE IF NOT EXISTS ${CATALOG} (content_id VARCHAR PRIMARY KEY, tbl VARCHAR, rows BIGINT, bytes BIGINT, schema_ipc VARCHAR, last_used BIGINT)`);
-  const tables = new Set((await run(conn, `SELECT table_name::VARCHAR AS t FROM duckdb_tables() WHERE database_name = current_database() AND NOT temporary`))
+  await runSql(conn, `CREATE TABLE IF NOT EXISTS ${CATALOG} (content_id VARCHAR PRIMARY KEY, tbl VARCHAR, rows BIGINT, bytes BIGINT, schema_ipc VARCHAR, last_used BIGINT)`);
+  const tables = new Set((await runSql(conn, `SELECT table_name::VARCHAR AS t FROM duckdb_tables() WHERE database_name = current_database() AND NOT temporary`))
     .toArray().map((r) => String(r.t)));
-  const recorded = (await run(conn, `SELECT content_id, tbl FROM ${CATALOG}`)).toArray().map((r) => ({ id: String(r.content_id), table: String(r.tbl) }));
+  const recorded = (await runSql(conn, `SELECT content_id, tbl FROM ${CATALOG}`)).toArray().map((r) => ({ id: String(r.content_id), table: String(r.tbl) }));
   const gone = recorded.filter((r) => !tables.has(r.table)).map((r) => r.id);
-  if (gone.length) await run(conn, `DELETE FROM ${CATALOG} WHERE content_id IN (${gone.map(sqlText).join(', ')})`);
+  if (gone.length) await runSql(conn, `DELETE FROM ${CATALOG} WHERE content_id IN (${gone.map(sqlText).join(', ')})`);
   const known = new Set(recorded.map((r) => r.table));
-  for (const t of tables) if (t !== CATALOG && !known.has(t)) await run(conn, `DROP TABLE IF EXISTS ${ident(t)}`);
-  for (const v of (await run(conn, `SELECT view_name::VARCHAR AS v FROM duckdb_views() WHERE database_name = current_database() AND NOT temporary AND NOT internal`)).toArray()) {
-    await run(conn, `DROP VIEW IF EXISTS ${ident(String(v.v))}`);
+  for (const t of tables) if (t !== CATALOG && !known.has(t)) await runSql(conn, `DROP TABLE IF EXISTS ${ident(t)}`);
+  for (const v of (await runSql(conn, `SELECT view_name::VARCHAR AS v FROM duckdb_views() WHERE database_name = current_database() AND NOT temporary AND NOT internal`)).toArray()) {
+    await runSql(conn, `DROP VIEW IF EXISTS ${ident(String(v.v))}`);
   }
-  await run(conn, 'CHECKPOINT');
+  await runSql(conn, 'CHECKPOINT');
 }
 
 const catalogs = new WeakMap<AsyncDuckDB, Promise<VersionCatalog>>();
@@ -99,7 +92,7 @@ export class VersionCatalog {
       c = (async () => {
         const conn = await db.connect();
         const records = new Map<string, CatalogRecord>();
-        const rows = await run(conn, `SELECT content_id, tbl, rows::DOUBLE AS rows, bytes::DOUBLE AS bytes, schema_ipc, last_used::DOUBLE AS last_used FROM ${CATALOG}`);
+        const rows = await runSql(conn, `SELECT content_id, tbl, rows::DOUBLE AS rows, bytes::DOUBLE AS bytes, schema_ipc, last_used::DOUBLE AS last_used FROM ${CATALOG}`);
         for (const r of rows.toArray()) {
           records.set(String(r.content_id), {
             contentId: String(r.content_id), table: String(r.tbl), rows: Number(r.rows), bytes: Number(r.bytes), schema: schemaFromText(String(r.schema_ipc)), lastUsed: Number(r.last_used),
@@ -145,7 +138,7 @@ export class VersionCatalog {
         const made = await fill(table);
         const r: CatalogRecord = { contentId, table, ...made, lastUsed: Date.now() };
         await this.queue.run(async () => {
-          await run(this.conn, `INSERT OR REPLACE INTO ${CATALOG} VALUES (${sqlText(r.contentId)}, ${sqlText(r.table)}, ${r.rows}, ${r.bytes}, ${sqlText(schemaToText(r.schema))}, ${r.lastUsed})`);
+          await runSql(this.conn, `INSERT OR REPLACE INTO ${CATALOG} VALUES (${sqlText(r.contentId)}, ${sqlText(r.table)}, ${r.rows}, ${r.bytes}, ${sqlText(schemaToText(r.schema))}, ${r.lastUsed})`);
           this.records.set(r.contentId, r);
           this.due = true;
         });
@@ -173,8 +166,8 @@ export class VersionCatalog {
         if (this.pins.has(r.contentId)) continue;
         this.records.delete(r.contentId);
         for (const l of this.listeners) l(r.contentId);
-        await run(this.conn, `DROP TABLE IF EXISTS ${ident(r.table)}`);
-        await run(this.conn, `DELETE FROM ${CATALOG} WHERE content_id = ${sqlText(r.contentId)}`);
+        await runSql(this.conn, `DROP TABLE IF EXISTS ${ident(r.table)}`);
+        await runSql(this.conn, `DELETE FROM ${CATALOG} WHERE content_id = ${sqlText(r.contentId)}`);
         kept -= r.bytes;
         this.due = true;
       }
@@ -201,9 +194,9 @@ export class VersionCatalog {
       this.due = false;
       const rs = [...this.records.values()];
       if (rs.length) {
-        await run(this.conn, `UPDATE ${CATALOG} AS c SET last_used = u.last_used FROM (VALUES ${rs.map((r) => `(${sqlText(r.contentId)}, ${r.lastUsed})`).join(', ')}) AS u(id, last_used) WHERE c.content_id = u.id`);
+        await runSql(this.conn, `UPDATE ${CATALOG} AS c SET last_used = u.last_used FROM (VALUES ${rs.map((r) => `(${sqlText(r.contentId)}, ${r.lastUsed})`).join(', ')}) AS u(id, last_used) WHERE c.content_id = u.id`);
       }
-      await run(this.conn, 'CHECKPOINT');
+      await runSql(this.conn, 'CHECKPOINT');
     });
   }
 }
