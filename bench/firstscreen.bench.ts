@@ -4,22 +4,16 @@
 // demo pond's own stored version to OPFS as `firstscreen-demo.parquet` first; run alone, this builds an equivalent
 // file from the demo CSV. Figure: that cold first pass; baseline: the same pass again, warm, in the same worker.
 import { makeData, makeVector, Table, TimestampMicrosecond } from 'apache-arrow';
-import { loadParquetWasm } from '../src/core/parquet-wasm';
-import { arrowToParquet, parquetToArrow } from '../src/formats/parquet';
-import { m4Compute, toColumnArray } from '../src/query/m4-fast';
-import { timeArray } from '../src/query/parquet-plot';
+import { arrowToParquet } from '../src/formats/parquet';
 import { demoCsv } from '../src/ui/demo-pond';
+import { DEMO_COLUMNS, DEMO_PARQUET, m4OfDemo } from './bare-chart/read-m4';
 import { median, round, timed, type Benchmark } from './types';
-
-export const DEMO_PARQUET = 'firstscreen-demo.parquet';
-const COLUMNS = ['water_temp_c', 'dissolved_oxygen_mg_l', 'conductivity_us_cm'];
-const WIDTH = 900; // about the chart's width at 1280 px
 
 /** The demo series as the pond stores it, when the UI benchmark did not leave its own copy. */
 async function demoParquet(): Promise<Uint8Array> {
   const lines = demoCsv(new Date(Date.UTC(2026, 0, 8))).trim().split('\n').slice(1).map((l) => l.split(','));
   const ts = BigInt64Array.from(lines, (l) => BigInt(Date.parse(`${l[0]!.replace(' ', 'T')}Z`)) * 1000n);
-  const cols = Object.fromEntries(COLUMNS.map((c, i) => [c, makeVector(Float64Array.from(lines, (l) => Number(l[i + 1])))]));
+  const cols = Object.fromEntries(DEMO_COLUMNS.map((c, i) => [c, makeVector(Float64Array.from(lines, (l) => Number(l[i + 1])))]));
   const time = makeVector(makeData({ type: new TimestampMicrosecond('UTC'), length: ts.length, nullCount: 0, data: ts } as never));
   return arrowToParquet(new Table({ timestamp: time, ...cols }));
 }
@@ -42,14 +36,7 @@ async function readDemo(): Promise<Uint8Array> {
 
 /** Read from OPFS, decode the time and value columns, M4 over the whole span. */
 async function readAndM4(): Promise<number> {
-  await loadParquetWasm();
-  const bytes = await readDemo();
-  const table = await parquetToArrow(bytes, DEMO_PARQUET, ['timestamp', ...COLUMNS]);
-  const time = timeArray(table.getChild('timestamp')!)!;
-  const columns = new Map(COLUMNS.map((c) => [c, toColumnArray(table.getChild(c)!)]));
-  const t = time.t;
-  const range: [number, number] = [t[0]!, t[t.length - 1]! + 1];
-  return m4Compute([{ ...time, columns }], { timestampColumn: 'timestamp', columns: COLUMNS, range, width: WIDTH }, range).x.length;
+  return (await m4OfDemo(await readDemo())).x.length;
 }
 
 export const benchmarks: Benchmark[] = [

@@ -1,8 +1,13 @@
 // Boots the app: connects to the pond worker, offers `window.pond` for scripting, and mounts the UI.
 import { connectPond } from './ui/pond-client';
+import { startHint } from './ui/remembered';
 import type { ExecResult } from './api/pond-api';
 
 const client = connectPond();
+// Before the UI loads: the worker opens the pond used last and computes the chart drawn first while the page loads
+// the rest (src/service/prepared-start.ts). It never fails; whatever it does not cover, the UI asks for as usual.
+const hint = startHint();
+if (hint) void client.api.prepareStart(hint).catch(() => undefined); // only if the worker is gone: the UI's calls say so
 
 const app = import('./ui/app').then(({ mountApp }) => mountApp(document.body, client));
 

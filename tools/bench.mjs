@@ -6,7 +6,8 @@
 // name | figure | baseline | ratio | goal | met? and writes bench/results/latest.json.
 //   filter…      run only benchmarks whose name contains one of these strings (e.g. `pond`, `pond/open`)
 //   --quick      smaller sizes, fewer repetitions (to try the harness; not for BENCHMARKS.md)
-//   --repeat N   run each benchmark N times (fresh worker each time) and report the median run (by figure)
+//   --repeat N   run each benchmark N times (fresh worker each time) and report the median run (by figure); for
+//                the UI benchmarks, N page loads per figure instead of 3
 //   --profile D  keep the Chromium profile (and so OPFS) in D instead of a temporary folder
 //   --list       list the benchmarks and exit
 // Why the dev server and not build + preview: no build step (the run starts in seconds), the bench page needs no
@@ -36,7 +37,8 @@ const filters = args.filter((a) => !a.startsWith('--'));
 if (filters.some((f) => f.startsWith('ui')) && !listOnly) {
   const { runUiBenchmarks } = await import('../bench/ui.bench.mjs');
   const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-  const uiOutcomes = await runUiBenchmarks({ root, filters: filters.filter((f) => f.startsWith('ui')), quick });
+  // --repeat N there: N page loads (starts, imports) per figure instead of 3.
+  const uiOutcomes = await runUiBenchmarks({ root, filters: filters.filter((f) => f.startsWith('ui')), quick, ...(repeat > 1 ? { repeats: repeat } : {}) });
   console.log(`Chromium (built app via vite preview), ${availableParallelism()} cores${quick ? ', QUICK mode' : ''}`);
   printTable(uiOutcomes);
   mkdirSync(join(root, 'bench/results'), { recursive: true });

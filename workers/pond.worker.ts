@@ -14,8 +14,12 @@ import { PondService } from '../src/service/service';
 import { BrowserCoordinator } from '../src/pond/coordination';
 import { runCommandLine } from '../src/shell/run';
 import { OpfsPondHost } from '../src/storage/pond-host';
+import { loadParquetWasm } from '../src/core/parquet-wasm';
 
 installErrorTransfer();
+// Opening a pond decodes its oplog with parquet-wasm, and the first chart reads Parquet with it: its 5 MB of wasm are
+// fetched and compiled now, while the page is still asking which pond to open, not once the open needs them.
+loadParquetWasm().catch(() => undefined); // a failed load is cached and rejects again, with its cause, where it is used
 // Other origins are reached only from the network worker, whose policy lists the ones configured here.
 const connectOrigins = new IdbConnectOrigins();
 const service = new PondService({

@@ -502,8 +502,41 @@ export interface ExportResult {
   files: { path: string; rows: number }[];
 }
 
+/**
+ * What the page knows as it starts (PondApi.prepareStart): the pond it will open (the one used last) and the chart it
+ * will draw first. It comes from the page's own storage, which anyone can edit: both sides take only a chart the UI
+ * could have drawn (plausibleChart).
+ */
+export interface StartHint {
+  pondId: string;
+  /** The chart last drawn in that pond in its default view (its first columns, the whole span), at that width. */
+  chart?: StartChart;
+}
+
+export interface StartChart { path: string; columns: string[]; width: number }
+
+/** Wider than any screen: a chart hinted wider is not one the UI drew. */
+const MAX_WIDTH = 16384;
+/** More than the chart ever draws (it shows at most a few columns; the rest are picked by hand). */
+const MAX_COLUMNS = 64;
+
+/** `c` as a StartChart if it is one the UI could have drawn, else undefined. */
+export function plausibleChart(c: unknown): StartChart | undefined {
+  const o = c as Partial<StartChart> | null | undefined;
+  if (typeof o?.path !== 'string' || !Array.isArray(o.columns) || o.columns.length > MAX_COLUMNS || !o.columns.every((x) => typeof x === 'string')) return undefined;
+  const width = o.width;
+  if (typeof width !== 'number' || !Number.isSafeInteger(width) || width < 1 || width > MAX_WIDTH) return undefined;
+  return { path: o.path, columns: [...o.columns], width };
+}
+
 export interface PondApi {
   listPonds(): Promise<PondSummary[]>;
+  /**
+   * Sent by the page as it starts, before its UI has loaded: the worker opens `hint.pondId` and computes the chart
+   * at once, and the UI's openPond and plotAuto with the same arguments take them. Ignored once a pond was opened;
+   * never fails (a hint that does not hold is dropped, and the UI's own calls report what is wrong).
+   */
+  prepareStart(hint: StartHint): Promise<void>;
   createPond(name: string): Promise<PondInfo>;
   /** Opens a pond: as the writer when the lock is free, else read-only (and promoted when the lock frees). */
   openPond(id: string, opts?: { asOf?: number }): Promise<PondInfo>;
@@ -692,6 +725,7 @@ export interface QueryEngineStatus {
  */
 export const POND_API_METHODS = [
   'listPonds',
+  'prepareStart',
   'createPond',
   'openPond',
   'renamePond',

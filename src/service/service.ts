@@ -40,7 +40,8 @@ import { defaultLinkCache, keepCopy, linkInfo, openLinkPond, publicShareLink, si
 import type { ObjectCache } from '../storage/object-cache';
 import type { ShareLink } from '../api/pond-api';
 import { parquetRangeAttrs } from '../formats/parquet-ranges';
-import type { ImportInfo, ImportSummary } from '../api/pond-api';
+import type { ImportInfo, ImportSummary, StartHint } from '../api/pond-api';
+import { PreparedStart } from './prepared-start';
 import { DeviceImportedPonds } from './imports/imported-ponds';
 import { PondImports, refuseUnderImport } from './imports/pond-imports';
 import { unreadableMount } from './imports/import-view';
@@ -93,6 +94,7 @@ export class PondService implements PondApi {
   private readonly listeners = new Set<(info: PondInfo) => void>();
   private readonly ops = new Operations();
   private readonly queries = new Queries(() => this.importedPonds);
+  private readonly prepared = new PreparedStart();
 
   private readonly connectOrigins: ConnectOrigins;
   private remoteOriginsSynced: Promise<void> | undefined;
@@ -101,6 +103,15 @@ export class PondService implements PondApi {
     this.connectOrigins = deps.connectOrigins ?? new MemoryConnectOrigins();
     // The worker hears the browser come back online: a push waiting for the network (or a retry) goes at once.
     if (typeof globalThis.addEventListener === 'function') globalThis.addEventListener('online', () => this.current?.autoPush?.retryNow());
+  }
+
+  async prepareStart(hint: StartHint): Promise<void> {
+    this.prepared.start(hint, {
+      opened: () => this.current !== undefined,
+      ponds: async () => (await this.deps.host.listPondIds()).map((id) => ({ id })), // no sweep: the UI's listPonds runs one
+      openPond: (id) => this.openPondNow(id, {}),
+      plot: (c) => this.collectors.plotAuto(c.path, c.columns, c.width),
+    });
   }
 
   async listPonds(): Promise<PondSummary[]> {
@@ -142,6 +153,13 @@ export class PondService implements PondApi {
   }
 
   async openPond(id: string, opts: { asOf?: number } = {}): Promise<PondInfo> {
+    // The start-up hint's open, when it is this one (prepared-start.ts); any other waits for it to be done first.
+    const prepared = await this.prepared.takeOpen(opts.asOf === undefined ? id : '');
+    if (prepared && this.current && !this.current.closed && this.current.pond.id === id && !this.current.link) return this.info();
+    return this.openPondNow(id, opts);
+  }
+
+  private async openPondNow(id: string, opts: { asOf?: number }): Promise<PondInfo> {
     await this.close();
     const store = await this.deps.host.openStore(id);
     const localName = (await this.deps.names.all()).get(id);
@@ -828,6 +846,9 @@ export class PondService implements PondApi {
   }
 
   async plotAuto(path: string, columns: string[], width: number, range?: [number, number]): Promise<AutoPlotData> {
+    const open = this.current;
+    const prepared = open && !range ? await this.prepared.takeChart(open.pond.id, open.pond.version, { path, columns, width }) : undefined;
+    if (prepared && this.current === open) return prepared;
     return this.collectors.plotAuto(path, columns, width, range);
   }
 

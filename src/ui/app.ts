@@ -16,10 +16,12 @@ import type { ImportDialog } from './import-dialog';
 import type { CombineDialog } from './combine-dialog';
 import type { PondTree } from './pond-tree';
 import type { PondSwitcher } from './pond-switcher';
+import { isPondError } from '../core/errors';
 import { downloadBlob } from './download';
 import { NarrowScreen } from './narrow-screen';
 import { TabRowScroll, tabRowStyles } from './tab-row-scroll';
-import { warmUpAfterFirstScreen } from './engine-warmup';
+import { CHART_DRAWN, warmUpAfterFirstScreen, type ChartDrawn } from './engine-warmup';
+import { forgetSelection, lastPond, rememberChart, rememberPond, rememberSelection, rememberedSelection } from './remembered';
 import './pond-switcher';
 import './pond-tree';
 import './node-details';
@@ -37,7 +39,6 @@ type Tab = 'details' | 'history' | 'shell' | 'sql' | 'collect' | 'backup';
 const TABS: [Tab, string][] = [
   ['details', 'Details'], ['history', 'History'], ['shell', 'Shell'], ['sql', 'SQL'], ['collect', 'Collect'], ['backup', 'Backup'],
 ];
-const LAST_POND = 'duckpond.lastPond'; // UI state, not pond data: localStorage is enough
 
 @customElement('duckpond-app')
 export class DuckpondApp extends LitElement {
@@ -134,8 +135,9 @@ export class DuckpondApp extends LitElement {
         await this.reveal(await api.stat(DEMO_SERIES));
         return;
       }
-      const last = localStorage.getItem(LAST_POND);
+      const last = lastPond();
       this.bootStep = 'Opening your pond…';
+      // With the node selected last, before start-up counts as done: DuckDB's warm-up then waits for its chart.
       await this.tryOpen(ponds.find((p) => p.id === last) ?? ponds[0]!);
     },
   });
@@ -202,13 +204,47 @@ export class DuckpondApp extends LitElement {
     }
   }
 
-  /** Opens a pond; when that fails, start-up still completes and the pond's error is shown with rename, delete and export. */
+  /**
+   * Opens a pond; when that fails, start-up still completes and the pond's error is shown with rename, delete and
+   * export. With the node it had selected when last used: the tree's first listing then opens that node's folders,
+   * and its details and chart are asked for with it (pond-tree.ts), not after a listing per folder.
+   */
   private async tryOpen(pond: PondSummary): Promise<void> {
     try {
-      this.opened(await this.client!.api.openPond(pond.id));
+      const info = await this.client!.api.openPond(pond.id);
+      const node = await this.rememberedNode(info);
+      this.opened(info);
+      if (node) {
+        this.selected = node;
+        this.tab = 'details';
+      }
     } catch (e) {
       this.failedToOpen({ ...pond, error: errorText(e) });
     }
+  }
+
+  /** The node pond `info` had selected when it was last used, if it is still there (a node gone is forgotten). */
+  private async rememberedNode(info: PondInfo): Promise<NodeInfo | undefined> {
+    if (info.asOf !== undefined || info.link) return undefined;
+    const path = rememberedSelection(info.id);
+    if (path === undefined) return undefined;
+    try {
+      return await this.client!.api.stat(path);
+    } catch (e) {
+      // NOT_FOUND: removed since (by this device, a pull or another tab); forget it. Any other failure (a pond that
+      // reads badly there) shows when the person opens that folder in the tree; the start goes on without it.
+      if (isPondError(e, 'NOT_FOUND')) forgetSelection(info.id);
+      return undefined;
+    }
+  }
+
+  /** Selects the node the open pond had selected when it was last used, and opens its folders (after a switch). */
+  private async restoreSelection(): Promise<void> {
+    const info = this.info;
+    if (!info || this.selected) return;
+    const node = await this.rememberedNode(info);
+    // Unless the person picked something (or another pond) while the stat ran.
+    if (node && this.info?.id === info.id && !this.selected) await this.reveal(node);
   }
 
   private failedToOpen(failed: PondSummary & { error: string }): void {
@@ -225,13 +261,14 @@ export class DuckpondApp extends LitElement {
     this.linkNewer = undefined;
     this.noPonds = false;
     this.message = '';
-    if (info.asOf === undefined && !info.link) localStorage.setItem(LAST_POND, info.id);
+    if (info.asOf === undefined && !info.link) rememberPond(info.id);
     if (!info.link) clearLinkHash(); // a local pond is open now: a reload should open it, not the link again
     if (switched) this.selected = undefined;
   }
 
-  private async afterDelete(): Promise<void> {
+  private async afterDelete(deleted: string): Promise<void> {
     const api = this.client!.api;
+    forgetSelection(deleted);
     this.info = undefined;
     this.unopened = undefined;
     this.selected = undefined;
@@ -312,6 +349,7 @@ export class DuckpondApp extends LitElement {
   override connectedCallback(): void {
     super.connectedCallback();
     if (this.client) warmUpAfterFirstScreen(this.renderRoot, this.client.api, this.ready, () => /table|series/.test(this.selected?.type ?? ''));
+    this.renderRoot.addEventListener(CHART_DRAWN, this.onChartDrawn);
     document.addEventListener('dragenter', this.onDragEnter);
     document.addEventListener('dragover', this.onDragOver);
     document.addEventListener('dragleave', this.onDragLeave);
@@ -321,8 +359,16 @@ export class DuckpondApp extends LitElement {
     this.linkTimer = setInterval(this.checkLink, 60_000);
   }
 
+  /** The chart a restart of this pond draws first, if it is of the selected node: the page hints it to the worker. */
+  private readonly onChartDrawn = (e: Event) => {
+    const drawn = (e as CustomEvent<ChartDrawn | undefined>).detail;
+    const info = this.info;
+    if (drawn && info && info.asOf === undefined && !info.link && drawn.path === this.selected?.path) rememberChart(info.id, drawn);
+  };
+
   override disconnectedCallback(): void {
     super.disconnectedCallback();
+    this.renderRoot.removeEventListener(CHART_DRAWN, this.onChartDrawn);
     document.removeEventListener('dragenter', this.onDragEnter);
     document.removeEventListener('dragover', this.onDragOver);
     document.removeEventListener('dragleave', this.onDragLeave);
@@ -358,6 +404,9 @@ export class DuckpondApp extends LitElement {
 
   /** A new tab (or a pond's panes first drawn) scrolls the tab row to it; any other render may change the row's overflow. */
   protected override updated(changed: Map<string, unknown>): void {
+    // Only a pond of this device as it is now: a past version or a link is opened for a look, not to land on later.
+    const info = this.info;
+    if (changed.has('selected') && this.selected && info && info.asOf === undefined && !info.link) rememberSelection(info.id, this.selected.path);
     if (changed.has('tab') || changed.has('info')) this.tabRow.revealSelected();
     else this.tabRow.update();
   }
@@ -379,10 +428,10 @@ export class DuckpondApp extends LitElement {
       <header>
         <h1><img src="${import.meta.env.BASE_URL}icon-192.png" alt="" /><span class="name">DuckPond</span></h1>
         ${this.client ? html`<pond-switcher .client=${this.client} .info=${info} .unopened=${this.unopened}
-          @pond-opened=${(e: CustomEvent<PondInfo>) => this.opened(e.detail)}
+          @pond-opened=${(e: CustomEvent<PondInfo>) => { this.opened(e.detail); void this.restoreSelection(); }}
           @pond-open-failed=${(e: CustomEvent<PondSummary & { error: string }>) => this.failedToOpen(e.detail)}
           @pond-renamed=${(e: CustomEvent<PondSummary>) => { if (this.unopened?.id === e.detail.id) this.unopened = { ...this.unopened, name: e.detail.name }; }}
-          @pond-deleted=${() => void this.afterDelete()}>${narrow ? combine('more') : nothing}</pond-switcher>` : nothing}
+          @pond-deleted=${(e: CustomEvent<string>) => void this.afterDelete(e.detail)}>${narrow ? combine('more') : nothing}</pond-switcher>` : nothing}
         <span class="spacer"></span>
         <!-- Import and Combine side by side, where a field user on a tablet looks for "do something with data";
              on a phone Combine joins the pond actions in "⋯" so the header stays one row. -->

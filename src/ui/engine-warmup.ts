@@ -2,10 +2,14 @@
 // the charts of stored series need none of it, and its start (worker, 34 MB of wasm, open: 0.8-2.6 s on a 2-core
 // tablet-class machine) would only slow that first screen down. Started then, a first SQL or CSV import a few
 // seconds later finds it ready instead of waiting for the whole start.
+import type { StartChart } from '../api/pond-api';
 import type { PondRemote } from './pond-client';
 
 /** The event <series-chart> sends (bubbling out of shadow roots) each time it has drawn. */
 export const CHART_DRAWN = 'chart-drawn';
+
+/** CHART_DRAWN's detail when the chart shows its default view (a series' first columns over its whole span). */
+export type ChartDrawn = StartChart;
 
 /**
  * After start-up (`booted`), once the first screen is drawn — the first chart, when `chartComing()` says one is on

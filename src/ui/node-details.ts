@@ -58,9 +58,10 @@ export class NodeDetails extends LitElement {
     task: async ([client, path]): Promise<Details | undefined> => {
       const api = client?.api;
       if (!api || !path) return undefined;
-      const node = await api.stat(path);
-      const versions = node.type === 'directory' ? [] : await api.versions(path);
-      const imported = (await api.listImports()).find((i) => path === i.path || path.startsWith(`${i.path}/`));
+      // Asked together: one round trip to the worker instead of three before the details (and the chart) can draw.
+      const [node, allVersions, imports] = await Promise.all([api.stat(path), api.versions(path), api.listImports()]);
+      const versions = node.type === 'directory' ? [] : allVersions;
+      const imported = imports.find((i) => path === i.path || path.startsWith(`${i.path}/`));
       const found = { node, versions, ...(imported ? { imported } : {}) };
       if (!node.derived) return found;
       // A derived node's schema and inputs exist only computed: describe() binds it. When that fails (an input that

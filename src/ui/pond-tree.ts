@@ -12,6 +12,12 @@ import { base } from './styles';
 
 interface Row { node: NodeInfo; level: number; expanded: boolean }
 
+/** `/a/b/c` → `/a`, `/a/b`, `/a/b/c` (nothing for the root). */
+function ancestors(path: string): string[] {
+  const parts = path.split('/').filter(Boolean);
+  return parts.map((_, i) => '/' + parts.slice(0, i + 1).join('/'));
+}
+
 const contentsPattern = (dir: string) => (dir === '/' ? '/*' : `${dir}/`);
 const byTypeThenName = (a: NodeInfo, b: NodeInfo) =>
   Number(b.type === 'directory') - Number(a.type === 'directory') || a.name.localeCompare(b.name);
@@ -59,7 +65,9 @@ export class PondTree extends LitElement {
   protected override willUpdate(): void {
     if (this.pondId !== this.lastPondId) {
       this.lastPondId = this.pondId;
-      this.expanded = new Set();
+      // A pond opened with a node selected (a start landing where the person left off) lists that node's folders in
+      // its first listing, instead of one listing more once the tree is drawn.
+      this.expanded = new Set(this.selected ? ancestors(this.selected.slice(0, this.selected.lastIndexOf('/'))) : []);
       this.focusPath = '';
     }
   }
@@ -83,9 +91,7 @@ export class PondTree extends LitElement {
   setExpanded(path: string, open: boolean): void {
     const next = new Set(this.expanded);
     if (open) {
-      // Revealing a deep path opens each ancestor too.
-      const parts = path.split('/').filter(Boolean);
-      for (let i = 1; i <= parts.length; i++) next.add('/' + parts.slice(0, i).join('/'));
+      for (const p of ancestors(path)) next.add(p); // revealing a deep path opens each ancestor too
     } else {
       for (const p of next) if (p === path || p.startsWith(path + '/')) next.delete(p);
     }

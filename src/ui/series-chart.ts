@@ -13,7 +13,7 @@ import type { PondClient } from './pond-client';
 import { errorText } from './format';
 import { base } from './styles';
 import { drawPlots, PALETTE, type Trace, type TracePoints } from './chart-plots';
-import { CHART_DRAWN } from './engine-warmup';
+import { CHART_DRAWN, type ChartDrawn } from './engine-warmup';
 import { allRange, brushRange, panRange, presetRange, PRESETS, stats, summaryText, zoomRange, type Range } from './chart-range';
 import './series-picker';
 
@@ -21,7 +21,7 @@ const MAX_CHARTS = 6; // beyond that the page is a wall of charts; the column bo
 const HEIGHT = 150;
 const DEBOUNCE_MS = 16; // one frame: coalesces a burst (resize drags, repeated pan clicks) into one worker call
 
-interface Fetched { traces: TracePoints[]; extent: Range | null; range: Range | null; resolutions: string[] }
+interface Fetched { traces: TracePoints[]; extent: Range | null; range: Range | null; resolutions: string[]; width: number }
 
 @customElement('series-chart')
 export class SeriesChart extends LitElement {
@@ -91,7 +91,7 @@ export class SeriesChart extends LitElement {
       const extent: Range | null = extents.length ? [Math.min(...extents.map((e) => e[0])), Math.max(...extents.map((e) => e[1]))] : null;
       const out = traces.map((trace) => { const d = byPath.get(trace.path)!; return { trace, x: d.x, y: d.y[trace.column] ?? [] }; });
       const resolutions = [...new Set(answers.map((a) => a.resolution).filter((r): r is string => r !== null))];
-      return { traces: out, extent, range, resolutions };
+      return { traces: out, extent, range, resolutions, width };
     },
   });
 
@@ -138,7 +138,12 @@ export class SeriesChart extends LitElement {
     const visible: Range | null = data.range ?? (data.extent ? allRange(data.extent) : null);
     this.dataset.range = visible ? visible.join(',') : '';
     this.dataset.plots = String(this.plotsDone);
-    this.dispatchEvent(new Event(CHART_DRAWN, { bubbles: true, composed: true })); // the first one starts DuckDB (engine-warmup.ts)
+    // The first one starts DuckDB (engine-warmup.ts). The default view (this series' first columns, the whole span)
+    // is what a restart draws first: the app remembers it, and the page asks the worker for it as it starts.
+    const own = data.traces.every((t) => t.trace.path === this.path);
+    const detail: ChartDrawn | undefined = !data.range && own && this.picked === null && this.overlays.length === 0
+      ? { path: this.path, columns: data.traces.map((t) => t.trace.column), width: data.width } : undefined;
+    this.dispatchEvent(new CustomEvent<ChartDrawn | undefined>(CHART_DRAWN, { bubbles: true, composed: true, detail }));
     this.summary = visible
       ? summaryText(visible, data.traces.map((t) => stats(t.trace.label, t.y)), data.traces.map((t) => t.trace.label))
         + (data.resolutions.length ? ` (drawn from ${data.resolutions.join(', ')} averages)` : '')
