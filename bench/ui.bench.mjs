@@ -36,6 +36,13 @@ import { duckDbCodeCache } from './wasm-cache.bench.mjs';
 const GOALS = { tree: 1000, chart: 3000, zoom: 100, firstChart: 1500, firstImport: 1500 };
 const DEMO = '/sensors/lake-station/water.series';
 
+/** Writes the demo version's `bytes` to `page`'s origin's OPFS, where both baselines read it (bench/bare-chart/read-m4.ts). */
+const writeDemoParquet = (page, bytes) => page.evaluate(async (data) => {
+  const w = await (await (await navigator.storage.getDirectory()).getFileHandle('firstscreen-demo.parquet', { create: true })).createWritable();
+  await w.write(new Uint8Array(data));
+  await w.close();
+}, bytes);
+
 /** Walks every open shadow root (the app is Lit components all the way down); installed in each page. */
 function installDeep() {
   window.__deep = (selector) => {
@@ -217,11 +224,7 @@ export async function runUiBenchmarks({ root, filters, quick, repeats: asked, lo
       const page = await ctx.newPage();
       await page.goto(`http://127.0.0.1:${dev.httpServer.address().port}/bench/index.html`);
       await page.waitForFunction(() => window.bench?.ready === true, null, { timeout: 60_000 });
-      await page.evaluate(async ([name, data]) => {
-        const w = await (await (await navigator.storage.getDirectory()).getFileHandle(name, { create: true })).createWritable();
-        await w.write(new Uint8Array(data));
-        await w.close();
-      }, ['firstscreen-demo.parquet', bytes]);
+      await writeDemoParquet(page, bytes);
       const bare = [];
       for (let i = 0; i < repeats; i++) {
         const o = await page.evaluate(() => window.bench.run('firstscreen/bare-read-m4'));
@@ -254,11 +257,7 @@ export async function runUiBenchmarks({ root, filters, quick, repeats: asked, lo
    * new tab with no other tab open, as the app's starts are. Times from navigation start to the frame after drawing.
    */
   async function bareChartPage(ctx, bytes) {
-    await ctx.pages().at(-1).evaluate(async (data) => {
-      const w = await (await (await navigator.storage.getDirectory()).getFileHandle('firstscreen-demo.parquet', { create: true })).createWritable();
-      await w.write(new Uint8Array(data));
-      await w.close();
-    }, bytes);
+    await writeDemoParquet(ctx.pages().at(-1), bytes);
     // Its own service worker, registered online from a page of the origin: until then the app's would answer the
     // navigation with the app's index.html (a narrower scope's worker takes over once it is active).
     await ctx.setOffline(false);

@@ -715,7 +715,6 @@ function planReadsOnly(plan: unknown, isVersion: (table: string) => boolean): bo
   return (plan as Parameters<typeof ok>[0][]).every(ok);
 }
 
-
 /**
  * Runs one statement through duckdb-wasm's pending-query path (`send`), the only one `cancelSent` can stop:
  * `query` blocks the DuckDB worker until done. The result is materialised, then fetched batch by batch.

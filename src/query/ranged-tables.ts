@@ -218,4 +218,3 @@ async function prepares(conn: AsyncDuckDBConnection, sql: string): Promise<boole
   await prepared.close();
   return true;
 }
-

@@ -34,7 +34,6 @@ export function isPersistentTableName(table: string): boolean {
   return /^__pond_p_[0-9a-f]{1,32}$/.test(table);
 }
 
-
 function schemaToText(schema: Schema): string {
   const bytes = tableToIPC(new Table(schema), 'stream');
   let bin = '';

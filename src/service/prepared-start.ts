@@ -11,9 +11,7 @@
 // does not open) is dropped: the UI's own call then meets the same failure, and reports it.
 import { plausibleChart, type AutoPlotData, type PondInfo, type StartChart, type StartHint } from '../api/pond-api';
 
-type Chart = StartChart;
-
-function chartKey(pondId: string, version: number, c: Chart): string {
+function chartKey(pondId: string, version: number, c: StartChart): string {
   return JSON.stringify([pondId, version, c.path, c.columns, c.width]);
 }
 
@@ -28,15 +26,15 @@ export class PreparedStart {
    */
   start(hint: StartHint, deps: {
     opened: () => boolean;
-    ponds: () => Promise<{ id: string }[]>;
+    ponds: () => Promise<string[]>;
     openPond: (id: string) => Promise<PondInfo>;
-    plot: (c: Chart) => Promise<AutoPlotData>;
+    plot: (c: StartChart) => Promise<AutoPlotData>;
   }): void {
     if (this.used || deps.opened() || typeof hint?.pondId !== 'string') return;
     this.used = true;
     const done = (async () => {
       // Only a pond that is here: opening an id that is not would make an empty folder of that name.
-      if (!(await deps.ponds()).some((p) => p.id === hint.pondId)) return undefined;
+      if (!(await deps.ponds()).includes(hint.pondId)) return undefined;
       return deps.openPond(hint.pondId);
     })().catch(() => undefined); // the UI's own openPond of this pond meets the same failure and reports it
     this.open = { id: hint.pondId, done };
@@ -60,7 +58,7 @@ export class PreparedStart {
   }
 
   /** The hinted chart, if it is `c` of pond `pondId` at `version`; taken once. */
-  async takeChart(pondId: string, version: number, c: Chart): Promise<AutoPlotData | undefined> {
+  async takeChart(pondId: string, version: number, c: StartChart): Promise<AutoPlotData | undefined> {
     const chart = this.chart;
     if (!chart) return undefined;
     this.chart = undefined;

@@ -108,7 +108,7 @@ export class PondService implements PondApi {
   async prepareStart(hint: StartHint): Promise<void> {
     this.prepared.start(hint, {
       opened: () => this.current !== undefined,
-      ponds: async () => (await this.deps.host.listPondIds()).map((id) => ({ id })), // no sweep: the UI's listPonds runs one
+      ponds: () => this.deps.host.listPondIds(), // no sweep: the UI's listPonds runs one
       openPond: (id) => this.openPondNow(id, {}),
       plot: (c) => this.collectors.plotAuto(c.path, c.columns, c.width),
     });
@@ -154,8 +154,8 @@ export class PondService implements PondApi {
 
   async openPond(id: string, opts: { asOf?: number } = {}): Promise<PondInfo> {
     // The start-up hint's open, when it is this one (prepared-start.ts); any other waits for it to be done first.
-    const prepared = await this.prepared.takeOpen(opts.asOf === undefined ? id : '');
-    if (prepared && this.current && !this.current.closed && this.current.pond.id === id && !this.current.link) return this.info();
+    const prepared = await this.prepared.takeOpen(id);
+    if (prepared && opts.asOf === undefined && this.current && !this.current.closed && this.current.pond.id === id && !this.current.link) return this.info();
     return this.openPondNow(id, opts);
   }
 

@@ -10,7 +10,6 @@ const LAST_POND = 'duckpond.lastPond';
 const SELECTED = 'duckpond.lastSelected.';
 const CHART = 'duckpond.lastChart.';
 
-type Chart = StartChart;
 
 function read(key: string): string | undefined {
   try {
@@ -42,10 +41,10 @@ export function forgetSelection(pondId: string): void {
   write(CHART + pondId, undefined);
 }
 
-export const rememberChart = (pondId: string, chart: Chart): void => write(CHART + pondId, JSON.stringify(chart));
+export const rememberChart = (pondId: string, chart: StartChart): void => write(CHART + pondId, JSON.stringify(chart));
 
 /** The chart pond `pondId` last drew, if it is of the node selected there (what a restart draws first). */
-export function rememberedChart(pondId: string): Chart | undefined {
+export function rememberedChart(pondId: string): StartChart | undefined {
   const raw = read(CHART + pondId);
   if (raw === undefined) return undefined;
   let parsed: unknown;

@@ -13,7 +13,7 @@ function fakes(opts: { ponds?: string[]; version?: number; failOpen?: boolean; f
   const plot: AutoPlotData = { x: new Float64Array([1, 2]), y: { a: [1, 2], b: [3, 4] }, extent: [1, 2], source: CHART.path, resolution: null };
   const deps = {
     opened: () => opts.opened ?? false,
-    ponds: async () => (opts.ponds ?? ['p1']).map((id) => ({ id })),
+    ponds: async () => opts.ponds ?? ['p1'],
     openPond: async (id: string) => {
       calls.opens.push(id);
       await openGate;
